@@ -1,0 +1,1 @@
+"""The ``tracer`` command line, on top of every other layer."""

@@ -1,0 +1,108 @@
+"""``tracer db``: the bundled local Neo4j (build, start, stop, status) and the schema."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+
+from tracer.cli.context import console, database, emit_json, fail, out
+from tracer.domain.errors import TracerError
+from tracer.graph.local import LocalNeo4j
+from tracer.graph.schema import schema_statements
+from tracer.graph.settings import get_local_settings, get_neo4j_settings
+
+db_app = typer.Typer(help="The bundled local Neo4j and the schema.", no_args_is_help=True)
+
+
+def _local() -> LocalNeo4j:
+    return LocalNeo4j(get_local_settings())
+
+
+def _warn_if_remote() -> None:
+    if get_neo4j_settings().uri:
+        console.print("[yellow]note:[/] NEO4J_URI is set; this manages the bundled Neo4j only.")
+
+
+@db_app.command()
+def build() -> None:
+    """Build the Java launcher of the bundled Neo4j (Maven; first time only)."""
+    try:
+        with console.status("Building the bundled Neo4j launcher (Maven) …"):
+            built = _local().build(echo=lambda msg: console.print(msg))
+    except TracerError as exc:
+        fail(str(exc))
+    console.print("launcher built" if built else "launcher up to date")
+
+
+@db_app.command()
+def start(json_output: bool = typer.Option(False, "--json", help="Machine output.")) -> None:
+    """Start the bundled Neo4j in the background and wait until Bolt answers."""
+    _warn_if_remote()
+    local = _local()
+    before = local.status()
+    began = time.monotonic()
+    try:
+        with console.status("Starting the bundled Neo4j …"):
+            status = local.start(echo=lambda msg: console.print(msg))
+    except TracerError as exc:
+        fail(str(exc))
+    seconds = round(time.monotonic() - began, 2)
+    if json_output:
+        emit_json(
+            {
+                "running": True,
+                "already_running": before.running,
+                "pid": status.pid,
+                "uri": status.uri,
+                "seconds": seconds,
+            }
+        )
+    elif before.running:
+        out.print(f"already running (pid {status.pid}) at {status.uri}")
+    else:
+        out.print(f"started (pid {status.pid}) at {status.uri} in {seconds}s")
+
+
+@db_app.command()
+def stop(json_output: bool = typer.Option(False, "--json", help="Machine output.")) -> None:
+    """Stop the bundled Neo4j that `tracer db start` started."""
+    try:
+        stopped = _local().stop()
+    except TracerError as exc:
+        fail(str(exc))
+    if json_output:
+        emit_json({"stopped": stopped})
+    else:
+        out.print("stopped" if stopped else "not running")
+
+
+@db_app.command()
+def status(json_output: bool = typer.Option(False, "--json", help="Machine output.")) -> None:
+    """Tell whether the bundled Neo4j is running (exit code 3 when it is not)."""
+    local = _local()
+    state = local.status()
+    if json_output:
+        emit_json(
+            {
+                "running": state.running,
+                "pid": state.pid,
+                "uri": state.uri,
+                "home": str(state.home),
+                "built": local.is_built(),
+            }
+        )
+    elif state.running:
+        out.print(f"running (pid {state.pid}) at {state.uri}; data in {state.home}")
+    else:
+        out.print(f"not running; data in {state.home}")
+    if not state.running:
+        raise typer.Exit(3)
+
+
+@db_app.command()
+def init() -> None:
+    """Create the constraints and indexes (idempotent)."""
+    with database(ensure_schema=True):
+        pass
+    out.print(f"schema applied: {len(schema_statements())} constraints and indexes")

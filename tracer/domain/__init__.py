@@ -1,0 +1,1 @@
+"""Pure domain rules: identifiers, codes, dates, masking, errors. Imports nothing of ours."""

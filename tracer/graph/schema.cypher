@@ -1,0 +1,27 @@
+// The schema: uniqueness constraints on every key of DOMAIN.md, and the indexes the queries use.
+// Idempotent (IF NOT EXISTS). Statements are separated by ';'. No parameters.
+CREATE CONSTRAINT enterprise_uscc IF NOT EXISTS FOR (e:Enterprise) REQUIRE e.uscc IS UNIQUE;
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE (p.id_type, p.id_number) IS UNIQUE;
+CREATE CONSTRAINT finding_id IF NOT EXISTS FOR (f:Finding) REQUIRE f.finding_id IS UNIQUE;
+CREATE CONSTRAINT department_code IF NOT EXISTS FOR (d:Department) REQUIRE d.code IS UNIQUE;
+CREATE CONSTRAINT rule_id IF NOT EXISTS FOR (r:Rule) REQUIRE r.rule_id IS UNIQUE;
+CREATE CONSTRAINT measure_code IF NOT EXISTS FOR (m:Measure) REQUIRE m.code IS UNIQUE;
+CREATE CONSTRAINT list_type_code IF NOT EXISTS FOR (l:ListType) REQUIRE l.code IS UNIQUE;
+CREATE CONSTRAINT transition_id IF NOT EXISTS FOR (t:Transition) REQUIRE t.transition_id IS UNIQUE;
+CREATE CONSTRAINT honour_id IF NOT EXISTS FOR (h:Honour) REQUIRE h.honour_id IS UNIQUE;
+CREATE CONSTRAINT feedback_id IF NOT EXISTS FOR (f:Feedback) REQUIRE f.feedback_id IS UNIQUE;
+CREATE INDEX enterprise_name IF NOT EXISTS FOR (e:Enterprise) ON (e.name);
+CREATE INDEX enterprise_region IF NOT EXISTS FOR (e:Enterprise) ON (e.region_code);
+CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name);
+CREATE INDEX person_number IF NOT EXISTS FOR (p:Person) ON (p.id_number);
+CREATE INDEX finding_status IF NOT EXISTS FOR (f:Finding) ON (f.status);
+CREATE INDEX finding_list_type IF NOT EXISTS FOR (f:Finding) ON (f.list_type);
+CREATE INDEX finding_decided_on IF NOT EXISTS FOR (f:Finding) ON (f.decided_on);
+CREATE INDEX finding_effective_until IF NOT EXISTS FOR (f:Finding) ON (f.effective_until);
+CREATE INDEX finding_subject IF NOT EXISTS FOR (f:Finding) ON (f.subject_id);
+CREATE INDEX holds_role IF NOT EXISTS FOR ()-[h:HOLDS]-() ON (h.role);
+CREATE INDEX holds_start IF NOT EXISTS FOR ()-[h:HOLDS]-() ON (h.start_date);
+CREATE INDEX holds_end IF NOT EXISTS FOR ()-[h:HOLDS]-() ON (h.end_date);
+CREATE INDEX owns_start IF NOT EXISTS FOR ()-[o:OWNS]-() ON (o.start_key);
+CREATE INDEX transition_finding IF NOT EXISTS FOR (t:Transition) ON (t.finding_id);
+CREATE INDEX feedback_finding IF NOT EXISTS FOR (f:Feedback) ON (f.finding_id)

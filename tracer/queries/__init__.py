@@ -1,0 +1,1 @@
+"""Every Cypher statement (``cypher/*.cypher``) and the typed functions that run them."""
