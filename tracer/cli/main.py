@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from tracer.cli import demo, engine, generate, investigate, load, serve
 from tracer.cli.db import db_app
 
 app = typer.Typer(
@@ -13,3 +14,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_app, name="db")
+for module in (load, generate, engine, investigate, serve, demo):
+    module.register(app)
