@@ -1,0 +1,134 @@
+"""Unique, valid identifiers without remembering the ones already issued.
+
+Each identifier space is walked by a fixed affine bijection ``u = (a·k + b) mod size`` of a
+counter ``k``: distinct counters give distinct codes, so a million enterprises need no set of
+issued codes. Ordinary codes use counters from the bottom of a space and "never issued" codes
+(references to unknown subjects in corrupted rows) from the top, so the two never meet — also
+across seeds, as the constants do not depend on the seed. Check characters come from
+``tracer.domain.identifiers``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from datetime import date, timedelta
+
+from tracer.domain.identifiers import (
+    USCC_CHARSET,
+    org_code_check_char,
+    resident_id_check_char,
+    uscc_check_char,
+)
+from tracer.loaders.generate.regions import BIRTH_AREAS
+
+NUMERIC_SPACE = 10**8  # GB 11714 codes issued before 2015: eight digits
+MA_SPACE = 31**6  # codes issued with the USCC reform: "MA" and six USCC characters
+DOCUMENT_SPACE = 10**8
+SEQUENCE_PAIRS = 500  # three-digit sequence numbers, half odd (male) and half even (female)
+MA_SINCE = date(2015, 10, 1)
+
+# Positions 1-2 of the USCC per subject kind (social organisations choose 51, 52 or 53).
+PREFIX = {
+    "ORGAN": "11",
+    "PUBLIC_INSTITUTION": "12",
+    "ENTERPRISE": "91",
+    "INDIVIDUAL_BUSINESS": "92",
+    "COOPERATIVE": "93",
+}
+
+
+def _affine(counter: int, size: int, salt: int) -> int:
+    """A bijection of ``range(size)``: the multiplier is the first one coprime with ``size``."""
+    multiplier = 7_368_787 + salt
+    while math.gcd(multiplier, size) != 1:
+        multiplier += 1
+    return (multiplier * counter + 104_729 * (salt + 1)) % size
+
+
+def _base31(value: int, width: int) -> str:
+    chars = []
+    for _ in range(width):
+        value, digit = divmod(value, 31)
+        chars.append(USCC_CHARSET[digit])
+    return "".join(reversed(chars))
+
+
+def uscc_from_org(prefix: str, region: str, org8: str) -> str:
+    """A valid USCC from its kind prefix, region code and the 8-character organisation body."""
+    first17 = prefix + region + org8 + org_code_check_char(org8)
+    return first17 + uscc_check_char(first17)
+
+
+def bad_uscc_check(code: str) -> str:
+    """``code`` (a valid USCC) with a wrong check character (position 18)."""
+    index = USCC_CHARSET.index(code[17])
+    return code[:17] + USCC_CHARSET[(index + 7) % len(USCC_CHARSET)]
+
+
+def bad_resident_check(number: str) -> str:
+    """``number`` (a valid resident ID) with a wrong check character."""
+    alphabet = "0123456789X"
+    return number[:17] + alphabet[(alphabet.index(number[17]) + 3) % len(alphabet)]
+
+
+class CodeBook:
+    """Issues USCCs, resident IDs and other document numbers; every one distinct."""
+
+    def __init__(self) -> None:
+        self._numeric = 0
+        self._ma = 0
+        self._unused_org = 0
+        self._documents = 0
+        self._persons_by_year: dict[int, int] = {}
+        self._unused_persons = 0
+
+    # -- organisations ------------------------------------------------------------------------
+    def uscc(self, prefix: str, region: str, established: date) -> str:
+        """A new valid USCC; codes of bodies founded after the 2015 reform start with ``MA``."""
+        if established >= MA_SINCE:
+            org8 = "MA" + _base31(_affine(self._ma, MA_SPACE, 1), 6)
+            self._ma += 1
+        else:
+            org8 = f"{_affine(self._numeric, NUMERIC_SPACE, 2):08d}"
+            self._numeric += 1
+        return uscc_from_org(prefix, region, org8)
+
+    def unused_uscc(self, prefix: str, region: str) -> str:
+        """A valid USCC that ``uscc`` never issues (a reference to an unknown subject)."""
+        self._unused_org += 1
+        org8 = f"{_affine(NUMERIC_SPACE - self._unused_org, NUMERIC_SPACE, 2):08d}"
+        return uscc_from_org(prefix, region, org8)
+
+    # -- persons ------------------------------------------------------------------------------
+    def resident_id(self, year: int, male: bool) -> tuple[str, date]:
+        """A new valid resident ID of someone born in ``year``, and the birth date in it."""
+        counter = self._persons_by_year.get(year, 0)
+        self._persons_by_year[year] = counter + 1
+        return self._resident(year, counter, male)
+
+    def unused_resident_id(self, year: int = 1971) -> str:
+        """A valid resident ID that ``resident_id`` never issues."""
+        self._unused_persons += 1
+        size = len(BIRTH_AREAS) * _days(year) * SEQUENCE_PAIRS
+        return self._resident(year, size - self._unused_persons, male=True)[0]
+
+    @staticmethod
+    def _resident(year: int, counter: int, male: bool) -> tuple[str, date]:
+        days = _days(year)
+        slot = _affine(counter, len(BIRTH_AREAS) * days * SEQUENCE_PAIRS, year)
+        slot, pair = divmod(slot, SEQUENCE_PAIRS)
+        area, day = divmod(slot, days)
+        born = date(year, 1, 1) + timedelta(days=day)
+        first17 = f"{BIRTH_AREAS[area]}{born:%Y%m%d}{2 * pair + int(male):03d}"
+        return first17 + resident_id_check_char(first17), born
+
+    def document(self, prefix: str) -> str:
+        """A new passport or permit number: ``prefix`` and eight digits."""
+        value = _affine(self._documents, DOCUMENT_SPACE, 3)
+        self._documents += 1
+        return f"{prefix}{value:08d}"
+
+
+def _days(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365

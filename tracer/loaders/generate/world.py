@@ -1,0 +1,335 @@
+"""The generator's state and its primitives: people, organisations and the rows about them.
+
+Every primitive writes its row at once through the sink; the world keeps only bounded pools
+(recent people, repeat offenders, recent enterprises), so memory does not grow with the size
+of the data set.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from tracer.loaders.generate.codes import PREFIX, CodeBook
+from tracer.loaders.generate.departments import Directory
+from tracer.loaders.generate.names import FOREIGN_NAMES, Industry, NameMaker
+from tracer.loaders.generate.regions import DISTRICT_WEIGHTS, DISTRICTS, STREETS, District
+from tracer.loaders.generate.sink import Sink
+
+ADULT_YEARS = 23
+_PASSPORT_PREFIX = {"USA": "A", "GBR": "B", "JPN": "TK", "KOR": "M", "SGP": "K", "DEU": "C"}
+_PASSPORT_PREFIX["MYS"] = "H"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A natural person of the data set."""
+
+    id_type: str
+    id_number: str
+    name: str
+    born: date
+
+    def adult_on(self, day: date) -> bool:
+        """Old enough to hold a position on ``day``."""
+        return add_years(self.born, ADULT_YEARS) <= day
+
+
+@dataclass(slots=True)
+class Org:
+    """An enterprise or other organisation; its row is written by ``World.publish``."""
+
+    uscc: str
+    name: str
+    kind: str
+    ownership: str | None
+    district: District
+    established: date
+    superior: str | None = None
+    address: str = ""
+    industry: Industry | None = None
+    status: str = "ACTIVE"
+    holdings_bp: int = 0
+    holders: set[str] = field(default_factory=set)
+
+
+def add_years(day: date, years: int) -> date:
+    """``day`` plus whole years (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def share_text(basis_points: int) -> str:
+    """10000 → ``1``, 3500 → ``0.35``, 3333 → ``0.3333``."""
+    whole, rest = divmod(basis_points, 10_000)
+    return str(whole) if rest == 0 else f"{whole}.{rest:04d}".rstrip("0")
+
+
+class World:
+    """Deterministic generator state for one seed."""
+
+    def __init__(self, seed: int, as_of: date, sink: Sink) -> None:
+        self.rng = random.Random(seed)
+        self.names = NameMaker(self.rng)
+        self.codes = CodeBook()
+        self.directory = Directory(self.codes)
+        self.as_of = as_of
+        self.sink = sink
+        self.enterprises = 0
+        self.target = 0
+        self.pending = 0  # organisations of the current unit not yet written
+        self.recent: deque[Person] = deque(maxlen=5_000)
+        self.offenders: deque[Person] = deque(maxlen=400)
+        self.recent_orgs: deque[tuple[str, date]] = deque(maxlen=2_000)
+        self._findings = 0
+        for department in self.directory:
+            sink.emit(
+                "departments",
+                {
+                    "code": department.code,
+                    "name": department.name,
+                    "region_code": department.region_code,
+                    "superior_code": department.superior_code,
+                    "kind": department.kind,
+                },
+            )
+
+    # -- dates --------------------------------------------------------------------------------
+    def day_between(self, low: date, high: date) -> date:
+        """A uniform day in ``[low, high]`` (``low`` when the range is empty)."""
+        span = (high - low).days
+        return low if span <= 0 else low + timedelta(days=self.rng.randint(0, span))
+
+    def founding_date(self) -> date:
+        """A founding date, more recent years more likely (the post-2014 registration boom)."""
+        first = 1998
+        years = list(range(first, self.as_of.year + 1))
+        year = self.rng.choices(years, weights=[1 + (y - first) ** 1.3 for y in years])[0]
+        latest = self.as_of - timedelta(days=90)
+        return min(self.day_between(date(year, 1, 1), date(year, 12, 31)), latest)
+
+    # -- people -------------------------------------------------------------------------------
+    def new_person(
+        self, adult_on: date, name: str | None = None, resident: bool = False, male: bool = True
+    ) -> Person:
+        """A new person, adult on ``adult_on``; a few foreign or HK/Macao/Taiwan residents."""
+        rng = self.rng
+        age = min(max(int(rng.gauss(42, 9)), ADULT_YEARS), 64)
+        year = adult_on.year - age
+        kind = rng.random()
+        if not resident and kind < 0.006:
+            nationality = rng.choice(sorted(FOREIGN_NAMES))
+            id_type = "PASSPORT"
+            number = self.codes.document(_PASSPORT_PREFIX[nationality])
+            name = name or self.names.foreign(nationality)
+        else:
+            nationality = "CHN"
+            if not resident and kind < 0.009:
+                id_type, number = "HK_MACAO_PERMIT", self.codes.document("H")
+            elif not resident and kind < 0.011:
+                id_type, number = "TAIWAN_PERMIT", self.codes.document("")
+            else:
+                id_type = "RESIDENT_ID"
+        if id_type == "RESIDENT_ID":
+            male = male if name else rng.random() < 0.7
+            number, born = self.codes.resident_id(year, male)
+        else:
+            born = date(year, rng.randint(1, 12), rng.randint(1, 28))
+        person = Person(id_type, number, name or self.names.person(male), born)
+        self.sink.emit(
+            "persons",
+            {
+                "id_type": id_type,
+                "id_number": number,
+                "name": person.name,
+                "nationality": nationality,
+            },
+        )
+        self.recent.append(person)
+        return person
+
+    def pick_person(self, on: date, reuse: float, exclude: set[str] | None = None) -> Person:
+        """Someone adult on ``on``: with probability ``reuse`` a recent person, else a new one."""
+        if self.recent and self.rng.random() < reuse:
+            candidate = self.rng.choice(self.recent)
+            if candidate.adult_on(on) and (exclude is None or candidate.id_number not in exclude):
+                return candidate
+        return self.new_person(on)
+
+    # -- organisations ------------------------------------------------------------------------
+    def district(self) -> District:
+        """A registration district, weighted by economic size."""
+        return self.rng.choices(DISTRICTS, weights=DISTRICT_WEIGHTS)[0]
+
+    def address(self, district: District) -> str:
+        """A street address in ``district``."""
+        rng = self.rng
+        text = f"{district.prefix}{rng.choice(STREETS)}{rng.randint(1, 399)}号"
+        if rng.random() < 0.5:
+            text += f"{rng.randint(1, 30)}层{rng.randint(1, 30):02d}室"
+        return text
+
+    def new_org(
+        self,
+        kind: str,
+        name: str,
+        district: District,
+        established: date,
+        ownership: str | None,
+        prefix: str | None = None,
+        superior: str | None = None,
+        address: str | None = None,
+        industry: Industry | None = None,
+        status: str = "ACTIVE",
+    ) -> Org:
+        """A new organisation with a fresh USCC (its row is written by ``publish``)."""
+        uscc = self.codes.uscc(prefix or PREFIX[kind], district.code, established)
+        address = address or self.address(district)
+        return Org(
+            uscc, name, kind, ownership, district, established, superior, address, industry, status
+        )
+
+    def publish(self, org: Org) -> None:
+        """Write the enterprise row and count it."""
+        self.sink.emit(
+            "enterprises",
+            {
+                "uscc": org.uscc,
+                "name": org.name,
+                "kind": org.kind,
+                "ownership": org.ownership,
+                "status": org.status,
+                "region_code": org.district.code,
+                "established_on": org.established.isoformat(),
+                "superior_department": org.superior,
+                "address": org.address,
+            },
+        )
+        self.enterprises += 1
+        if org.kind == "ENTERPRISE":
+            self.recent_orgs.append((org.uscc, org.established))
+
+    def room(self) -> bool:
+        """Whether one more organisation than planned still fits in the target count."""
+        return self.enterprises + self.pending < self.target
+
+    # -- relations ----------------------------------------------------------------------------
+    def hold(
+        self, org: Org, person: Person, role: str, start: date, end: date | None = None
+    ) -> None:
+        """A position row."""
+        self.sink.emit(
+            "positions",
+            {
+                "uscc": org.uscc,
+                "id_type": person.id_type,
+                "id_number": person.id_number,
+                "role": role,
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat() if end else None,
+            },
+        )
+
+    def own(
+        self,
+        investee: Org,
+        holder_kind: str,
+        holder_id: str,
+        basis_points: int,
+        start: date,
+        holder_id_type: str | None = None,
+    ) -> None:
+        """A shareholding row; keeps the investee's shares at or below 100%."""
+        if holder_id in investee.holders or basis_points <= 0:
+            return
+        basis_points = min(basis_points, 10_000 - investee.holdings_bp)
+        if basis_points <= 0:
+            return
+        investee.holdings_bp += basis_points
+        investee.holders.add(holder_id)
+        self.sink.emit(
+            "shareholdings",
+            {
+                "investee_uscc": investee.uscc,
+                "holder_kind": holder_kind,
+                "holder_id": holder_id,
+                "holder_id_type": holder_id_type,
+                "share": share_text(basis_points),
+                "start_date": start.isoformat(),
+                "end_date": None,
+            },
+        )
+
+    def own_by_person(self, investee: Org, person: Person, basis_points: int, start: date) -> None:
+        """A natural person's shareholding."""
+        self.own(investee, "PERSON", person.id_number, basis_points, start, person.id_type)
+
+    def own_by_org(self, investee: Org, holder: Org, basis_points: int, start: date) -> None:
+        """An organisation's shareholding (start no earlier than the holder's founding)."""
+        self.own(investee, "ENTERPRISE", holder.uscc, basis_points, max(start, holder.established))
+
+    def register(
+        self,
+        org: Org,
+        person: Person,
+        qualification: str,
+        certificate: str,
+        start: date,
+        end: date | None,
+    ) -> None:
+        """A registered practitioner row."""
+        self.sink.emit(
+            "practitioners",
+            {
+                "id_type": person.id_type,
+                "id_number": person.id_number,
+                "uscc": org.uscc,
+                "qualification": qualification,
+                "certificate_no": certificate,
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat() if end else None,
+            },
+        )
+
+    def next_finding_id(self, list_prefix: str, region_code: str, decided: date) -> str:
+        """A unique finding id such as ``JD-110105-2023-0000042``."""
+        self._findings += 1
+        return f"{list_prefix}-{region_code}-{decided.year}-{self._findings:07d}"
+
+    def name_in(self, finding_id: str, person: Person, capacity: str) -> None:
+        """A finding_persons row."""
+        self.sink.emit(
+            "finding_persons",
+            {
+                "finding_id": finding_id,
+                "id_type": person.id_type,
+                "id_number": person.id_number,
+                "capacity": capacity,
+            },
+        )
+
+    def honour(
+        self,
+        subject_kind: str,
+        subject_id: str,
+        honour: str,
+        granted_by: str,
+        granted_on: date,
+        valid_until: date | None,
+    ) -> None:
+        """A red list row."""
+        self.sink.emit(
+            "redlist",
+            {
+                "subject_kind": subject_kind,
+                "subject_id": subject_id,
+                "honour": honour,
+                "granted_by": granted_by,
+                "granted_on": granted_on.isoformat(),
+                "valid_until": valid_until.isoformat() if valid_until else None,
+            },
+        )

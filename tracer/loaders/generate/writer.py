@@ -1,0 +1,163 @@
+"""Streaming table writers (CSV, JSON lines, Parquet, XLSX): rows go to disk as they come."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+
+Row = dict[str, str | None]
+
+#: The input files of INTERFACES.md §1 with the columns written (``departments.kind`` and
+#: ``enterprises.address`` are optional extensions).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "departments": ("code", "name", "region_code", "superior_code", "kind"),
+    "enterprises": (
+        "uscc",
+        "name",
+        "kind",
+        "ownership",
+        "status",
+        "region_code",
+        "established_on",
+        "superior_department",
+        "address",
+    ),
+    "persons": ("id_type", "id_number", "name", "nationality"),
+    "positions": ("uscc", "id_type", "id_number", "role", "start_date", "end_date"),
+    "shareholdings": (
+        "investee_uscc",
+        "holder_kind",
+        "holder_id",
+        "holder_id_type",
+        "share",
+        "start_date",
+        "end_date",
+    ),
+    "practitioners": (
+        "id_type",
+        "id_number",
+        "uscc",
+        "qualification",
+        "certificate_no",
+        "start_date",
+        "end_date",
+    ),
+    "findings": (
+        "finding_id",
+        "subject_kind",
+        "subject_id",
+        "list_type",
+        "category",
+        "authority",
+        "basis",
+        "act_date",
+        "decided_on",
+        "effective_until",
+        "status",
+    ),
+    "finding_persons": ("finding_id", "id_type", "id_number", "capacity"),
+    "redlist": ("subject_kind", "subject_id", "honour", "granted_by", "granted_on", "valid_until"),
+}
+FORMATS = ("csv", "jsonl", "parquet", "xlsx")
+PARQUET_BATCH = 50_000
+
+
+class TableWriter(Protocol):
+    """Writes rows of one table; ``close`` finishes the file."""
+
+    def write(self, row: Row) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class CsvWriter:
+    """UTF-8 CSV with a header; empty cell for None; ``\\n`` line ends."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
+        self._file = path.open("w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._file, lineterminator="\n")
+        self._columns = columns
+        self._csv.writerow(columns)
+
+    def write(self, row: Row) -> None:
+        self._csv.writerow([row.get(column) or "" for column in self._columns])
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class JsonlWriter:
+    """One JSON object per line, keys in column order, null for empty."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
+        self._file = path.open("w", encoding="utf-8", newline="\n")
+        self._columns = columns
+
+    def write(self, row: Row) -> None:
+        document = {column: row.get(column) or None for column in self._columns}
+        self._file.write(json.dumps(document, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class ParquetWriter:
+    """Parquet with string columns, written in batches of ``PARQUET_BATCH`` rows."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
+        self._columns = columns
+        self._schema = pa.schema([(column, pa.string()) for column in columns])
+        self._writer = pq.ParquetWriter(path, self._schema)
+        self._buffer: list[list[str | None]] = [[] for _ in columns]
+
+    def write(self, row: Row) -> None:
+        for values, column in zip(self._buffer, self._columns, strict=True):
+            values.append(row.get(column) or None)
+        if len(self._buffer[0]) >= PARQUET_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        arrays = [pa.array(values, type=pa.string()) for values in self._buffer]
+        self._writer.write_table(pa.Table.from_arrays(arrays, schema=self._schema))
+        self._buffer = [[] for _ in self._columns]
+
+    def close(self) -> None:
+        if self._buffer[0]:
+            self._flush()
+        self._writer.close()
+
+
+class XlsxWriter:
+    """One worksheet per file (openpyxl write-only mode streams rows to a temporary file)."""
+
+    def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
+        self._path = path
+        self._columns = columns
+        self._book = Workbook(write_only=True)
+        self._sheet: Any = self._book.create_sheet(path.stem)
+        self._sheet.append(list(columns))
+
+    def write(self, row: Row) -> None:
+        self._sheet.append([row.get(column) or None for column in self._columns])
+
+    def close(self) -> None:
+        self._book.save(self._path)
+
+
+_WRITERS: dict[str, type[CsvWriter | JsonlWriter | ParquetWriter | XlsxWriter]] = {
+    "csv": CsvWriter,
+    "jsonl": JsonlWriter,
+    "parquet": ParquetWriter,
+    "xlsx": XlsxWriter,
+}
+
+
+def open_writer(directory: Path, stem: str, fmt: str) -> TableWriter:
+    """A writer for ``directory/stem.fmt``."""
+    return _WRITERS[fmt](directory / f"{stem}.{fmt}", COLUMNS[stem])
