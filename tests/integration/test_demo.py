@@ -1,0 +1,54 @@
+"""``tracer demo --no-serve``: generates, loads, tours; a re-run reuses the loaded graph."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from traceback import format_exception
+
+import pytest
+from typer.testing import CliRunner
+
+from tracer.cli.main import app
+from tracer.queries.runner import QueryRunner
+
+SMALL = "300"
+
+
+@pytest.mark.usefixtures("neo4j_env")
+def test_demo_tours_then_reuses_the_graph(
+    runner: QueryRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACER_API_HOME", str(tmp_path / "api"))
+    data = tmp_path / "demo"
+    args = ["demo", "--no-serve", "--enterprises", SMALL, "--seed", "3", "--data-dir", str(data)]
+    cli = CliRunner()
+
+    first = cli.invoke(app, args)
+    assert first.exit_code == 0, (first.output, format_exception(*first.exc_info))
+    for heading in (
+        "A restricted person, with the evidence",
+        "Exposed, not liable",
+        "An ownership chain",
+        "A ban breach",
+    ):
+        assert heading in first.stdout
+    assert "appointed after the act" in first.stdout
+    assert "loaded " in first.stderr
+    planted = json.loads((data / "planted_cases.json").read_text(encoding="utf-8"))
+    timing = next(c for c in planted["cases"] if c["id"] == "APPOINTED_AFTER_ACT")
+    assert timing["persons"][0]["name"] in first.stdout
+
+    second = cli.invoke(app, [*args, "--json"])
+    assert second.exit_code == 0, second.output
+    assert "graph already loaded" in second.stderr
+    assert "already generated" in second.stderr
+    tour = json.loads(second.stdout)["tour"]
+    assert tour["restricted_person"]["restricted"] is True
+    assert tour["restricted_person"]["liabilities"]
+    assert tour["exposure"]["restricted"] is False
+    assert {x["reason"] for x in tour["exposure"]["exposures"]} == {"appointed after the act"}
+    assert any(c["basis"] == "derived" for c in tour["ownership_chain"]["controllers"])
+    assert tour["ban_breach"], "the planted ban breach is found"
+    counts = runner.read_one("MATCH (e:Enterprise) RETURN count(e) AS n")
+    assert counts is not None and counts["n"] >= int(SMALL)
