@@ -43,8 +43,12 @@ def resolve_target(
     return Target(instance.uri, "neo4j", instance.password(), settings.database, bundled=True)
 
 
-def open_driver(target: Target | None = None) -> neo4j.Driver:
-    """A driver for ``target`` (default: from the environment). The caller closes it."""
+def open_driver(target: Target | None = None, *, max_retry_time: float = 15.0) -> neo4j.Driver:
+    """A driver for ``target`` (default: from the environment). The caller closes it.
+
+    ``max_retry_time`` bounds how long managed transactions retry (the API keeps it short so
+    an unreachable database answers 503 quickly).
+    """
     target = target or resolve_target()
     return neo4j.GraphDatabase.driver(
         target.uri,
@@ -52,6 +56,6 @@ def open_driver(target: Target | None = None) -> neo4j.Driver:
         max_connection_pool_size=50,
         connection_acquisition_timeout=30.0,
         connection_timeout=5.0,
-        max_transaction_retry_time=15.0,
+        max_transaction_retry_time=max_retry_time,
         notifications_min_severity="OFF",
     )

@@ -1,0 +1,91 @@
+"""The FastAPI application: ``create_app`` wires settings, driver, keys, audit and routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from tracer.api.audit import AuditLog, SubjectRefs
+from tracer.api.keys import KeyStore
+from tracer.api.middleware import (
+    AccessLogMiddleware,
+    AuditMiddleware,
+    BodyLimitMiddleware,
+    InternalErrorMiddleware,
+)
+from tracer.api.problems import install_problem_handlers
+from tracer.api.responses import problems_as_problem_json
+from tracer.api.routes import (
+    checks,
+    departments,
+    enterprises,
+    findings,
+    health,
+    investigate,
+    stats,
+)
+from tracer.api.settings import ApiSettings, get_api_settings
+from tracer.graph.driver import Target, open_driver, resolve_target
+from tracer.queries.runner import QueryRunner
+
+DESCRIPTION = """
+Who is responsible for a seriously dishonest enterprise, and why.
+
+Authenticate with an API key (`X-API-Key: trk_…` or `Authorization: Bearer trk_…`), created with
+`tracer keys create --role ROLE`. Personal identifiers travel only in request bodies. Errors are
+`application/problem+json` (RFC 9457). Every `/v1` request is written to a hash-chained audit log.
+"""
+
+
+def _problem_json_openapi(app: FastAPI) -> None:
+    """Serve an OpenAPI document whose error responses are ``application/problem+json``."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problems_as_problem_json(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_app(settings: ApiSettings | None = None, target: Target | None = None) -> FastAPI:
+    """The app; the Neo4j driver opens in the lifespan (``target`` default: the environment)."""
+    settings = settings or get_api_settings()
+    audit_log = AuditLog(settings.audit_path, fsync=settings.audit_fsync)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resolved = target or resolve_target()
+        driver = open_driver(resolved, max_retry_time=settings.db_retry_seconds)
+        app.state.runner = QueryRunner(driver, resolved.database)
+        try:
+            yield
+        finally:
+            driver.close()
+
+    app = FastAPI(
+        title="Liability Tracer API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.keys = KeyStore(settings.keys_path)
+    app.state.refs = SubjectRefs(settings.secret_bytes())
+    install_problem_handlers(app, settings.retry_after)
+    _problem_json_openapi(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(InternalErrorMiddleware)
+    app.add_middleware(AuditMiddleware, log=audit_log)
+    app.add_middleware(AccessLogMiddleware)
+    app.include_router(health.router)
+    app.include_router(checks.router)
+    app.include_router(enterprises.router)
+    app.include_router(findings.router)
+    app.include_router(investigate.router)
+    app.include_router(departments.router)
+    app.include_router(stats.router)
+    return app
