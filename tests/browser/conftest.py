@@ -23,7 +23,6 @@ from fastapi import FastAPI
 from tests.conftest import free_port, wipe
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
 from tracer.api.app import create_app
-from tracer.api.explorer import router as explorer_router
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
 from tracer.api.settings import ApiSettings
@@ -125,11 +124,8 @@ def build_story(runner: QueryRunner) -> None:
 
 
 def explorer_app(settings: ApiSettings, target: Target) -> FastAPI:
-    """The API app with the explorer router (added here until ``create_app`` includes it)."""
-    app = create_app(settings, target)
-    if not any(getattr(route, "path", None) == "/explore" for route in app.routes):
-        app.include_router(explorer_router)
-    return app
+    """The API app (``create_app`` includes the explorer router)."""
+    return create_app(settings, target)
 
 
 @dataclass(frozen=True)

@@ -480,3 +480,20 @@ def test_release_admin_only_then_person_no_longer_restricted(api: Api) -> None:
     assert result["restricted"] is False
     assert api.post(Role.ADMIN, url, {**body, "id_number": STRANGER}).status_code == 404
     assert api.post(Role.ADMIN, "/v1/findings/NOPE/releases", body).status_code == 404
+
+
+def test_search_enterprises_by_name_and_uscc_prefix(api: Api) -> None:
+    answers = _allowed(api, lambda r: api.get(r, "/v1/enterprises", q="科技"), set(ROLES))
+    hits = answers[Role.VIEWER]["items"]
+    assert [(hit["uscc"], hit["name"], hit["listed"]) for hit in hits] == [
+        (ACME, "顶点科技有限公司", True)
+    ]
+    by_prefix = api.get(Role.VIEWER, "/v1/enterprises", q=OTHER[:17].lower()).json()["items"]
+    assert [hit["uscc"] for hit in by_prefix] == [OTHER]
+    everything = api.get(Role.VIEWER, "/v1/enterprises", q="有限公司", limit=2).json()
+    assert len(everything["items"]) == 2 and everything["next_offset"] == 2
+    last = api.get(Role.VIEWER, "/v1/enterprises", q="有限公司", limit=2, offset=2).json()
+    assert len(last["items"]) == 1 and last["next_offset"] is None
+    too_long = api.get(Role.VIEWER, "/v1/enterprises", q="x" * 51)
+    assert too_long.status_code == 422
+    assert too_long.headers["content-type"] == "application/problem+json"

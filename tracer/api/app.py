@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from tracer.api import explorer
 from tracer.api.audit import AuditLog, SubjectRefs
 from tracer.api.keys import KeyStore
 from tracer.api.middleware import (
@@ -88,4 +89,5 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     app.include_router(investigate.router)
     app.include_router(departments.router)
     app.include_router(stats.router)
+    app.include_router(explorer.router)
     return app

@@ -11,6 +11,7 @@ CREATE CONSTRAINT transition_id IF NOT EXISTS FOR (t:Transition) REQUIRE t.trans
 CREATE CONSTRAINT honour_id IF NOT EXISTS FOR (h:Honour) REQUIRE h.honour_id IS UNIQUE;
 CREATE CONSTRAINT feedback_id IF NOT EXISTS FOR (f:Feedback) REQUIRE f.feedback_id IS UNIQUE;
 CREATE INDEX enterprise_name IF NOT EXISTS FOR (e:Enterprise) ON (e.name);
+CREATE TEXT INDEX enterprise_name_text IF NOT EXISTS FOR (e:Enterprise) ON (e.name);
 CREATE INDEX enterprise_region IF NOT EXISTS FOR (e:Enterprise) ON (e.region_code);
 CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name);
 CREATE INDEX person_number IF NOT EXISTS FOR (p:Person) ON (p.id_number);
@@ -24,4 +25,5 @@ CREATE INDEX holds_start IF NOT EXISTS FOR ()-[h:HOLDS]-() ON (h.start_date);
 CREATE INDEX holds_end IF NOT EXISTS FOR ()-[h:HOLDS]-() ON (h.end_date);
 CREATE INDEX owns_start IF NOT EXISTS FOR ()-[o:OWNS]-() ON (o.start_key);
 CREATE INDEX transition_finding IF NOT EXISTS FOR (t:Transition) ON (t.finding_id);
-CREATE INDEX feedback_finding IF NOT EXISTS FOR (f:Feedback) ON (f.finding_id)
+CREATE INDEX feedback_finding IF NOT EXISTS FOR (f:Feedback) ON (f.finding_id);
+CREATE INDEX enterprise_address IF NOT EXISTS FOR (e:Enterprise) ON (e.address)

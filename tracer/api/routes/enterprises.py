@@ -21,6 +21,7 @@ from tracer.queries.ownership import MAX_DEPTH as MAX_OWNERSHIP_DEPTH
 from tracer.queries.ownership import owners as ownership_owners
 from tracer.queries.paths import SubjectKey
 from tracer.queries.profile import EnterpriseProfile, enterprise_profile
+from tracer.queries.search import MAX_PAGE, MAX_QUERY_LENGTH, EnterpriseSearch, search_enterprises
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 
@@ -46,6 +47,31 @@ class EnterpriseFindings(BaseModel):
     offset: int
     next_offset: int | None
     total: int
+
+
+@router.get(
+    "",
+    summary="Search enterprises by name or USCC prefix",
+    response_model=EnterpriseSearch,
+    responses=problem_responses(401, 403, 422, 503),
+)
+def search(
+    principal: ReaderDep,
+    runner: RunnerDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_LENGTH,
+            description="Part of the name, or the first characters of the USCC.",
+            examples=["建设"],
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = 20,
+    offset: OffsetQuery = 0,
+) -> JSONResponse:
+    """Enterprises whose name contains ``q`` (shortest names first) or whose USCC starts with it."""
+    return present(search_enterprises(runner, q, limit, offset), principal)
 
 
 @router.get(
