@@ -1,0 +1,265 @@
+"""Benchmark of the liability engine and the investigator queries on generated data sets.
+
+For each size: generate a data set (``generate_dataset``), load it (``load_directory``) into a
+private bundled Neo4j (free port, temporary directory, heap and page cache 4g), then time:
+single ``check_person`` (p50/p99 over random people), ``check_people`` batches of 10,000,
+``owners`` on the deepest ownership pyramids, ``find_paths`` between random pairs, ``worklist``
+of the busiest departments, and the signals and statistics. The PROFILE plans (db hits) of the
+main queries are saved in ``bench/results/engine_plans/``; numbers go to
+``bench/results/engine.json``.
+
+Run: ``.venv/bin/python bench/bench_engine.py --sizes 10000,100000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import socket
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import networkx as nx
+
+from tracer.graph.driver import Target, open_driver
+from tracer.graph.local import LocalNeo4j
+from tracer.graph.settings import LocalNeo4jSettings
+from tracer.loaders.generate import DEFAULT_AS_OF, generate_dataset
+from tracer.loaders.load import load_directory
+from tracer.queries import signals, stats
+from tracer.queries.catalogue import cypher
+from tracer.queries.liability import check_people, check_person
+from tracer.queries.ownership import owners
+from tracer.queries.paths import SubjectKey, find_paths
+from tracer.queries.runner import QueryRunner
+from tracer.queries.worklist import departments, linked_people, worklist
+
+RESULTS = Path(__file__).parent / "results"
+PLANS = RESULTS / "engine_plans"
+AS_OF = DEFAULT_AS_OF
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _ms(samples: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {
+        "n": len(ordered),
+        "p50_ms": round(pick(0.50) * 1000, 2),
+        "p90_ms": round(pick(0.90) * 1000, 2),
+        "p99_ms": round(pick(0.99) * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
+    }
+
+
+def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    began = time.perf_counter()
+    value = call()
+    return time.perf_counter() - began, value
+
+
+def _persons(directory: Path) -> list[tuple[str, str]]:
+    with (directory / "persons.csv").open(encoding="utf-8-sig") as handle:
+        return [
+            ((row.get("id_type") or "RESIDENT_ID").upper(), row["id_number"])
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _deepest_pyramids(directory: Path, count: int) -> list[tuple[str, int]]:
+    """Enterprises at the bottom of the longest enterprise→enterprise shareholding chains."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    with (directory / "shareholdings.csv").open(encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            if row["holder_kind"].upper() == "ENTERPRISE":
+                graph.add_edge(row["holder_id"], row["investee_uscc"])
+    depth: dict[str, int] = {}
+    condensed = nx.condensation(graph)
+    for node in nx.topological_sort(condensed):
+        preds = list(condensed.predecessors(node))
+        depth[node] = 1 + max((depth[p] for p in preds), default=0)
+    mapping = condensed.graph["mapping"]
+    ranked = sorted(((depth[mapping[uscc]], uscc) for uscc in graph.nodes), reverse=True)
+    return [(uscc, d) for d, uscc in ranked[:count]]
+
+
+def _profile(driver: neo4j.Driver, name: str, params: dict[str, Any], tag: str) -> int | str:
+    """PROFILE one catalogue query; save the plan; return its total db hits (or the error)."""
+
+    def plan(result: neo4j.Result) -> Any:
+        return result.consume().profile
+
+    try:
+        profile = driver.execute_query(
+            neo4j.Query("PROFILE " + cypher(name)),
+            parameters_=params,
+            database_="neo4j",
+            routing_=neo4j.RoutingControl.READ,
+            result_transformer_=plan,
+        )
+    except neo4j.exceptions.Neo4jError as exc:
+        return f"PROFILE failed: {exc.message}"
+
+    def hits(node: dict[str, Any]) -> int:
+        return int(node.get("dbHits", 0)) + sum(hits(c) for c in node.get("children", []))
+
+    total = hits(profile)
+    PLANS.mkdir(parents=True, exist_ok=True)
+    (PLANS / f"{tag}_{name}.json").write_text(
+        json.dumps({"query": name, "db_hits": total, "plan": profile}, indent=1, default=str)
+    )
+    return total
+
+
+def bench_size(enterprises: int, work: Path, seed: int) -> dict[str, Any]:
+    """Generate, load and measure one data set size."""
+    result: dict[str, Any] = {"enterprises": enterprises, "as_of": AS_OF.isoformat()}
+    data = work / f"data_{enterprises}"
+    if not (data / "persons.csv").exists():
+        seconds, _ = _timed(lambda: generate_dataset(data, enterprises, seed=seed))
+        result["generate_s"] = round(seconds, 1)
+        print(f"[{enterprises}] generated in {seconds:.1f}s", flush=True)
+    settings = LocalNeo4jSettings(
+        home=work / f"neo4j_{enterprises}", port=_free_port(), heap="4g", pagecache="4g"
+    )
+    local = LocalNeo4j(settings)
+    local.start(echo=lambda _msg: None)
+    try:
+        driver = open_driver(Target(local.uri, "neo4j", local.password(), "neo4j", bundled=True))
+        runner = QueryRunner(driver, "neo4j")
+        loaded = settings.home / "loaded.json"
+        if not loaded.exists():
+            seconds, report = _timed(lambda: load_directory(runner, data))
+            rows = {stem: counts.loaded for stem, counts in report.files.items()}
+            loaded.write_text(json.dumps({"load_s": round(seconds, 1), "rows": rows}))
+            print(f"[{enterprises}] loaded in {seconds:.1f}s", flush=True)
+        result.update(json.loads(loaded.read_text()))
+        result.update(_measure(runner, driver, data, enterprises, seed))
+        driver.close()
+    finally:
+        local.stop()
+    return result
+
+
+def _measure(
+    runner: QueryRunner, driver: neo4j.Driver, data: Path, size: int, seed: int
+) -> dict[str, Any]:
+    rng = random.Random(seed)
+    out: dict[str, Any] = {}
+    persons = _persons(data)
+    linked = linked_people(runner, AS_OF)
+    out["linked_persons"] = len(linked)
+    # single check: half random people, half people linked to a finding (the ones with answers)
+    sample = rng.sample(persons, min(1000, len(persons))) + rng.sample(
+        linked, min(1000, len(linked))
+    )
+    rng.shuffle(sample)
+    for id_type, number in sample[:200]:  # warm-up
+        check_person(runner, id_type, number, AS_OF)
+    times = [_timed(partial(check_person, runner, t, n, AS_OF))[0] for t, n in sample]
+    out["check_person"] = _ms(times)
+    print(f"[{size}] check_person {out['check_person']}", flush=True)
+    batch = rng.sample(persons, min(10_000, len(persons)))
+    runs = [_timed(lambda: check_people(runner, batch, AS_OF)) for _ in range(3)]
+    out["check_people_10000"] = {
+        "n": len(batch),
+        "seconds": [round(s, 3) for s, _ in runs],
+        "restricted": sum(1 for c in runs[0][1] if c.restricted),
+    }
+    print(f"[{size}] check_people {out['check_people_10000']}", flush=True)
+    pyramids = _deepest_pyramids(data, 20)
+    times = [_timed(partial(owners, runner, u, AS_OF))[0] for u, _ in pyramids]
+    out["owners_deepest"] = {"depths": [d for _, d in pyramids[:5]], **_ms(times)}
+    print(f"[{size}] owners {out['owners_deepest']}", flush=True)
+    pairs = [
+        (SubjectKey.person(*rng.choice(linked)), SubjectKey.person(*rng.choice(linked)))
+        for _ in range(100)
+    ]
+    times = [_timed(partial(find_paths, runner, a, b, as_of=AS_OF))[0] for a, b in pairs]
+    out["find_paths_linked_pairs"] = _ms(times)
+    print(f"[{size}] find_paths {out['find_paths_linked_pairs']}", flush=True)
+    depts = sorted(departments(runner), key=lambda d: (-len(d.measures), d.code))
+    busy = [d for d in depts if d.measures][:20]
+    times = []
+    entries: list[int] = []
+    for dept in busy:
+        seconds, page = _timed(partial(worklist, runner, dept.code, AS_OF, limit=50))
+        times.append(seconds)
+        entries.append(page.total_findings)
+    out["worklist_50"] = {
+        "departments": len(busy),
+        "with_kind": sum(1 for d in depts if d.kind),
+        "total_findings_max": max(entries, default=0),
+        **(_ms(times) if times else {}),
+    }
+    print(f"[{size}] worklist {out['worklist_50']}", flush=True)
+    for name, call in (
+        ("ban_breaches", lambda: signals.ban_breaches(runner, AS_OF)),
+        ("repeat_offenders", lambda: signals.repeat_offenders(runner, AS_OF)),
+        ("phoenix_candidates", lambda: signals.phoenix_candidates(runner, AS_OF)),
+        ("red_list_conflicts", lambda: signals.red_list_conflicts(runner, AS_OF)),
+        ("stats_summary", lambda: stats.summary(runner, AS_OF)),
+    ):
+        seconds, value = _timed(call)
+        found = getattr(value, "total", None)
+        out[name] = {"seconds": round(seconds, 2), "found": found}
+        print(f"[{size}] {name} {out[name]}", flush=True)
+    tag = f"{size}"
+    one = [{"id_type": sample[0][0], "id_number": sample[0][1]}]
+    many = [{"id_type": t, "id_number": n} for t, n in batch[:1000]]
+    limit = 1000
+    out["db_hits"] = {
+        "liability_by_person_1": _profile(
+            driver, "liability_by_person", {"people": one, "as_of": AS_OF, "measure": None,
+                                            "limit": limit}, tag + "_one"),
+        "liability_by_person_1000": _profile(
+            driver, "liability_by_person", {"people": many, "as_of": AS_OF, "measure": None,
+                                            "limit": limit}, tag + "_batch"),
+        "worklist_findings": _profile(
+            driver, "worklist_findings", {"as_of": AS_OF, "finding_ids": None, "owned": None,
+                                          "scope": None, "skip": 0, "limit": 50}, tag),
+    }  # fmt: skip
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated enterprise counts")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--work", type=Path, help="keep data sets and loaded databases here (reused when present)"
+    )
+    args = parser.parse_args()
+    sizes = [int(part) for part in args.sizes.split(",")]
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench_engine_") as tmp:
+        work = args.work or Path(tmp)
+        for size in sizes:
+            runs.append(bench_size(size, work, args.seed))
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            document = {"date": date.today().isoformat(), "runs": runs}
+            (RESULTS / "engine.json").write_text(json.dumps(document, indent=2))
+    print(json.dumps(runs, indent=2))
+
+
+if __name__ == "__main__":
+    main()
