@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,7 @@ def measure(runner: QueryRunner, as_of: date, seed: int) -> dict[str, Any]:
         owners(runner, target, as_of)
     times, sizes, deepest, derived = [], [], 0, 0
     for target, _, _ in pyramids:
-        seconds, report = _timed(lambda t=target: owners(runner, t, as_of))
+        seconds, report = _timed(partial(owners, runner, target, as_of))
         times.append(seconds)
         sizes.append(len(report.owners))
         deepest = max([deepest, *(len(c.subjects) - 1 for o in report.owners for c in o.chains)])
@@ -115,8 +116,8 @@ def measure(runner: QueryRunner, as_of: date, seed: int) -> dict[str, Any]:
     ]
     for name, pairs in (("paths_pyramid_top", related), ("paths_random_pairs", randoms)):
         times, found = [], 0
-        for source, target in pairs:
-            seconds, paths = _timed(lambda s=source, t=target: find_paths(runner, s, t))
+        for source_key, target_key in pairs:
+            seconds, paths = _timed(partial(find_paths, runner, source_key, target_key))
             times.append(seconds)
             found += bool(paths.paths)
         result[name] = {"connected": found, **_ms(times)}
@@ -124,7 +125,7 @@ def measure(runner: QueryRunner, as_of: date, seed: int) -> dict[str, Any]:
     times, nodes = [], []
     for target, _, _ in pyramids:
         seconds, network = _timed(
-            lambda t=target: neighbourhood(runner, SubjectKey.enterprise(t), depth=2)
+            partial(neighbourhood, runner, SubjectKey.enterprise(target), depth=2)
         )
         times.append(seconds)
         nodes.append(len(network.nodes))

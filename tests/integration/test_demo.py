@@ -25,7 +25,10 @@ def test_demo_tours_then_reuses_the_graph(
     cli = CliRunner()
 
     first = cli.invoke(app, args)
-    assert first.exit_code == 0, (first.output, format_exception(*first.exc_info))
+    assert first.exit_code == 0, (
+        first.output,
+        format_exception(first.exception) if first.exception else "",
+    )
     for heading in (
         "A restricted person, with the evidence",
         "Exposed, not liable",

@@ -38,7 +38,7 @@ def _images(book: Any) -> int:
 
 def test_notebooks_are_committed_without_outputs() -> None:
     for name in ORDER:
-        book = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        book = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)  # type: ignore[no-untyped-call]
         code = [cell for cell in book.cells if cell.cell_type == "code"]
         assert code, name
         assert all(not cell.outputs and cell.execution_count is None for cell in code), name
@@ -54,7 +54,7 @@ def test_notebooks_run_top_to_bottom(
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     ran = {}
     for name in ORDER:
-        book = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        book = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)  # type: ignore[no-untyped-call]
         client = NotebookClient(
             book,
             timeout=300,

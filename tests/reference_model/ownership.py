@@ -69,7 +69,7 @@ def _known_share(owns: nx.MultiDiGraph, holder: Node, investee: Node) -> float:
     if not owns.has_edge(holder, investee):
         return 0.0
     shares = [attrs["share"] for attrs in owns.get_edge_data(holder, investee).values()]
-    return sum(share for share in shares if share is not None)
+    return float(sum(share for share in shares if share is not None))
 
 
 def penetrate(
