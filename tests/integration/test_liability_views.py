@@ -14,6 +14,7 @@ from tracer.queries.liability import (
     check_person,
     enterprise_liabilities,
     finding_reach,
+    findings_reach,
 )
 from tracer.queries.models import redact
 from tracer.queries.profile import enterprise_profile
@@ -99,6 +100,21 @@ def test_finding_reach_and_not_found(scene: tuple[QueryRunner, dict[str, PersonK
         finding_reach(runner, "NOPE", AS_OF)
     with pytest.raises(NotFound):
         enterprise_liabilities(runner, uscc(99), AS_OF)
+
+
+def test_findings_reach_equals_finding_reach_in_one_round_trip(
+    scene: tuple[QueryRunner, dict[str, PersonKey]],
+) -> None:
+    runner, _ = scene
+    for as_of in (AS_OF, D(2023, 6, 1)):
+        bulk = findings_reach(runner, ["F2", "F1", "NOPE", "F1"], as_of)
+        assert sorted(bulk) == ["F1", "F2"]
+        for finding_id, reach in bulk.items():
+            single = finding_reach(runner, finding_id, as_of)
+            assert reach.liable == single.liable
+            assert reach.exposures == [e for e in single.exposures if not e.candidate]
+            assert reach.finding == single.finding and reach.notified == single.notified
+    assert findings_reach(runner, [], AS_OF) == {}
 
 
 def test_enterprise_profile(scene: tuple[QueryRunner, dict[str, PersonKey]]) -> None:

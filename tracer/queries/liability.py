@@ -530,27 +530,50 @@ def enterprise_liabilities(runner: QueryRunner, uscc: str, as_of: dt.date) -> En
 
 
 def finding_reach(runner: QueryRunner, finding_id: str, as_of: dt.date) -> FindingReach:
-    """The finding, everyone it reaches on ``as_of`` and through what, and its transitions.
+    """The finding, everyone it reaches on ``as_of`` and through what, derived-controller
+    candidates, and its transitions.
 
     Raises ``NotFound`` for an unknown finding id.
     """
-    reaches = _reach(runner, [finding_id], as_of)
-    if not reaches:
+    reach = _reach(runner, [finding_id], as_of)
+    if not reach:
         raise NotFound(f"no finding with id {finding_id}")
-    reach = reaches[0]
-    liable = _merge_liable(reaches)
-    exposures = list(reach.exposures)
-    if reach.enterprise is not None:
-        exposures += _controller_candidates(runner, reach.enterprise, reaches, as_of)
+    candidates = (
+        _controller_candidates(runner, reach[0].enterprise, reach, as_of)
+        if reach[0].enterprise is not None
+        else []
+    )
+    return _finding_reach(reach[0], as_of, candidates, transitions(runner, finding_id))
+
+
+def findings_reach(
+    runner: QueryRunner, finding_ids: Sequence[str], as_of: dt.date
+) -> dict[str, FindingReach]:
+    """``finding_reach`` of many findings in one round trip, keyed by finding id (unknown ids
+    are absent). For bulk consumers such as work lists: without derived-controller candidates
+    (inferences, never liabilities) and with ``transitions`` left empty."""
+    ids = list(dict.fromkeys(finding_ids))
+    return {
+        reach.summary.finding_id: _finding_reach(reach, as_of, [], [])
+        for reach in (_reach(runner, ids, as_of) if ids else [])
+    }
+
+
+def _finding_reach(
+    reach: _Reach,
+    as_of: dt.date,
+    candidates: list[Exposure],
+    history: list[TransitionRecord],
+) -> FindingReach:
     return FindingReach(
         finding=reach.summary,
         enterprise=reach.enterprise,
         subject_person=reach.subject_person,
         as_of=as_of,
-        liable=liable,
-        exposures=exposures,
+        liable=_merge_liable([reach]),
+        exposures=[*reach.exposures, *candidates],
         notified=reach.notified,
-        transitions=transitions(runner, finding_id),
+        transitions=history,
     )
 
 

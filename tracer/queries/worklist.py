@@ -33,6 +33,7 @@ from tracer.queries.liability import (
     PersonCheck,
     check_people,
     finding_reach,
+    findings_reach,
 )
 from tracer.queries.models import EnterpriseRef, PersonRef
 from tracer.queries.paths import SubjectKey
@@ -268,8 +269,8 @@ def pushed_findings(
 def reaches(
     runner: QueryRunner, finding_ids: Iterable[str], as_of: dt.date
 ) -> dict[str, FindingReach]:
-    """The liability engine's reach of each finding on ``as_of`` (one call per finding)."""
-    return {fid: finding_reach(runner, fid, as_of) for fid in dict.fromkeys(finding_ids)}
+    """The liability engine's reach of each finding on ``as_of`` (one round trip)."""
+    return findings_reach(runner, list(finding_ids), as_of)
 
 
 def linked_people(
