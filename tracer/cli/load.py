@@ -2,8 +2,143 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from tracer.cli.context import console, database, emit_json, fail, out
+from tracer.domain.errors import TracerError
+from tracer.graph.driver import open_driver, resolve_target
+from tracer.loaders.load import load_directory
+from tracer.loaders.report import LoadReport
+from tracer.loaders.write import BATCH_SIZE
+from tracer.queries.runner import QueryRunner
+
+
+@contextmanager
+def _optional_database() -> Iterator[QueryRunner | None]:
+    """A runner when a database is configured, else None (a dry run can work without one)."""
+    try:
+        target = resolve_target()
+        driver = open_driver(target)
+    except TracerError:
+        yield None
+        return
+    try:
+        yield QueryRunner(driver, target.database)
+    finally:
+        driver.close()
+
+
+class _Bars:
+    """Rich progress bars: one per file, rows written."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+        self.status = progress.add_task("reading and validating", total=None)
+
+    def __call__(self, stage: str, stem: str, done: int, total: int) -> None:
+        if stage == "validate":
+            self.progress.update(self.status, description=f"validating {stem}")
+            return
+        if self.status in self.progress.task_ids:
+            self.progress.remove_task(self.status)
+        if stem not in self.tasks:
+            self.tasks[stem] = self.progress.add_task(f"writing {stem}", total=total)
+        self.progress.update(self.tasks[stem], completed=done)
+
+
+def _summary(report: LoadReport) -> None:
+    title = "Dry run (nothing written)" if report.dry_run else "Loaded"
+    table = Table(title=f"{title} in {report.seconds:.1f}s")
+    for column in ("file", "read", "loaded", "rejected"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for stem, counts in report.files.items():
+        table.add_row(stem, str(counts.read), str(counts.loaded), str(counts.rejected))
+    out.print(table)
+    quality = report.quality
+    if quality.uscc_rows:
+        verdict = "meets" if quality.meets_goal else "misses"
+        out.print(
+            f"USCC quality: {quality.uscc_invalid} invalid "
+            f"({quality.uscc_invalid_per_10k}/10,000), {quality.uscc_duplicated} duplicated "
+            f"with different values ({quality.uscc_duplicated_per_10k}/10,000), "
+            f"{quality.uscc_repeated} identical repeats; {verdict} the goal of "
+            f"< {quality.goal_per_10k:g}/10,000"
+        )
+    if quality.top_reasons:
+        reasons = ", ".join(f"{r.reason_code} {r.count}" for r in quality.top_reasons)
+        out.print(f"Top reject reasons: {reasons}")
+    for error in report.file_errors:
+        out.print(f"[red]unreadable:[/] {error.file}: {error.message}")
+    for stem, columns in report.ignored_columns.items():
+        out.print(f"[yellow]ignored columns[/] in {stem}: {', '.join(columns)}")
+    if not report.graph_checked:
+        unchecked = sum(report.unchecked_references.values())
+        out.print(
+            "[yellow]database unreachable:[/] references to subjects outside this directory "
+            f"were not checked ({unchecked} rows)"
+        )
+    out.print(f"Rejects: {report.rejects_file}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+
+    @app.command("load")
+    def load(
+        directory: Annotated[
+            Path, typer.Argument(help="Directory of input files (INTERFACES §1).")
+        ],
+        dry_run: bool = typer.Option(
+            False, "--dry-run", help="Validate and report; write nothing to the graph."
+        ),
+        json_output: bool = typer.Option(False, "--json", help="Machine output."),
+        rejects: Annotated[
+            Path | None,
+            typer.Option("--rejects", help="Rejects CSV path (default DIR/rejects.csv)."),
+        ] = None,
+        batch_size: int = typer.Option(
+            BATCH_SIZE, "--batch-size", min=1, help="Rows per write transaction."
+        ),
+    ) -> None:
+        """Validate and load a directory of input files; rejected rows go to a rejects CSV."""
+        if not directory.is_dir():
+            fail(f"no such directory: {directory}")
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            bars = _Bars(progress)
+            if dry_run:
+                with _optional_database() as runner:
+                    try:
+                        report = load_directory(runner, directory, True, rejects, bars, batch_size)
+                    except TracerError as exc:
+                        fail(str(exc))
+            else:
+                with database() as runner:
+                    report = load_directory(runner, directory, False, rejects, bars, batch_size)
+        if json_output:
+            emit_json(report.to_json())
+        else:
+            _summary(report)

@@ -1,0 +1,1 @@
+"""Files -> validated rows -> batched writes; rejects; the synthetic data generator."""

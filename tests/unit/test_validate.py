@@ -1,0 +1,155 @@
+"""Validation without a database: every reason code on a real bad row, counts that reconcile."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tracer.loaders.load import load_directory
+from tracer.loaders.report import LoadReport
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "load"
+
+#: (file, line) -> reason codes of the broken fixture that need no graph.
+EXPECTED = {
+    ("list_types.csv", 3): {"BAD_CODE"},
+    ("rules.csv", 2): {"REF_MEASURE"},
+    ("departments.csv", 2): {"FILE_MISSING_COLUMN"},
+    ("departments.csv", 3): {"FILE_MISSING_COLUMN"},
+    ("enterprises.csv", 3): {"USCC_LENGTH"},
+    ("enterprises.csv", 4): {"USCC_CHARSET"},
+    ("enterprises.csv", 5): {"USCC_CHECK"},
+    ("enterprises.csv", 6): {"USCC_ORG_CHECK"},
+    ("enterprises.csv", 7): {"KIND_MISMATCH"},
+    ("enterprises.csv", 8): {"DUPLICATE_CONFLICT"},
+    ("enterprises.csv", 9): {"DUPLICATE_CONFLICT"},
+    ("enterprises.csv", 12): {"CODE_UNKNOWN"},
+    ("enterprises.csv", 13): {"DATE_FORMAT"},
+    ("enterprises.csv", 14): {"DATE_IMPOSSIBLE"},
+    ("enterprises.csv", 16): {"REQUIRED_MISSING"},
+    ("enterprises.csv", 17): {"ROW_MALFORMED"},
+    ("persons.csv", 3): {"ID_TYPE_UNKNOWN"},
+    ("persons.csv", 4): {"ID_LENGTH"},
+    ("persons.csv", 5): {"ID_CHARSET"},
+    ("persons.csv", 6): {"ID_BIRTH_DATE"},
+    ("persons.csv", 7): {"ID_CHECK"},
+    ("persons.csv", 8): {"ID_LENGTH"},
+    ("positions.csv", 3): {"CODE_UNKNOWN"},
+    ("positions.csv", 4): {"DATE_ORDER"},
+    ("shareholdings.csv", 3): {"SHARE_FORMAT"},
+    ("shareholdings.csv", 4): {"SHARE_UNIT"},
+    ("shareholdings.csv", 5): {"SHARE_RANGE"},
+    ("shareholdings.csv", 6): {"SELF_REFERENCE"},
+    ("shareholdings.csv", 7): {"CODE_UNKNOWN"},
+    ("practitioners.csv", 2): {"FILE_DUPLICATE_COLUMN"},
+    ("findings.csv", 3): {"LIST_TYPE_UNKNOWN"},
+    ("findings.csv", 4): {"DATE_ORDER"},
+    ("findings.csv", 5): {"CODE_UNKNOWN"},
+    ("finding_persons.csv", 5): {"CODE_UNKNOWN"},
+    ("redlist.jsonl", 1): {"DATE_ORDER"},
+    ("redlist.jsonl", 2): {"ROW_MALFORMED"},
+}
+
+
+def rejects_by_line(path: Path) -> dict[tuple[str, int], set[str]]:
+    """Reason codes per (file, line) of a rejects CSV."""
+    found: dict[tuple[str, int], set[str]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            found.setdefault((row["file"], int(row["line"])), set()).add(row["reason_code"])
+    return found
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadReport, Path]:
+    rejects = tmp_path_factory.mktemp("rejects") / "rejects.csv"
+    report = load_directory(None, FIXTURES / "broken", dry_run=True, rejects_path=rejects)
+    return report, rejects
+
+
+def test_every_reason_code_on_its_row(broken: tuple[LoadReport, Path]) -> None:
+    _, rejects = broken
+    assert rejects_by_line(rejects) == EXPECTED
+
+
+def test_rejects_file_columns_and_raw_row(broken: tuple[LoadReport, Path]) -> None:
+    _, rejects = broken
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["file", "line", "column", "reason_code", "message", "raw_row"]
+    kind = next(r for r in rows if r["reason_code"] == "KIND_MISMATCH")
+    assert kind["column"] == "kind"
+    assert '"kind": "ORGAN"' in kind["raw_row"]
+    assert "ENTERPRISE" in kind["message"]
+    check = next(r for r in rows if r["reason_code"] == "ID_CHECK")
+    assert "110105198001010017" not in check["message"]  # never echo a full ID
+
+
+def test_counts_reconcile_without_a_graph(broken: tuple[LoadReport, Path]) -> None:
+    report, _ = broken
+    assert not report.graph_checked
+    assert report.dry_run
+    counts = {stem: (c.read, c.loaded, c.rejected) for stem, c in report.files.items()}
+    assert counts == {
+        "list_types": (2, 1, 1),
+        "rules": (1, 0, 1),
+        "departments": (2, 0, 2),
+        "enterprises": (16, 4, 12),
+        "persons": (8, 2, 6),
+        "positions": (6, 4, 2),
+        "shareholdings": (6, 1, 5),
+        "practitioners": (1, 0, 1),
+        "findings": (5, 2, 3),
+        "finding_persons": (4, 3, 1),
+        "redlist": (3, 1, 2),
+    }
+    # references outside the batch could not be checked: enterprises line 15, positions 5-7,
+    # finding_persons 3-4
+    assert report.unchecked_references == {
+        "enterprises": 1,
+        "positions": 3,
+        "finding_persons": 2,
+    }
+    assert report.repeats == {"enterprises": 1}
+
+
+def test_quality_summary(broken: tuple[LoadReport, Path]) -> None:
+    quality = broken[0].quality
+    assert (quality.uscc_rows, quality.uscc_invalid, quality.uscc_duplicated) == (16, 4, 2)
+    assert quality.uscc_repeated == 1
+    assert quality.uscc_invalid_per_10k == 2500.0
+    assert not quality.meets_goal
+    assert quality.reasons["persons"]["ID_LENGTH"] == 2
+    assert quality.top_reasons[0].reason_code == "CODE_UNKNOWN"
+
+
+def test_json_document_has_the_contract_keys(broken: tuple[LoadReport, Path]) -> None:
+    document = broken[0].to_json()
+    assert document["files"]["persons"] == {"read": 8, "loaded": 2, "rejected": 6}
+    assert isinstance(document["rejects_file"], str)
+
+
+def test_case_insensitive_columns_and_every_value_format(tmp_path: Path) -> None:
+    (tmp_path / "enterprises.csv").write_text(
+        "USCC,Name,ESTABLISHED_ON\n"
+        "91110105MA01A2B325,甲,2015-03-02\n"
+        "91110108MA02C4D594,乙,2015/3/2\n"
+        "1211000040000123XG,丙,20150302\n"
+        "93500101MA03E6F751,丁,2015年3月2日\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "shareholdings.csv").write_text(
+        "Investee_USCC,HOLDER_KIND,Holder_Id,SHARE,Share_Unit\n"
+        "91110105MA01A2B325,ENTERPRISE,91110108MA02C4D594,0.35,\n"
+        "91110105MA01A2B325,ENTERPRISE,1211000040000123XG,35%,\n"
+        "91110105MA01A2B325,ENTERPRISE,93500101MA03E6F751,30,percent\n",
+        encoding="utf-8",
+    )
+    report = load_directory(None, tmp_path, dry_run=True, rejects_path=tmp_path / "r.csv")
+    assert {s: c.rejected for s, c in report.files.items()} == {
+        "enterprises": 0,
+        "shareholdings": 0,
+    }
+    assert report.unchecked_references == {}

@@ -1,0 +1,269 @@
+"""Identifier rules (DOMAIN.md §2): USCC (GB 32100-2015), organisation code (GB 11714),
+resident ID (GB 11643-1999) and the shape of other identity documents.
+
+Messages never echo a full identifier (PIPL): they say what is wrong, not what was sent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from tracer.domain.errors import InvalidInput
+from tracer.domain.values import real_dates
+
+ID_TYPES = (
+    "RESIDENT_ID",
+    "PASSPORT",
+    "HK_MACAO_PERMIT",
+    "TAIWAN_PERMIT",
+    "FOREIGN_PERMANENT",
+    "OTHER",
+)
+
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_CHECK = "10X98765432"
+EARLIEST_BIRTH = date(1880, 1, 1)
+
+_USCC_VALUE = {char: value for value, char in enumerate(USCC_CHARSET)}
+_OTHER_DOCUMENT = re.compile(r"[A-Z0-9()\-]+")
+
+# Positions 1-2 of a USCC: registering authority, then the kind under it (DOMAIN.md §2).
+_KIND_BY_PREFIX = {
+    "11": "ORGAN",
+    "12": "PUBLIC_INSTITUTION",
+    "51": "SOCIAL_ORGANISATION",
+    "52": "SOCIAL_ORGANISATION",
+    "53": "SOCIAL_ORGANISATION",
+    "91": "ENTERPRISE",
+    "92": "INDIVIDUAL_BUSINESS",
+    "93": "COOPERATIVE",
+}
+
+
+class InvalidIdentifier(InvalidInput):
+    """An identifier failed validation; ``reason`` is a stable reason code."""
+
+    title = "Invalid identifier"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+# -- USCC --------------------------------------------------------------------------------------
+def uscc_check_char(first17: str) -> str:
+    """The 18th character of a USCC whose first 17 characters are ``first17``."""
+    if len(first17) != 17 or any(char not in _USCC_VALUE for char in first17):
+        raise InvalidIdentifier("USCC_CHARSET", "the first 17 USCC characters are not valid")
+    total = sum(_USCC_VALUE[char] * w for char, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def _org_value(char: str) -> int:
+    return int(char) if char.isdigit() else ord(char) - ord("A") + 10
+
+
+def org_code_check_char(first8: str) -> str:
+    """The 9th character of a GB 11714 organisation code (``X`` for 10, ``0`` for 11)."""
+    if len(first8) != 8 or not all(c.isdigit() or "A" <= c <= "Z" for c in first8):
+        raise InvalidIdentifier("USCC_CHARSET", "an organisation code has 8 digits or letters")
+    total = sum(_org_value(char) * w for char, w in zip(first8, ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def validate_uscc(code: str) -> str:
+    """The normalised (stripped, upper-case) USCC, or ``InvalidIdentifier``."""
+    value = code.strip().upper()
+    if len(value) != 18:
+        raise InvalidIdentifier(
+            "USCC_LENGTH", f"a USCC has 18 characters, this one has {len(value)}"
+        )
+    bad = sorted({char for char in value if char not in _USCC_VALUE})
+    if bad:
+        raise InvalidIdentifier(
+            "USCC_CHARSET", f"a USCC may not contain {''.join(bad)!r} (no I, O, S, V, Z)"
+        )
+    if uscc_check_char(value[:17]) != value[17]:
+        raise InvalidIdentifier("USCC_CHECK", "the USCC check character (position 18) is wrong")
+    if org_code_check_char(value[8:16]) != value[16]:
+        raise InvalidIdentifier(
+            "USCC_ORG_CHECK", "the embedded organisation code's check character is wrong"
+        )
+    return value
+
+
+def uscc_kind(code: str) -> str | None:
+    """The subject kind implied by positions 1-2; None when they are not USCC characters."""
+    prefix = code.strip().upper()[:2]
+    if len(prefix) != 2 or any(char not in _USCC_VALUE for char in prefix):
+        return None
+    return _KIND_BY_PREFIX.get(prefix, "OTHER")
+
+
+def uscc_reasons(codes: pd.Series) -> pd.Series:
+    """Vectorised ``validate_uscc`` on normalised codes: the reason code per row, or None.
+
+    ``codes`` must already be stripped and upper-case strings (no nulls); the result has the
+    same index and the same reason ``validate_uscc`` would raise.
+    """
+    reasons = pd.Series([None] * len(codes), index=codes.index, dtype=object)
+    lengths = codes.str.len().to_numpy()
+    reasons[lengths != 18] = "USCC_LENGTH"
+    fixed = lengths == 18
+    if not fixed.any():
+        return reasons
+    ascii_ok = codes[fixed].map(str.isascii).to_numpy(dtype=bool)
+    subset = codes[fixed]
+    positions = np.flatnonzero(fixed)
+    reasons.iloc[positions[~ascii_ok]] = "USCC_CHARSET"
+    positions = positions[ascii_ok]
+    raw = np.frombuffer("".join(subset[ascii_ok]).encode("ascii"), dtype=np.uint8)
+    matrix = raw.reshape(-1, 18)
+    table = np.full(256, -1, dtype=np.int64)
+    for value, char in enumerate(USCC_CHARSET):
+        table[ord(char)] = value
+    values = table[matrix]
+    charset_bad = (values < 0).any(axis=1)
+    main = (values[:, :17] * np.array(USCC_WEIGHTS)).sum(axis=1)
+    check_bad = ((31 - main % 31) % 31) != values[:, 17]
+    org_values = np.where(matrix[:, 8:17] <= ord("9"), matrix[:, 8:17] - ord("0"), 0).astype(
+        np.int64
+    )
+    letters = matrix[:, 8:17] >= ord("A")
+    org_values[letters] = matrix[:, 8:17][letters].astype(np.int64) - ord("A") + 10
+    org_check = 11 - (org_values[:, :8] * np.array(ORG_WEIGHTS)).sum(axis=1) % 11
+    expected = np.where(org_check == 11, ord("0"), np.where(org_check == 10, ord("X"), 0))
+    expected = np.where(org_check < 10, org_check + ord("0"), expected)
+    org_bad = expected != matrix[:, 16]
+    labels = np.select(
+        [charset_bad, check_bad, org_bad], ["USCC_CHARSET", "USCC_CHECK", "USCC_ORG_CHECK"], ""
+    )
+    flagged = labels != ""
+    reasons.iloc[positions[flagged]] = labels[flagged]
+    return reasons
+
+
+# -- persons -----------------------------------------------------------------------------------
+def resident_id_check_char(first17: str) -> str:
+    """The 18th character of a resident ID whose first 17 digits are ``first17``."""
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise InvalidIdentifier("ID_CHARSET", "a resident ID starts with 17 digits")
+    total = sum(int(char) * w for char, w in zip(first17, RESIDENT_WEIGHTS, strict=True))
+    return RESIDENT_CHECK[total % 11]
+
+
+def _birth_date(digits: str, today: date) -> None:
+    try:
+        born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        raise InvalidIdentifier(
+            "ID_BIRTH_DATE", "the birth date in the resident ID is not a real date"
+        ) from None
+    if not EARLIEST_BIRTH <= born <= today:
+        raise InvalidIdentifier(
+            "ID_BIRTH_DATE", "the birth date in the resident ID is not a past date"
+        )
+
+
+def _normalise_resident_id(number: str, today: date) -> str:
+    if len(number) == 15:
+        if not (number.isascii() and number.isdigit()):
+            raise InvalidIdentifier("ID_CHARSET", "a 15-digit resident ID has digits only")
+        first17 = number[:6] + "19" + number[6:]
+        _birth_date(first17[6:14], today)
+        return first17 + resident_id_check_char(first17)
+    if len(number) != 18:
+        raise InvalidIdentifier(
+            "ID_LENGTH", f"a resident ID has 18 (or legacy 15) characters, not {len(number)}"
+        )
+    body, last = number[:17], number[17]
+    if not (body.isascii() and body.isdigit() and (last.isdigit() or last == "X")):
+        raise InvalidIdentifier(
+            "ID_CHARSET", "a resident ID has 17 digits and a digit or X at the end"
+        )
+    _birth_date(body[6:14], today)
+    if resident_id_check_char(body) != last:
+        raise InvalidIdentifier("ID_CHECK", "the resident ID check character is wrong")
+    return number
+
+
+def normalise_person_id(id_type: str, id_number: str, today: date | None = None) -> str:
+    """The normalised document number for ``id_type``, or ``InvalidIdentifier``.
+
+    Resident IDs: 18 characters (upper-case ``X``), real past birth date, check character;
+    legacy 15-digit numbers are converted. Other documents: stripped, upper-case, 5-30 of
+    ``A-Z 0-9 ( ) -``.
+    """
+    kind = id_type.strip().upper()
+    if kind not in ID_TYPES:
+        raise InvalidIdentifier("ID_TYPE_UNKNOWN", f"unknown id_type {id_type[:30]!r}")
+    number = id_number.strip().upper()
+    if kind == "RESIDENT_ID":
+        return _normalise_resident_id(number, today or date.today())
+    if not 5 <= len(number) <= 30:
+        raise InvalidIdentifier(
+            "ID_LENGTH", f"a {kind} number has 5 to 30 characters, not {len(number)}"
+        )
+    if not (number.isascii() and _OTHER_DOCUMENT.fullmatch(number)):
+        raise InvalidIdentifier(
+            "ID_CHARSET", f"a {kind} number has only letters, digits, '(', ')' and '-'"
+        )
+    return number
+
+
+def normalise_resident_ids(
+    numbers: pd.Series, today: date | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Vectorised ``normalise_person_id("RESIDENT_ID", …)`` on non-null strings: the normalised
+    numbers (None where invalid) and the reason codes (None where valid), same index."""
+    today = today or date.today()
+    text = numbers.astype(str).str.strip().str.upper()
+    out = pd.Series([None] * len(text), index=text.index, dtype=object)
+    reasons = pd.Series([None] * len(text), index=text.index, dtype=object)
+    lengths = text.str.len().to_numpy()
+    reasons[(lengths != 15) & (lengths != 18)] = "ID_LENGTH"
+    shaped = ((lengths == 15) | (lengths == 18)) & text.map(str.isascii).to_numpy(dtype=bool)
+    reasons[((lengths == 15) | (lengths == 18)) & ~shaped] = "ID_CHARSET"
+    if not shaped.any():
+        return out, reasons
+    positions = np.flatnonzero(shaped)
+    subset = text.iloc[positions]
+    legacy = subset.str.len().to_numpy() == 15
+    body = subset.where(~legacy, subset.str[:6] + "19" + subset.str[6:]).str[:17]
+    last = subset.str[17:].to_numpy(dtype=object)
+    raw = np.frombuffer("".join(body).encode("ascii"), dtype=np.uint8).reshape(-1, 17)
+    digits = raw.astype(np.int64) - ord("0")
+    charset = ((digits >= 0) & (digits <= 9)).all(axis=1) & np.array(
+        [bool(tail == "" or tail.isdigit() or tail == "X") for tail in last]
+    )
+    safe = np.where(charset[:, None], digits, 0)
+    powers = np.array([1000, 100, 10, 1])
+    ymd = np.stack(
+        [
+            safe[:, 6:10] @ powers,
+            safe[:, 10:12] @ powers[2:],
+            safe[:, 12:14] @ powers[2:],
+        ],
+        axis=1,
+    )
+    stamp = ymd[:, 0] * 10_000 + ymd[:, 1] * 100 + ymd[:, 2]
+    earliest = EARLIEST_BIRTH.year * 10_000 + EARLIEST_BIRTH.month * 100 + EARLIEST_BIRTH.day
+    latest = today.year * 10_000 + today.month * 100 + today.day
+    born_ok = real_dates(ymd[:, 0], ymd[:, 1], ymd[:, 2]) & (stamp >= earliest) & (stamp <= latest)
+    check = np.array(list(RESIDENT_CHECK))[(safe * np.array(RESIDENT_WEIGHTS)).sum(axis=1) % 11]
+    check_ok = legacy | (check == last)
+    labels = np.select(
+        [~charset, ~born_ok, ~check_ok], ["ID_CHARSET", "ID_BIRTH_DATE", "ID_CHECK"], ""
+    )
+    reasons.iloc[positions[labels != ""]] = labels[labels != ""]
+    good = labels == ""
+    out.iloc[positions[good]] = (body.to_numpy(dtype=object) + check)[good]
+    return out, reasons

@@ -1,0 +1,155 @@
+"""One input stem under validation: its rows, which of them are rejected, and why."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tracer.loaders.read import FILE, LINE, RawTable
+from tracer.loaders.specs import Spec
+
+
+@dataclass(frozen=True)
+class Reject:
+    """One line of the rejects file."""
+
+    file: str
+    line: int
+    column: str
+    reason_code: str
+    message: str
+    raw_row: str
+
+
+class Batch:
+    """The rows of every file of one stem, with the reasons each rejected row failed.
+
+    A row may collect several reasons (all independent cell checks are reported); it is counted
+    once. ``read == loaded + rejected`` is kept by construction: every row read is either in
+    ``bad`` or handed to the writer (identical repeats counted as loaded, written once).
+    """
+
+    def __init__(self, spec: Spec, tables: list[RawTable]) -> None:
+        self.spec = spec
+        self.tables = {table.path.name: table for table in tables}
+        frames = [table.frame for table in tables]
+        self.frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if FILE not in self.frame:
+            self.frame = pd.DataFrame({FILE: pd.Series(dtype=object), LINE: pd.Series(dtype=int)})
+        self.bad = pd.Series(False, index=self.frame.index)
+        self.file_bad = self.bad.copy()
+        self.rejects: list[Reject] = []
+        self.malformed = 0
+        self.repeats = 0
+        self._text: dict[str, pd.Series] = {}
+        for table in tables:
+            for row in table.malformed:
+                self.rejects.append(
+                    Reject(table.path.name, row.line, "", "ROW_MALFORMED", row.message, row.raw)
+                )
+            self.malformed += len(table.malformed)
+            self._check_columns(table)
+        self.file_bad = self.bad.copy()
+
+    # -- counts --------------------------------------------------------------------------------
+    @property
+    def read(self) -> int:
+        """Rows read, malformed ones included."""
+        return len(self.frame) + self.malformed
+
+    @property
+    def rejected(self) -> int:
+        """Rows rejected (each counted once)."""
+        return int(self.bad.sum()) + self.malformed
+
+    @property
+    def good(self) -> pd.Series:
+        """Rows not rejected so far."""
+        return ~self.bad
+
+    # -- cells ---------------------------------------------------------------------------------
+    def text(self, column: str) -> pd.Series:
+        """The stripped cells of ``column`` (None for empty or an absent column)."""
+        if column not in self._text:
+            if column in self.frame:
+                stripped = self.frame[column].astype("string").str.strip()
+                values = stripped.astype(object).where(stripped.notna() & (stripped != ""), None)
+            else:
+                values = pd.Series([None] * len(self.frame), index=self.frame.index, dtype=object)
+            self._text[column] = values
+        return self._text[column]
+
+    def upper(self, column: str) -> pd.Series:
+        """The stripped, upper-case cells of ``column`` (None for empty)."""
+        values = self.text(column)
+        return values.where(values.isna(), values.str.upper())
+
+    # -- rejecting -----------------------------------------------------------------------------
+    def reject(self, mask: pd.Series, column: str, reason: str, message: str) -> None:
+        """Reject every row in ``mask`` with one reason and message."""
+        self.reject_each(
+            mask, column, pd.Series(reason, index=self.frame.index), lambda _i: message
+        )
+
+    def reject_each(
+        self,
+        mask: pd.Series,
+        column: str,
+        reasons: pd.Series,
+        message: Callable[[int], str],
+    ) -> None:
+        """Reject every row in ``mask`` with its own reason (``reasons``) and ``message(index)``.
+
+        Rows of a file already rejected whole (missing column) get no further reasons.
+        """
+        mask = mask & ~self.file_bad
+        rows = mask[mask].index
+        if len(rows) == 0:
+            return
+        self.bad.loc[rows] = True
+        files = self.frame.loc[rows, FILE]
+        lines = self.frame.loc[rows, LINE]
+        for index in rows:
+            self.rejects.append(
+                Reject(
+                    str(files[index]),
+                    int(lines[index]),
+                    column,
+                    str(reasons[index]),
+                    message(index),
+                    self.raw_row(index),
+                )
+            )
+
+    def raw_row(self, index: int) -> str:
+        """The row as it was read, as JSON with the file's own column names."""
+        row = self.frame.loc[index]
+        names = self.tables[str(row[FILE])].columns
+        return json.dumps(
+            {name: row[low] for low, name in names.items() if low in row.index},
+            ensure_ascii=False,
+        )
+
+    def _check_columns(self, table: RawTable) -> None:
+        in_file = self.frame[FILE] == table.path.name
+        if table.duplicate_columns:
+            dup = "|".join(sorted(set(table.duplicate_columns)))
+            self.reject(
+                in_file,
+                dup,
+                "FILE_DUPLICATE_COLUMN",
+                f"the file has the column(s) {dup} more than once (names are case-insensitive)",
+            )
+            return
+        missing = [name for name in self.spec.required if name not in table.columns]
+        if missing:
+            names = "|".join(missing)
+            self.reject(
+                in_file,
+                names,
+                "FILE_MISSING_COLUMN",
+                f"the file has no required column {names}: every row is rejected",
+            )

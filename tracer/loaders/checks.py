@@ -1,0 +1,240 @@
+"""Column checks shared by the validators: each rejects failing rows on a ``Batch`` and returns
+the normalised column (None where the cell was empty or invalid)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from tracer.domain.identifiers import (
+    InvalidIdentifier,
+    normalise_person_id,
+    normalise_resident_ids,
+    uscc_reasons,
+)
+from tracer.domain.values import parse_dates, parse_shares, reason_message
+from tracer.loaders.batch import Batch
+from tracer.loaders.lookup import GraphKeys
+from tracer.loaders.read import FILE, LINE
+from tracer.queries.models import mask_number
+
+USCC_MESSAGES = {
+    "USCC_LENGTH": "a USCC has 18 characters",
+    "USCC_CHARSET": "a USCC uses only 0-9 and A-Z without I, O, S, V, Z",
+    "USCC_CHECK": "the USCC check character (position 18) is wrong",
+    "USCC_ORG_CHECK": "the organisation code check character (position 17) is wrong",
+}
+
+ID_MESSAGES = {
+    "ID_LENGTH": "a resident ID has 18 (or legacy 15) characters",
+    "ID_CHARSET": "a resident ID has 17 digits and a digit or X at the end",
+    "ID_BIRTH_DATE": "the birth date in the resident ID is not a real past date",
+    "ID_CHECK": "the resident ID check character is wrong",
+}
+
+
+@dataclass
+class Context:
+    """What validation knows besides the rows: the graph (None when unreachable), today, the
+    list types, and the keys found valid or rejected in this load so far."""
+
+    graph: GraphKeys | None
+    today: date
+    list_types: dict[str, str | None] = field(default_factory=dict)
+    valid: dict[str, set[str]] = field(default_factory=dict)
+    rejected: dict[str, set[str]] = field(default_factory=dict)
+    unchecked: Counter[str] = field(default_factory=Counter)
+
+
+def _all(batch: Batch) -> pd.Series:
+    return pd.Series(True, index=batch.frame.index)
+
+
+def empty(batch: Batch) -> pd.Series:
+    """An all-None column for ``batch``."""
+    return pd.Series([None] * len(batch.frame), index=batch.frame.index, dtype=object)
+
+
+def required(batch: Batch) -> None:
+    """Reject rows with an empty required cell."""
+    for column in batch.spec.required:
+        missing = batch.text(column).isna()
+        batch.reject(missing, column, "REQUIRED_MISSING", f"{column} is required")
+
+
+def code(
+    batch: Batch,
+    column: str,
+    allowed: Iterable[str],
+    default: str | None = None,
+    rows: pd.Series | None = None,
+) -> pd.Series:
+    """Upper-case codes from ``allowed`` (``default`` when empty); ``CODE_UNKNOWN`` otherwise."""
+    choices = tuple(allowed)
+    values = batch.upper(column)
+    if default is not None:
+        values = values.where(values.notna(), default)
+    scope = _all(batch) if rows is None else rows
+    bad = scope & values.notna() & ~values.isin(choices)
+    batch.reject(bad, column, "CODE_UNKNOWN", f"{column} must be one of {', '.join(choices)}")
+    return values.where(scope & ~bad, None)
+
+
+def uscc(batch: Batch, column: str, rows: pd.Series | None = None) -> pd.Series:
+    """Normalised USCCs; rows with a bad one are rejected with the ``USCC_*`` reason."""
+    values = batch.upper(column)
+    present = values.notna() if rows is None else values.notna() & rows
+    reasons = pd.Series([None] * len(values), index=values.index, dtype=object)
+    if present.any():
+        reasons[present] = uscc_reasons(values[present].astype(str))
+    failing = reasons.notna()
+    batch.reject_each(
+        failing, column, reasons, lambda index: f"{column}: {USCC_MESSAGES[reasons[index]]}"
+    )
+    return values.where(present & ~failing, None)
+
+
+def person_ids(
+    batch: Batch,
+    type_column: str,
+    number_column: str,
+    today: date,
+    rows: pd.Series | None = None,
+    types: pd.Series | None = None,
+    numbers: pd.Series | None = None,
+) -> pd.Series:
+    """Person keys ``ID_TYPE:number`` (normalised), id_type defaulting to RESIDENT_ID.
+
+    ``types`` and ``numbers`` override the cells of the two columns (used for ``subject_id``
+    cells that carry both as ``ID_TYPE:number``).
+    """
+    kinds = batch.upper(type_column) if types is None else types
+    kinds = kinds.where(kinds.notna(), "RESIDENT_ID")
+    numbers = batch.text(number_column) if numbers is None else numbers
+    scope = numbers.notna() if rows is None else numbers.notna() & rows
+    keys = empty(batch)
+    reasons = empty(batch)
+    messages: dict[int, str] = {}
+    resident = scope & (kinds == "RESIDENT_ID")
+    if resident.any():
+        normalised, failed = normalise_resident_ids(numbers[resident], today)
+        keys[resident] = ("RESIDENT_ID:" + normalised.fillna("")).where(normalised.notna(), None)
+        reasons[resident] = failed
+        for index in failed[failed.notna()].index:
+            masked = mask_number(str(numbers[index]).strip())
+            messages[index] = f"{ID_MESSAGES[failed[index]]} ({masked})"
+    for index in scope[scope & ~resident].index:
+        kind, number = str(kinds[index]), str(numbers[index])
+        try:
+            keys[index] = f"{kind.strip().upper()}:{normalise_person_id(kind, number, today)}"
+        except InvalidIdentifier as exc:
+            reasons[index] = exc.reason
+            messages[index] = f"{exc} ({mask_number(number.strip())})"
+    wrong_type = reasons == "ID_TYPE_UNKNOWN"
+    batch.reject_each(wrong_type, type_column, reasons, messages.__getitem__)
+    batch.reject_each(reasons.notna() & ~wrong_type, number_column, reasons, messages.__getitem__)
+    return keys
+
+
+def dates(batch: Batch, column: str) -> pd.Series:
+    """Parsed dates; ``DATE_FORMAT`` / ``DATE_IMPOSSIBLE`` rejected."""
+    text = batch.text(column)
+    parsed, reasons = parse_dates(text)
+    batch.reject_each(
+        reasons.notna(),
+        column,
+        reasons,
+        lambda index: f"{column} {str(text[index])[:40]!r}: {reason_message(reasons[index])}",
+    )
+    return parsed
+
+
+def not_before(batch: Batch, early: pd.Series, late: pd.Series, column: str, what: str) -> None:
+    """Reject rows where ``late`` is before ``early`` (``DATE_ORDER``, reported on ``column``)."""
+    flags = [a is not None and b is not None and b < a for a, b in zip(early, late, strict=True)]
+    bad = pd.Series(flags, index=batch.frame.index, dtype=bool)
+    batch.reject(bad, column, "DATE_ORDER", what)
+
+
+def shares(batch: Batch, column: str, unit_column: str) -> pd.Series:
+    """Shares in 0..1; ``SHARE_FORMAT`` / ``SHARE_UNIT`` / ``SHARE_RANGE`` rejected."""
+    text = batch.text(column)
+    parsed, reasons = parse_shares(text, batch.text(unit_column))
+    batch.reject_each(
+        reasons.notna(),
+        column,
+        reasons,
+        lambda index: f"{column} {str(text[index])[:40]!r}: {reason_message(reasons[index])}",
+    )
+    return parsed
+
+
+def references(
+    batch: Batch, ctx: Context, entity: str, keys: pd.Series, column: str, label: str
+) -> None:
+    """Reject rows whose key is neither valid in this load nor in the graph.
+
+    ``REF_REJECTED`` when the key belongs to a row rejected in this load, else
+    ``REF_<ENTITY>``. Without a graph (dry run, database down) such rows are counted as
+    unchecked instead.
+    """
+    pending = batch.good & keys.notna() & ~keys.isin(ctx.valid.get(entity, set()))
+    if not pending.any():
+        return
+    if ctx.graph is None:
+        ctx.unchecked[batch.spec.stem] += int(pending.sum())
+        return
+    found = ctx.graph.existing(entity, keys[pending].astype(str).unique())
+    missing = pending & ~keys.isin(found)
+    cascade = missing & keys.isin(ctx.rejected.get(entity, set()))
+    batch.reject(
+        cascade,
+        column,
+        "REF_REJECTED",
+        f"{column} refers to a {label} whose row was rejected in this load",
+    )
+    batch.reject(
+        missing & ~cascade,
+        column,
+        f"REF_{entity.upper()}",
+        f"{column}: no such {label} in this load or in the graph",
+    )
+
+
+def dedupe(batch: Batch, frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Rows to write: conflicting copies of a key rejected (``DUPLICATE_CONFLICT``), identical
+    copies written once (counted as loaded, ``batch.repeats``)."""
+    good = frame[batch.good]
+    if good.empty:
+        return good
+    distinct = good.drop_duplicates()
+    clashing = distinct[distinct.duplicated(subset=key, keep=False)]
+    conflict = pd.Series(
+        pd.MultiIndex.from_frame(good[key].astype(str)).isin(
+            pd.MultiIndex.from_frame(clashing[key].astype(str))
+        ),
+        index=good.index,
+    )
+    if conflict.any():
+        where = batch.frame.loc[conflict[conflict].index, [FILE, LINE]]
+        labels = good.loc[conflict, key].astype(str).agg("\x1f".join, axis=1)
+        places: dict[str, list[str]] = {}
+        for index, file, line in zip(where.index, where[FILE], where[LINE], strict=True):
+            places.setdefault(labels[index], []).append(f"{file}:{line}")
+        batch.reject_each(
+            conflict.reindex(batch.frame.index, fill_value=False),
+            "|".join(key),
+            pd.Series("DUPLICATE_CONFLICT", index=batch.frame.index),
+            lambda index: (
+                "the same key appears with different values at "
+                + ", ".join(places[labels[index]][:10])
+                + "; every copy is rejected"
+            ),
+        )
+    repeats = ~conflict & good.duplicated(keep="first")
+    batch.repeats += int(repeats.sum())
+    return good[~conflict & ~repeats]

@@ -1,0 +1,223 @@
+"""``load_directory``: read, validate and write one directory of input files (issue 3).
+
+The public entry point of the loaders (the CLI and the API's admin loading call it). Every row
+read is either loaded or rejected into the rejects CSV; writes are idempotent MERGEs in batches,
+so an interrupted load is completed by running it again.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import neo4j.exceptions
+import pandas as pd
+
+from tracer.domain.errors import InvalidInput, Unavailable
+from tracer.graph.schema import apply_schema
+from tracer.loaders import validate
+from tracer.loaders.batch import Batch, Reject
+from tracer.loaders.checks import Context
+from tracer.loaders.lookup import GraphKeys
+from tracer.loaders.read import STEMS, RawTable, UnreadableFile, discover, read_table
+from tracer.loaders.report import FileCounts, FileError, LoadReport, quality, write_rejects
+from tracer.loaders.specs import REFERENCE_KEYS, SPECS
+from tracer.loaders.write import BATCH_SIZE, write_stem
+from tracer.queries.reference import install_reference_data, merged_tables
+from tracer.queries.runner import QueryRunner
+
+#: ``progress(stage, stem, done, total)``: stage is "validate" or "write"; rows for "write".
+Progress = Callable[[str, str, int, int], None]
+EXTRA_COLUMNS = {"shareholdings": ("share_unit",)}
+
+
+def default_rejects_path(directory: Path) -> Path:
+    """``DIR/rejects.csv`` when DIR is writable, else a file in the temporary directory."""
+    if os.access(directory, os.W_OK):
+        return directory / "rejects.csv"
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    return Path(tempfile.gettempdir()) / f"tracer-rejects-{directory.name}-{stamp}.csv"
+
+
+def _read_all(
+    found: dict[str, list[Path]],
+) -> tuple[dict[str, list[RawTable]], list[FileError], list[Reject]]:
+    tables: dict[str, list[RawTable]] = {}
+    errors: list[FileError] = []
+    rejects: list[Reject] = []
+    for stem, paths in found.items():
+        for path in paths:
+            try:
+                tables.setdefault(stem, []).append(read_table(path))
+            except UnreadableFile as exc:
+                errors.append(FileError(file=path.name, reason_code=exc.reason, message=str(exc)))
+                rejects.append(Reject(path.name, 0, "", exc.reason, str(exc), ""))
+                tables.setdefault(stem, [])
+    return tables, errors, rejects
+
+
+def _ignored_columns(stem: str, tables: list[RawTable]) -> list[str]:
+    spec = SPECS[stem]
+    if stem in REFERENCE_KEYS:
+        return []
+    known = {*spec.required, *spec.optional, *EXTRA_COLUMNS.get(stem, ())}
+    return sorted({c for table in tables for c in table.columns if c not in known})
+
+
+def _graph(runner: QueryRunner | None, dry_run: bool) -> GraphKeys | None:
+    """The graph for reference checks: required for a real load, optional for a dry run."""
+    if runner is None:
+        if dry_run:
+            return None
+        raise Unavailable("a load needs the database; only --dry-run works without it")
+    try:  # no retries here: an unreachable database is reported at once
+        runner.driver.verify_connectivity()
+    except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError) as exc:
+        if dry_run:
+            return None
+        raise Unavailable(f"Neo4j is unreachable: {type(exc).__name__}") from exc
+    return GraphKeys(runner)
+
+
+def _overrides(results: dict[str, validate.Validated]) -> dict[str, list[dict[str, Any]]]:
+    return {stem: list(results[stem].rows["row"]) for stem in REFERENCE_KEYS if stem in results}
+
+
+def _validate_reference(
+    tables: dict[str, list[RawTable]], ctx: Context
+) -> dict[str, validate.Validated]:
+    results: dict[str, validate.Validated] = {}
+    for stem in ("list_types", "measures", "rules"):
+        if stem in tables:
+            batch = Batch(SPECS[stem], tables[stem])
+            results[stem] = validate.Validated(stem, batch, validate.reference(batch, ctx))
+    if "rules" in results:
+        known = validate.shipped_codes()
+        for stem in ("list_types", "measures"):
+            if stem in results:
+                known[stem] |= set(results[stem].rows["key"])
+        rules = results["rules"]
+        rules.rows = validate.rule_references(rules.batch, rules.rows, known)
+    return results
+
+
+def load_directory(
+    runner: QueryRunner | None,
+    path: Path | str,
+    dry_run: bool = False,
+    rejects_path: Path | str | None = None,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+    today: date | None = None,
+) -> LoadReport:
+    """Validate every input file of ``path`` and (unless ``dry_run``) write it to the graph.
+
+    A real load applies the schema, installs the reference data (shipped defaults plus this
+    directory's ``list_types``/``rules``/``measures``), then writes departments, enterprises,
+    persons, positions, shareholdings, practitioners, findings, finding_persons and redlist.
+    A dry run writes nothing; it checks references against the graph when it is reachable and
+    otherwise counts them as unchecked (``graph_checked`` false). Raises ``InvalidInput`` when
+    the directory does not exist or holds no recognised file, ``Unavailable`` when a real load
+    cannot reach the database.
+    """
+    began = time.monotonic()
+    directory = Path(path)
+    if not directory.is_dir():
+        raise InvalidInput(f"no such directory: {directory}")
+    found = discover(directory)
+    if not found:
+        raise InvalidInput(
+            f"no recognised input files in {directory} (expected e.g. enterprises.csv; "
+            f"stems: {', '.join(STEMS)})"
+        )
+    graph = _graph(runner, dry_run)
+    if runner is not None and not dry_run:
+        apply_schema(runner.driver, runner.database)
+    tables, file_errors, read_rejects = _read_all(found)
+    read_done = time.monotonic()
+    ctx = Context(graph=graph, today=today or date.today())
+
+    results = _validate_reference(tables, ctx)
+    overrides = _overrides(results)
+    reference_counts: dict[str, int] = {}
+    if runner is not None and not dry_run:
+        reference_counts = install_reference_data(runner, overrides)
+    merged = merged_tables(overrides)
+    ctx.list_types = {str(row["code"]): _text(row.get("category")) for row in merged["list_types"]}
+    if graph is not None:
+        ctx.list_types = {**graph.list_types(), **ctx.list_types}
+
+    for stem in STEMS:
+        if stem in REFERENCE_KEYS or stem not in tables:
+            continue
+        if progress is not None:
+            progress("validate", stem, 0, 0)
+        batch = Batch(SPECS[stem], tables[stem])
+        results[stem] = validate.Validated(stem, batch, validate.VALIDATORS[stem](batch, ctx))
+
+    target = Path(rejects_path) if rejects_path is not None else default_rejects_path(directory)
+    rejects = [*read_rejects, *(r for result in results.values() for r in result.batch.rejects)]
+    write_rejects(target, rejects)
+    validate_done = time.monotonic()
+    write_seconds: dict[str, float] = {}
+
+    if runner is not None and not dry_run:
+        for stem in STEMS:
+            if stem in REFERENCE_KEYS or stem not in results:
+                continue
+            rows = results[stem].rows
+            total = len(rows)
+            done = 0
+            if progress is not None:
+                progress("write", stem, 0, total)
+
+            def advance(count: int, stem: str = stem, total: int = total) -> None:
+                nonlocal done
+                done += count
+                if progress is not None:
+                    progress("write", stem, done, total)
+
+            started = time.monotonic()
+            write_stem(runner, stem, rows, batch_size, advance)
+            write_seconds[stem] = round(time.monotonic() - started, 3)
+
+    seconds = time.monotonic() - began
+    files = {
+        stem: FileCounts(read=r.batch.read, loaded=r.loaded, rejected=r.batch.rejected)
+        for stem, r in sorted(results.items(), key=lambda item: STEMS.index(item[0]))
+    }
+    for stem in tables:
+        files.setdefault(stem, FileCounts())
+    total_read = sum(counts.read for counts in files.values())
+    return LoadReport(
+        files=files,
+        rejects_file=str(target),
+        dry_run=dry_run,
+        graph_checked=graph is not None,
+        unchecked_references=dict(ctx.unchecked),
+        repeats={stem: r.batch.repeats for stem, r in results.items() if r.batch.repeats},
+        sources={stem: [p.name for p in paths] for stem, paths in found.items()},
+        ignored_columns={
+            stem: cols for stem in tables if (cols := _ignored_columns(stem, tables[stem]))
+        },
+        file_errors=file_errors,
+        reference_data=reference_counts,
+        quality=quality({stem: r.batch for stem, r in results.items()}, file_errors),
+        seconds=round(seconds, 3),
+        read_seconds=round(read_done - began, 3),
+        validate_seconds=round(validate_done - read_done, 3),
+        write_seconds=write_seconds,
+        rows_per_second=round(total_read / seconds, 1) if seconds else 0.0,
+    )
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(value)

@@ -1,0 +1,264 @@
+"""Read input files (INTERFACES.md §1) into string tables that remember each row's line.
+
+Every reader returns the same shape: a ``RawTable`` whose ``frame`` has lower-case column
+names, cells as ``str`` or ``None`` (empty cell = null, nothing else is interpreted), and the
+bookkeeping columns ``_file`` and ``_line``. Line numbers are what a person sees: CSV and
+XLSX count the header as line 1; JSONL counts physical lines; Parquet counts records from 1.
+Fully empty rows are skipped (they are not rows). Rows that cannot be read at all (a CSV row
+with more cells than the header, a JSONL line that is not an object) are kept as ``malformed``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tracer.domain.errors import InvalidInput
+
+STEMS = (
+    "list_types",
+    "rules",
+    "measures",
+    "departments",
+    "enterprises",
+    "persons",
+    "positions",
+    "shareholdings",
+    "practitioners",
+    "findings",
+    "finding_persons",
+    "redlist",
+)
+FORMATS = (".csv", ".xlsx", ".parquet", ".jsonl")
+LINE = "_line"
+FILE = "_file"
+
+
+class UnreadableFile(InvalidInput):
+    """A whole file could not be read (encoding, corrupt workbook, bad Parquet)."""
+
+    title = "Unreadable file"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A row that could not be turned into cells."""
+
+    line: int
+    message: str
+    raw: str
+
+
+@dataclass
+class RawTable:
+    """One file's rows as strings, with the original column names for the rejects file."""
+
+    path: Path
+    frame: pd.DataFrame
+    columns: dict[str, str]  # lower-case name -> name as written in the file
+    duplicate_columns: list[str] = field(default_factory=list)
+    malformed: list[Malformed] = field(default_factory=list)
+
+
+def discover(directory: Path) -> dict[str, list[Path]]:
+    """Input files of ``directory`` by stem (known stems and formats only), sorted by name."""
+    found: dict[str, list[Path]] = {}
+    for path in sorted(directory.iterdir()):
+        stem = path.stem.lower()
+        if path.is_file() and stem in STEMS and path.suffix.lower() in FORMATS:
+            found.setdefault(stem, []).append(path)
+    return {stem: found[stem] for stem in STEMS if stem in found}
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as text: None/NaN/blank -> None, whole floats without ``.0``, dates as ISO."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, pd.Timestamp):
+        return cell_text(value.to_pydatetime())
+    return str(value)
+
+
+def decode_csv(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile("FILE_ENCODING", "not UTF-8 and not GB18030/GBK text")
+
+
+def _column(values: pd.Series, texts: bool) -> pd.Series:
+    """Cells as text or None; ``texts`` says every cell already is a string (or None)."""
+    if not texts:
+        return values.map(cell_text).astype(object)
+    stripped = values.str.strip()
+    return values.where(stripped.notna() & (stripped != ""), None).astype(object)
+
+
+def _table(
+    path: Path,
+    header: list[Any],
+    rows: Iterable[tuple[int, list[Any]]],
+    malformed: list[Malformed],
+    texts: bool = False,
+) -> RawTable:
+    names = [str(name).strip() if name is not None else "" for name in header]
+    lower = [name.lower() for name in names]
+    seen: dict[str, str] = {}
+    duplicates: list[str] = []
+    for name, low in zip(names, lower, strict=True):
+        if low in seen:
+            duplicates.append(low)
+        else:
+            seen[low] = name
+    width = len(names)
+    lines: list[int] = []
+    cells: list[list[Any]] = []
+    for line, values in rows:
+        if len(values) > width:
+            if any(cell_text(value) is not None for value in values[width:]):
+                message = f"{len(values)} cells but the header has {width}"
+                malformed.append(Malformed(line, message, repr(values)))
+                continue
+            values = values[:width]
+        lines.append(line)
+        cells.append(values)
+    unique = [index for index, low in enumerate(lower) if lower.index(low) == index and low]
+    raw = pd.DataFrame(cells, columns=range(width), dtype=object) if cells else None
+    frame = pd.DataFrame(
+        {lower[i]: _column(raw[i], texts) if raw is not None else [] for i in unique},
+        dtype=object,
+    )
+    frame[LINE] = pd.Series(lines, dtype="int64")
+    frame = frame[frame.drop(columns=LINE).notna().any(axis=1)].reset_index(drop=True)
+    frame[FILE] = path.name
+    seen.pop("", None)
+    return RawTable(path, frame, seen, duplicates, malformed)
+
+
+def _read_csv(path: Path) -> RawTable:
+    text = decode_csv(path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""))
+
+    def records() -> Iterator[tuple[int, list[Any]]]:
+        previous = reader.line_num
+        for row in reader:
+            start, previous = previous + 1, reader.line_num
+            if row:
+                yield start, row
+
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise UnreadableFile("FILE_EMPTY", "the file has no header row") from None
+    except csv.Error as exc:
+        raise UnreadableFile("FILE_FORMAT", f"not a CSV file: {exc}") from None
+    malformed: list[Malformed] = []
+    try:
+        return _table(path, list(header), records(), malformed, texts=True)
+    except csv.Error as exc:
+        message = f"CSV syntax error near line {reader.line_num}: {exc}"
+        raise UnreadableFile("FILE_FORMAT", message) from None
+
+
+def _read_xlsx(path: Path) -> RawTable:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a corrupt workbook
+        raise UnreadableFile("FILE_FORMAT", f"not a readable .xlsx workbook: {exc}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise UnreadableFile("FILE_EMPTY", "the first worksheet has no header row")
+        numbered = ((number, list(row)) for number, row in enumerate(rows, start=2))
+        return _table(path, list(header), numbered, [])
+    finally:
+        workbook.close()
+
+
+def _read_parquet(path: Path) -> RawTable:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError … for a bad file
+        raise UnreadableFile("FILE_FORMAT", f"not a readable Parquet file: {exc}") from None
+    columns = table.column_names
+    data = [table.column(name).to_pylist() for name in columns]
+    rows = ((index + 1, [column[index] for column in data]) for index in range(table.num_rows))
+    return _table(path, list(columns), rows, [])
+
+
+def _read_jsonl(path: Path) -> RawTable:
+    text = decode_csv(path.read_bytes())
+    header: list[str] = []
+    known: set[str] = set()
+    objects: list[tuple[int, dict[str, Any]]] = []
+    malformed: list[Malformed] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            malformed.append(Malformed(number, f"not JSON: {exc.msg}", line))
+            continue
+        if not isinstance(value, dict):
+            malformed.append(Malformed(number, "a JSONL line must be one JSON object", line))
+            continue
+        objects.append((number, value))
+        for key in value:
+            if key not in known:
+                known.add(key)
+                header.append(key)
+    rows = ((number, [value.get(key) for key in header]) for number, value in objects)
+    return _table(path, header, rows, malformed)
+
+
+def read_table(path: Path) -> RawTable:
+    """Read one input file by its suffix; ``UnreadableFile`` when it cannot be read at all."""
+    suffix = path.suffix.lower()
+    readers = {
+        ".csv": _read_csv,
+        ".xlsx": _read_xlsx,
+        ".parquet": _read_parquet,
+        ".jsonl": _read_jsonl,
+    }
+    if suffix not in readers:
+        raise UnreadableFile("FILE_FORMAT", f"unsupported file type {suffix!r}")
+    return readers[suffix](path)

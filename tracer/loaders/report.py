@@ -1,0 +1,141 @@
+"""What a load reports: per-file counts (INTERFACES.md §2), the rejects file, data quality."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tracer.loaders.batch import Batch, Reject
+
+REJECT_COLUMNS = ("file", "line", "column", "reason_code", "message", "raw_row")
+USCC_GOAL_PER_10K = 1.0  # 2019 doc item 8: duplicate or wrong codes below 1 in 10,000
+
+
+class FileCounts(BaseModel):
+    """Rows of one stem: ``read == loaded + rejected`` always."""
+
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+
+
+class ReasonCount(BaseModel):
+    """How often one reason code occurred."""
+
+    reason_code: str
+    count: int
+
+
+class Quality(BaseModel):
+    """Data-quality summary: USCC error and duplicate rates, reasons per file and overall."""
+
+    uscc_rows: int = Field(0, description="rows read from the enterprises file(s)")
+    uscc_invalid: int = Field(0, description="rows whose USCC fails length/charset/check")
+    uscc_duplicated: int = Field(0, description="rows sharing a USCC with different values")
+    uscc_repeated: int = Field(0, description="identical repeats of a row (loaded once)")
+    uscc_invalid_per_10k: float = 0.0
+    uscc_duplicated_per_10k: float = 0.0
+    goal_per_10k: float = USCC_GOAL_PER_10K
+    meets_goal: bool = True
+    reasons: dict[str, dict[str, int]] = Field(default_factory=dict)
+    top_reasons: list[ReasonCount] = Field(default_factory=list)
+
+
+class FileError(BaseModel):
+    """A file that could not be read at all."""
+
+    file: str
+    reason_code: str
+    message: str
+
+
+class LoadReport(BaseModel):
+    """The result of ``load_directory``; ``to_json()`` is the ``tracer load --json`` document."""
+
+    files: dict[str, FileCounts]
+    rejects_file: str
+    dry_run: bool = False
+    graph_checked: bool = True
+    unchecked_references: dict[str, int] = Field(default_factory=dict)
+    repeats: dict[str, int] = Field(default_factory=dict)
+    sources: dict[str, list[str]] = Field(default_factory=dict)
+    ignored_columns: dict[str, list[str]] = Field(default_factory=dict)
+    file_errors: list[FileError] = Field(default_factory=list)
+    reference_data: dict[str, int] = Field(default_factory=dict)
+    quality: Quality = Field(default_factory=Quality)
+    seconds: float = 0.0
+    read_seconds: float = 0.0
+    validate_seconds: float = 0.0
+    write_seconds: dict[str, float] = Field(default_factory=dict)
+    rows_per_second: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON document of INTERFACES.md §2 (``files``, ``rejects_file``) plus extras."""
+        return self.model_dump(mode="json")
+
+
+def write_rejects(path: Path, rejects: Iterable[Reject]) -> int:
+    """Write the rejects CSV (UTF-8, header always); returns the number of lines written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(REJECT_COLUMNS)
+        for reject in rejects:
+            writer.writerow(
+                (
+                    reject.file,
+                    reject.line,
+                    reject.column,
+                    reject.reason_code,
+                    reject.message,
+                    reject.raw_row,
+                )
+            )
+            count += 1
+    return count
+
+
+def _per_10k(count: int, total: int) -> float:
+    return round(count * 10_000 / total, 3) if total else 0.0
+
+
+def quality(batches: dict[str, Batch], file_errors: list[FileError]) -> Quality:
+    """The quality summary of a load's batches."""
+    reasons = {
+        stem: dict(Counter(r.reason_code for r in batch.rejects).most_common())
+        for stem, batch in batches.items()
+        if batch.rejects
+    }
+    overall: Counter[str] = Counter()
+    for counts in reasons.values():
+        overall.update(counts)
+    overall.update(error.reason_code for error in file_errors)
+    summary = Quality(
+        reasons=reasons,
+        top_reasons=[ReasonCount(reason_code=r, count=n) for r, n in overall.most_common(10)],
+    )
+    enterprises = batches.get("enterprises")
+    if enterprises is not None:
+        invalid = {
+            (r.file, r.line)
+            for r in enterprises.rejects
+            if r.column == "uscc" and r.reason_code.startswith("USCC_")
+        }
+        duplicated = {
+            (r.file, r.line) for r in enterprises.rejects if r.reason_code == "DUPLICATE_CONFLICT"
+        }
+        total = enterprises.read
+        summary.uscc_rows = total
+        summary.uscc_invalid = len(invalid)
+        summary.uscc_duplicated = len(duplicated)
+        summary.uscc_repeated = enterprises.repeats
+        summary.uscc_invalid_per_10k = _per_10k(len(invalid), total)
+        summary.uscc_duplicated_per_10k = _per_10k(len(duplicated), total)
+        summary.meets_goal = _per_10k(len(invalid) + len(duplicated), total) < USCC_GOAL_PER_10K
+    return summary

@@ -1,0 +1,421 @@
+"""Validation of every input stem: rows to write, and every other row rejected with a reason.
+
+Each validator runs the cell checks, removes conflicting and identical duplicates, then checks
+references (against the rows valid so far in this load, then the graph in bulk). Stems are
+validated in load order, so a row referring to a row rejected earlier is rejected too
+(``REF_REJECTED``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from tracer.domain.identifiers import uscc_kind
+from tracer.loaders import checks
+from tracer.loaders.batch import Batch
+from tracer.loaders.checks import Context
+from tracer.loaders.read import FILE
+from tracer.loaders.specs import (
+    CAPACITIES,
+    CATEGORIES,
+    ENTERPRISE_STATUSES,
+    FINDING_STATUSES,
+    HOLDER_KINDS,
+    KINDS,
+    OWNERSHIPS,
+    POSITION_ROLES,
+    REFERENCE_KEYS,
+    SUBJECT_KINDS,
+)
+from tracer.queries.reference import shipped_tables, validate_reference_row
+
+
+@dataclass
+class Validated:
+    """One stem after validation: the rows to write (normalised columns) and the batch."""
+
+    stem: str
+    batch: Batch
+    rows: pd.DataFrame
+
+    @property
+    def loaded(self) -> int:
+        """Rows accepted (identical repeats included; they are written once)."""
+        return self.batch.read - self.batch.rejected
+
+
+def _finish(batch: Batch, ctx: Context, frame: pd.DataFrame, entity: str, key_column: str) -> None:
+    """Register the entity keys of this stem as valid or rejected for later stems."""
+    valid = set(frame.loc[batch.good, key_column].dropna())
+    ctx.valid[entity] = valid
+    ctx.rejected[entity] = set(frame.loc[batch.bad, key_column].dropna()) - valid
+
+
+def _subject_keys(batch: Batch, ctx: Context, kinds: pd.Series, column: str) -> pd.Series:
+    """Subject keys of findings and red-list rows: a USCC, or ``ID_TYPE:number`` for persons
+    (the cell may be ``ID_TYPE:number`` or a bare resident ID number)."""
+    is_person = kinds == "PERSON"
+    text = batch.text(column)
+    split = text.where(is_person, None).str.split(":", n=1)
+    has_type = split.map(lambda parts: isinstance(parts, list) and len(parts) == 2)
+    types = split.str[0].where(has_type, None).str.strip().str.upper()
+    numbers = split.str[1].where(has_type, text).where(is_person, None)
+    persons = checks.person_ids(
+        batch, column, column, ctx.today, rows=is_person, types=types, numbers=numbers
+    )
+    enterprises = checks.uscc(batch, column, rows=kinds == "ENTERPRISE")
+    return enterprises.where(kinds == "ENTERPRISE", persons)
+
+
+def _subject_references(batch: Batch, ctx: Context, kinds: pd.Series, keys: pd.Series) -> None:
+    for kind, entity, label in (
+        ("ENTERPRISE", "enterprise", "enterprise"),
+        ("PERSON", "person", "person"),
+    ):
+        checks.references(batch, ctx, entity, keys.where(kinds == kind, None), "subject_id", label)
+
+
+# -- stems ------------------------------------------------------------------------------------
+def departments(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Departments: code, name, region_code, superior_code (a department, not itself)."""
+    checks.required(batch)
+    frame = pd.DataFrame(
+        {
+            "code": batch.text("code"),
+            "name": batch.text("name"),
+            "region_code": batch.text("region_code"),
+            "superior_code": batch.text("superior_code"),
+        }
+    )
+    batch.reject(
+        frame["superior_code"].notna() & (frame["superior_code"] == frame["code"]),
+        "superior_code",
+        "SELF_REFERENCE",
+        "a department cannot be its own superior",
+    )
+    rows = checks.dedupe(batch, frame, ["code"])
+    while True:  # a chain of superiors: repeat until no new rejection
+        before = batch.rejected
+        _finish(batch, ctx, frame, "department", "code")
+        checks.references(
+            batch, ctx, "department", frame["superior_code"], "superior_code", "department"
+        )
+        if batch.rejected == before:
+            break
+    return rows[batch.good[rows.index]]
+
+
+def enterprises(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Enterprises: USCC checks, kind derived from the USCC or checked against it."""
+    checks.required(batch)
+    usccs = checks.uscc(batch, "uscc")
+    derived = usccs.map(lambda code: uscc_kind(code) if code is not None else None)
+    given = checks.code(batch, "kind", KINDS)
+    mismatch = given.notna() & derived.notna() & (derived != "OTHER") & (given != derived)
+    batch.reject_each(
+        mismatch,
+        "kind",
+        pd.Series("KIND_MISMATCH", index=batch.frame.index),
+        lambda index: (
+            f"kind {given[index]} contradicts the USCC, whose positions 1-2 mean {derived[index]}"
+        ),
+    )
+    frame = pd.DataFrame(
+        {
+            "uscc": usccs,
+            "name": batch.text("name"),
+            "kind": given.where(given.notna(), derived),
+            "ownership": checks.code(batch, "ownership", OWNERSHIPS),
+            "status": checks.code(batch, "status", ENTERPRISE_STATUSES),
+            "region_code": batch.text("region_code"),
+            "established_on": checks.dates(batch, "established_on"),
+            "superior_department": batch.text("superior_department"),
+        }
+    )
+    rows = checks.dedupe(batch, frame, ["uscc"])
+    checks.references(
+        batch, ctx, "department", frame["superior_department"], "superior_department", "department"
+    )
+    _finish(batch, ctx, frame, "enterprise", "uscc")
+    return rows[batch.good[rows.index]]
+
+
+def persons(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Persons: document type and normalised number, name, nationality."""
+    checks.required(batch)
+    frame = pd.DataFrame(
+        {
+            "person": checks.person_ids(batch, "id_type", "id_number", ctx.today),
+            "name": batch.text("name"),
+            "nationality": batch.text("nationality"),
+        }
+    )
+    rows = checks.dedupe(batch, frame, ["person"])
+    _finish(batch, ctx, frame, "person", "person")
+    return rows
+
+
+def positions(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Positions (HOLDS): enterprise, person, role of DOMAIN §3 (not SHAREHOLDER or
+    REGISTERED_PRACTITIONER), start_date, end_date >= start_date."""
+    checks.required(batch)
+    frame = pd.DataFrame(
+        {
+            "uscc": checks.uscc(batch, "uscc"),
+            "person": checks.person_ids(batch, "id_type", "id_number", ctx.today),
+            "role": checks.code(batch, "role", POSITION_ROLES),
+            "start_date": checks.dates(batch, "start_date"),
+            "end_date": checks.dates(batch, "end_date"),
+        }
+    )
+    checks.not_before(
+        batch, frame["start_date"], frame["end_date"], "end_date", "end_date is before start_date"
+    )
+    rows = checks.dedupe(batch, frame, ["uscc", "person", "role", "start_date"])
+    checks.references(batch, ctx, "enterprise", frame["uscc"], "uscc", "enterprise")
+    checks.references(batch, ctx, "person", frame["person"], "id_number", "person")
+    return rows[batch.good[rows.index]]
+
+
+_HOLDER_ENTITIES = {"PERSON": "person", "ENTERPRISE": "enterprise", "DEPARTMENT": "department"}
+
+
+def shareholdings(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Shareholdings (OWNS): investee, holder (person, enterprise or department), share 0..1."""
+    checks.required(batch)
+    kinds = checks.code(batch, "holder_kind", HOLDER_KINDS)
+    persons_ = checks.person_ids(
+        batch, "holder_id_type", "holder_id", ctx.today, rows=kinds == "PERSON"
+    )
+    usccs = checks.uscc(batch, "holder_id", rows=kinds == "ENTERPRISE")
+    holders = persons_.where(kinds == "PERSON", usccs.where(kinds == "ENTERPRISE", None))
+    holders = holders.where(kinds != "DEPARTMENT", batch.text("holder_id"))
+    frame = pd.DataFrame(
+        {
+            "investee": checks.uscc(batch, "investee_uscc"),
+            "holder_kind": kinds,
+            "holder": holders,
+            "share": checks.shares(batch, "share", "share_unit"),
+            "start_date": checks.dates(batch, "start_date"),
+            "end_date": checks.dates(batch, "end_date"),
+        }
+    )
+    frame["start_key"] = frame["start_date"].map(lambda d: d.isoformat() if d else "")
+    checks.not_before(
+        batch, frame["start_date"], frame["end_date"], "end_date", "end_date is before start_date"
+    )
+    batch.reject(
+        (kinds == "ENTERPRISE") & (frame["holder"] == frame["investee"]),
+        "holder_id",
+        "SELF_REFERENCE",
+        "an enterprise cannot hold shares in itself",
+    )
+    rows = checks.dedupe(batch, frame, ["investee", "holder_kind", "holder", "start_key"])
+    checks.references(batch, ctx, "enterprise", frame["investee"], "investee_uscc", "enterprise")
+    for kind, entity in _HOLDER_ENTITIES.items():
+        keys = frame["holder"].where(kinds == kind, None)
+        checks.references(batch, ctx, entity, keys, "holder_id", entity)
+    return rows[batch.good[rows.index]]
+
+
+def practitioners(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Registered practitioners (REGISTERED_AT): person, enterprise, qualification, dates."""
+    checks.required(batch)
+    frame = pd.DataFrame(
+        {
+            "person": checks.person_ids(batch, "id_type", "id_number", ctx.today),
+            "uscc": checks.uscc(batch, "uscc"),
+            "qualification": batch.text("qualification"),
+            "certificate_no": batch.text("certificate_no"),
+            "start_date": checks.dates(batch, "start_date"),
+            "end_date": checks.dates(batch, "end_date"),
+        }
+    )
+    checks.not_before(
+        batch, frame["start_date"], frame["end_date"], "end_date", "end_date is before start_date"
+    )
+    rows = checks.dedupe(batch, frame, ["person", "uscc", "qualification", "start_date"])
+    checks.references(batch, ctx, "enterprise", frame["uscc"], "uscc", "enterprise")
+    checks.references(batch, ctx, "person", frame["person"], "id_number", "person")
+    return rows[batch.good[rows.index]]
+
+
+def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Findings: subject, a known list type, category (from the list type when empty), dates in
+    order (act_date <= decided_on <= effective_until), status."""
+    checks.required(batch)
+    kinds = checks.code(batch, "subject_kind", SUBJECT_KINDS, default="ENTERPRISE")
+    list_types = batch.upper("list_type")
+    unknown = list_types.notna() & ~list_types.isin(set(ctx.list_types))
+    batch.reject(
+        unknown,
+        "list_type",
+        "LIST_TYPE_UNKNOWN",
+        "list_type is neither a ListType in the graph nor in this load's list_types file",
+    )
+    categories = checks.code(batch, "category", CATEGORIES)
+    from_list = list_types.map(lambda code: ctx.list_types.get(code) if code else None)
+    frame = pd.DataFrame(
+        {
+            "finding_id": batch.text("finding_id"),
+            "subject_kind": kinds,
+            "subject": _subject_keys(batch, ctx, kinds, "subject_id"),
+            "list_type": list_types.where(~unknown, None),
+            "category": categories.where(categories.notna(), from_list),
+            "authority": batch.text("authority"),
+            "basis": batch.text("basis"),
+            "act_date": checks.dates(batch, "act_date"),
+            "decided_on": checks.dates(batch, "decided_on"),
+            "effective_until": checks.dates(batch, "effective_until"),
+            "status": checks.code(batch, "status", FINDING_STATUSES, default="ACTIVE"),
+            "file": batch.frame[FILE],
+        }
+    )
+    checks.not_before(
+        batch, frame["act_date"], frame["decided_on"], "act_date", "act_date is after decided_on"
+    )
+    checks.not_before(
+        batch,
+        frame["decided_on"],
+        frame["effective_until"],
+        "effective_until",
+        "effective_until is before decided_on",
+    )
+    rows = checks.dedupe(batch, frame.drop(columns="file"), ["finding_id"])
+    _subject_references(batch, ctx, kinds, frame["subject"])
+    _finish(batch, ctx, frame, "finding", "finding_id")
+    return frame.loc[rows.index[batch.good[rows.index]]]
+
+
+def finding_persons(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Persons named in a finding with a capacity (NAMES)."""
+    checks.required(batch)
+    frame = pd.DataFrame(
+        {
+            "finding_id": batch.text("finding_id"),
+            "person": checks.person_ids(batch, "id_type", "id_number", ctx.today),
+            "capacity": checks.code(batch, "capacity", CAPACITIES),
+        }
+    )
+    rows = checks.dedupe(batch, frame, ["finding_id", "person", "capacity"])
+    checks.references(batch, ctx, "finding", frame["finding_id"], "finding_id", "finding")
+    checks.references(batch, ctx, "person", frame["person"], "id_number", "person")
+    return rows[batch.good[rows.index]]
+
+
+def honour_id(subject_kind: str, subject: str, honour: str, granted_on: str) -> str:
+    """The stable id of a red-list entry: a hash of subject, honour and grant date."""
+    text = "\x1f".join((subject_kind, subject, honour, granted_on))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def redlist(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Red-list entries (Honour nodes) granted to an enterprise or a person."""
+    checks.required(batch)
+    kinds = checks.code(batch, "subject_kind", SUBJECT_KINDS, default="ENTERPRISE")
+    frame = pd.DataFrame(
+        {
+            "subject_kind": kinds,
+            "subject": _subject_keys(batch, ctx, kinds, "subject_id"),
+            "honour": batch.text("honour"),
+            "granted_by": batch.text("granted_by"),
+            "granted_on": checks.dates(batch, "granted_on"),
+            "valid_until": checks.dates(batch, "valid_until"),
+        }
+    )
+    checks.not_before(
+        batch,
+        frame["granted_on"],
+        frame["valid_until"],
+        "valid_until",
+        "valid_until is before granted_on",
+    )
+    parts = zip(
+        frame["subject_kind"], frame["subject"], frame["honour"], frame["granted_on"], strict=True
+    )
+    frame["honour_id"] = [
+        honour_id(k, s, h, g.isoformat()) if k and s and h and g else None for k, s, h, g in parts
+    ]
+    rows = checks.dedupe(batch, frame, ["honour_id"])
+    _subject_references(batch, ctx, kinds, frame["subject"])
+    return rows[batch.good[rows.index]]
+
+
+def reference(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """List types, rules and measures overrides: the liability engine's own row validation."""
+    stem = batch.spec.stem
+    key = REFERENCE_KEYS[stem]
+    cells: list[dict[str, Any]] = []
+    for index in batch.frame.index:
+        table = batch.tables[str(batch.frame.at[index, FILE])]
+        cells.append({name: batch.frame.at[index, name] for name in table.columns})
+    problems = [validate_reference_row(stem, row) for row in cells]
+    for index, found in zip(batch.frame.index, problems, strict=True):
+        mask = pd.Series(batch.frame.index == index, index=batch.frame.index)
+        for column, reason, message in found:
+            batch.reject(mask, column, reason, message)
+    keys = batch.text(key)
+    frame = pd.DataFrame(
+        {
+            "key": keys.str.upper() if key == "code" else keys,
+            "row": pd.Series(cells, index=batch.frame.index, dtype=object),
+        }
+    )
+    frame["signature"] = frame["row"].map(lambda row: repr(sorted(row.items())))
+    rows = checks.dedupe(batch, frame[["key", "signature"]], ["key"])
+    return frame.loc[rows.index, ["key", "row"]]
+
+
+def rule_references(batch: Batch, rows: pd.DataFrame, known: dict[str, set[str]]) -> pd.DataFrame:
+    """Reject rule overrides naming a measure or list type defined nowhere (``REF_MEASURE``,
+    ``REF_LIST_TYPE``)."""
+    for column, stem, reason in (
+        ("measures", "measures", "REF_MEASURE"),
+        ("list_types", "list_types", "REF_LIST_TYPE"),
+    ):
+
+        def unknown(row: dict[str, Any], column: str = column, stem: str = stem) -> list[str]:
+            value = row.get(column)
+            codes = [part.strip().upper() for part in str(value or "").split("|") if part.strip()]
+            return [code for code in codes if code not in known[stem]]
+
+        missing = rows["row"].map(unknown)
+        bad = missing.map(bool).reindex(batch.frame.index, fill_value=False)
+        messages = {
+            index: f"{column}: unknown code(s) " + ", ".join(codes)
+            for index, codes in missing.items()
+        }
+        batch.reject_each(
+            bad, column, pd.Series(reason, index=batch.frame.index), messages.__getitem__
+        )
+    return rows[batch.good[rows.index]]
+
+
+def shipped_codes() -> dict[str, set[str]]:
+    """The keys of the shipped reference tables."""
+    return {
+        stem: {str(row[key]) for row in rows}
+        for stem, rows in shipped_tables().items()
+        for key in (REFERENCE_KEYS[stem],)
+    }
+
+
+VALIDATORS: dict[str, Callable[[Batch, Context], pd.DataFrame]] = {
+    "departments": departments,
+    "enterprises": enterprises,
+    "persons": persons,
+    "positions": positions,
+    "shareholdings": shareholdings,
+    "practitioners": practitioners,
+    "findings": findings,
+    "finding_persons": finding_persons,
+    "redlist": redlist,
+    "list_types": reference,
+    "rules": reference,
+    "measures": reference,
+}

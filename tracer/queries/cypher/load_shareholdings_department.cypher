@@ -1,0 +1,10 @@
+// Loader: MERGE a shareholding (OWNS) of a department in an enterprise on start_key (ISO start date,
+// or "" when unknown); share and dates are set, an absent end_date never reopens one.
+// Parameters: $rows — list of {holder_id (department code), investee, start_key, props: {share, start_date,
+// end_date}}. Returns: written (rows whose holder and investee exist).
+UNWIND $rows AS row
+MATCH (holder:Department {code: row.holder_id})
+MATCH (e:Enterprise {uscc: row.investee})
+MERGE (holder)-[o:OWNS {start_key: row.start_key}]->(e)
+SET o += row.props
+RETURN count(*) AS written

@@ -1,0 +1,10 @@
+// Loader: MERGE a shareholding (OWNS) of a person in an enterprise on start_key (ISO start date,
+// or "" when unknown); share and dates are set, an absent end_date never reopens one.
+// Parameters: $rows — list of {holder_id_type, holder_id, investee, start_key, props: {share, start_date,
+// end_date}}. Returns: written (rows whose holder and investee exist).
+UNWIND $rows AS row
+MATCH (holder:Person {id_type: row.holder_id_type, id_number: row.holder_id})
+MATCH (e:Enterprise {uscc: row.investee})
+MERGE (holder)-[o:OWNS {start_key: row.start_key}]->(e)
+SET o += row.props
+RETURN count(*) AS written
