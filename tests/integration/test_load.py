@@ -369,3 +369,29 @@ def test_interrupted_load_completes_to_the_same_graph(
     wipe_again(clean)
     subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert (stats(clean), fingerprint(clean)) == resumed
+
+
+def test_department_kind_and_enterprise_address_are_loaded(
+    runner: QueryRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "departments.csv").write_text(
+        "code,name,kind\nAUD1,审计局,audit\nBAD1,某局,not a code!\n", encoding="utf-8"
+    )
+    (tmp_path / "enterprises.csv").write_text(
+        "uscc,name,address\n91110105MA01A2B325,北京甲科技有限公司,  北京市朝阳区\t建国路 1 号 \n",
+        encoding="utf-8",
+    )
+    report = load_directory(runner, tmp_path).to_json()
+    assert report["files"]["departments"] == {"read": 2, "loaded": 1, "rejected": 1}
+    assert report["files"]["enterprises"] == {"read": 1, "loaded": 1, "rejected": 0}
+    with Path(report["rejects_file"]).open(encoding="utf-8") as handle:
+        rejects = list(csv.DictReader(handle))
+    assert [(r["line"], r["column"], r["reason_code"]) for r in rejects] == [
+        ("3", "kind", "CODE_UNKNOWN")
+    ]
+    assert runner.read("MATCH (d:Department) RETURN d.code AS code, d.kind AS kind") == [
+        {"code": "AUD1", "kind": "AUDIT"}
+    ]
+    assert runner.read("MATCH (e:Enterprise) RETURN e.address AS address") == [
+        {"address": "北京市朝阳区 建国路 1 号"}
+    ]

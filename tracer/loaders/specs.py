@@ -43,7 +43,7 @@ class Spec:
 
 REFERENCE_KEYS = {"list_types": "code", "rules": "rule_id", "measures": "code"}
 _DATA_SPECS = (
-    Spec("departments", ("code", "name"), ("region_code", "superior_code")),
+    Spec("departments", ("code", "name"), ("region_code", "superior_code", "kind")),
     Spec(
         "enterprises",
         ("uscc", "name"),
@@ -54,6 +54,7 @@ _DATA_SPECS = (
             "region_code",
             "established_on",
             "superior_department",
+            "address",
         ),
     ),
     Spec("persons", ("id_number", "name"), ("id_type", "nationality")),

@@ -9,6 +9,7 @@ validated in load order, so a row referring to a row rejected earlier is rejecte
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,8 @@ from tracer.loaders.specs import (
     SUBJECT_KINDS,
 )
 from tracer.queries.reference import shipped_tables, validate_reference_row
+
+DEPARTMENT_KIND_PATTERN = r"[A-Z][A-Z0-9_]{1,39}"
 
 
 @dataclass
@@ -82,14 +85,27 @@ def _subject_references(batch: Batch, ctx: Context, kinds: pd.Series, keys: pd.S
 
 # -- stems ------------------------------------------------------------------------------------
 def departments(batch: Batch, ctx: Context) -> pd.DataFrame:
-    """Departments: code, name, region_code, superior_code (a department, not itself)."""
+    """Departments: code, name, region_code, superior_code (a department, not itself), and an
+    optional ``kind`` (an upper-case code such as COURT, TAX, AUDIT, matched against the
+    measures' ``department_kinds``)."""
     checks.required(batch)
+    kinds = batch.upper("kind")
+    bad_kind = kinds.map(
+        lambda value: value is not None and re.fullmatch(DEPARTMENT_KIND_PATTERN, value) is None
+    ).astype(bool)
+    batch.reject(
+        bad_kind,
+        "kind",
+        "CODE_UNKNOWN",
+        "kind must be an upper-case code such as COURT, TAX, MARKET_SUPERVISION or AUDIT",
+    )
     frame = pd.DataFrame(
         {
             "code": batch.text("code"),
             "name": batch.text("name"),
             "region_code": batch.text("region_code"),
             "superior_code": batch.text("superior_code"),
+            "kind": kinds.where(~bad_kind, None),
         }
     )
     batch.reject(
@@ -135,6 +151,9 @@ def enterprises(batch: Batch, ctx: Context) -> pd.DataFrame:
             "region_code": batch.text("region_code"),
             "established_on": checks.dates(batch, "established_on"),
             "superior_department": batch.text("superior_department"),
+            "address": batch.text("address").map(
+                lambda value: " ".join(value.split()) if value is not None else None
+            ),
         }
     )
     rows = checks.dedupe(batch, frame, ["uscc"])

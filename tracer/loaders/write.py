@@ -61,11 +61,12 @@ def _person(key: str | None) -> tuple[str | None, str | None]:
 
 
 def _steps_departments(rows: pd.DataFrame) -> list[Step]:
-    records = list(_records(rows, ["code", "name", "region_code", "superior_code"]))
+    records = list(_records(rows, ["code", "name", "region_code", "superior_code", "kind"]))
+    props = ("name", "region_code", "kind")
     return [
         Step(
             "load_departments",
-            [{"code": r["code"], "props": _props(r, ("name", "region_code"))} for r in records],
+            [{"code": r["code"], "props": _props(r, props)} for r in records],
         ),
         Step(
             "load_department_superiors",
@@ -80,7 +81,7 @@ def _steps_departments(rows: pd.DataFrame) -> list[Step]:
 
 
 def _steps_enterprises(rows: pd.DataFrame) -> list[Step]:
-    props = ("name", "kind", "ownership", "status", "region_code", "established_on")
+    props = ("name", "kind", "ownership", "status", "region_code", "established_on", "address")
     records = list(_records(rows, ["uscc", *props, "superior_department"]))
     return [
         Step("load_enterprises", [{"uscc": r["uscc"], "props": _props(r, props)} for r in records]),
