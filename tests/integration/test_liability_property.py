@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.fixtures.graph_builder import GraphBuilder, PersonKey, uscc
 from tests.reference_model.liability import LiabilityKey, liabilities
+from tracer.domain.codes import POSITION_ROLES
 from tracer.queries.liability import check_people, finding_reach
 from tracer.queries.reference import install_reference_data, shipped_tables
 from tracer.queries.runner import QueryRunner
@@ -17,16 +18,7 @@ from tracer.queries.runner import QueryRunner
 D = dt.date
 DATES = [D(2018, 1, 1), D(2019, 1, 1), D(2019, 6, 1), D(2020, 1, 1), D(2021, 1, 1), D(2022, 1, 1)]
 AS_OF = [*DATES[2:], D(2022, 6, 1), D(2023, 6, 1), D(2025, 1, 1)]
-ROLES = [
-    "LEGAL_REPRESENTATIVE",
-    "PRINCIPAL",
-    "CHAIRMAN",
-    "DIRECTOR",
-    "SUPERVISOR",
-    "GENERAL_MANAGER",
-    "SENIOR_MANAGER",
-    "ACTUAL_CONTROLLER",
-]
+ROLES = list(POSITION_ROLES)
 TABLES = shipped_tables()
 LIST_TYPES = [str(row["code"]) for row in TABLES["list_types"]] + ["NOT_IN_THE_TABLE"]
 STATUSES = ["ACTIVE", "ACTIVE", "ACTIVE", "UNDER_REVIEW", "REVOKED", "REPAIRED"]

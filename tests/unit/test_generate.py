@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tracer.domain.codes import POSITION_ROLES
 from tracer.domain.errors import InvalidInput
 from tracer.domain.identifiers import normalise_person_id, uscc_kind, validate_uscc
 from tracer.loaders.generate import GenerationSummary, generate_dataset
@@ -163,19 +164,7 @@ def test_positions_dates_are_consistent(tables: dict[str, Rows]) -> None:
         assert established[row["uscc"]] <= day(row["start_date"])
         assert not row["end_date"] or day(row["start_date"]) <= day(row["end_date"])
     roles = {row["role"] for row in tables["positions"]}
-    assert roles == set(SPECS_ROLES)
-
-
-SPECS_ROLES = (
-    "LEGAL_REPRESENTATIVE",
-    "PRINCIPAL",
-    "CHAIRMAN",
-    "DIRECTOR",
-    "SUPERVISOR",
-    "GENERAL_MANAGER",
-    "SENIOR_MANAGER",
-    "ACTUAL_CONTROLLER",
-)
+    assert roles == set(POSITION_ROLES)
 
 
 def test_findings_cover_every_list_type_and_status(tables: dict[str, Rows]) -> None:

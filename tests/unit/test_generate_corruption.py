@@ -12,22 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from tracer.domain.codes import POSITION_ROLES
 from tracer.domain.errors import InvalidInput
 from tracer.domain.identifiers import normalise_person_id, validate_uscc
 from tracer.loaders.generate import generate_dataset
 from tracer.loaders.generate.writer import COLUMNS
 
 Row = dict[str, str]
-ROLES = {
-    "LEGAL_REPRESENTATIVE",
-    "PRINCIPAL",
-    "CHAIRMAN",
-    "DIRECTOR",
-    "SUPERVISOR",
-    "GENERAL_MANAGER",
-    "SENIOR_MANAGER",
-    "ACTUAL_CONTROLLER",
-}
+ROLES = set(POSITION_ROLES)
 LIST_TYPES = {
     "SERIOUS_DISHONESTY",
     "JUDGMENT_DEFAULTER",

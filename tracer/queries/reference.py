@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
+from tracer.domain import codes
 from tracer.domain.errors import InvalidInput
 from tracer.queries.catalogue import cypher
 from tracer.queries.runner import QueryRunner
@@ -30,36 +31,13 @@ KEYS: Mapping[str, str] = MappingProxyType(
     {"list_types": "code", "rules": "rule_id", "measures": "code"}
 )
 
-ROLES = frozenset(
-    {
-        "LEGAL_REPRESENTATIVE",
-        "PRINCIPAL",
-        "CHAIRMAN",
-        "DIRECTOR",
-        "SUPERVISOR",
-        "GENERAL_MANAGER",
-        "SENIOR_MANAGER",
-        "SHAREHOLDER",
-        "ACTUAL_CONTROLLER",
-        "REGISTERED_PRACTITIONER",
-    }
-)
+ROLES = frozenset(codes.ROLES)
 #: Roles that never make anyone liable by themselves (DOMAIN §5 "no arbitrary expansion").
 NOT_BY_ROLE_ALONE = frozenset({"CHAIRMAN", "DIRECTOR", "SHAREHOLDER", "SUPERVISOR"})
-CAPACITIES = frozenset({"DIRECTLY_RESPONSIBLE", "ACTUAL_CONTROLLER"})
-CATEGORIES = frozenset({"HEALTH_SAFETY", "MARKET_ORDER", "REFUSE_OBLIGATION", "NATIONAL_DEFENCE"})
-ENTERPRISE_KINDS = frozenset(
-    {
-        "ENTERPRISE",
-        "INDIVIDUAL_BUSINESS",
-        "COOPERATIVE",
-        "PUBLIC_INSTITUTION",
-        "ORGAN",
-        "SOCIAL_ORGANISATION",
-        "OTHER",
-    }
-)
-OWNERSHIPS = frozenset({"STATE", "PRIVATE", "FOREIGN", "COLLECTIVE", "OTHER"})
+CAPACITIES = frozenset(codes.CAPACITIES)
+CATEGORIES = frozenset(codes.CATEGORIES)
+ENTERPRISE_KINDS = frozenset(codes.ENTERPRISE_KINDS)
+OWNERSHIPS = frozenset(codes.OWNERSHIPS)
 DATE_BASES = frozenset({"ACT_DATE", "DECIDED_ON"})
 MEASURE_KINDS = frozenset({"ADMINISTRATIVE", "MARKET", "INDUSTRY", "SOCIAL"})
 HITS = frozenset({"SUBJECT", "PERSON", "BOTH"})
