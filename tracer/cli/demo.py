@@ -32,7 +32,7 @@ from tracer.queries.paths import SubjectKey, resolve_subject
 from tracer.queries.runner import QueryRunner
 from tracer.queries.signals import ban_breaches
 
-DEFAULT_ENTERPRISES = 5_000
+DEFAULT_ENTERPRISES = 10_000
 DEMO_KEY_NAME = "tracer-demo"
 GENERATED = "generated.json"
 LOADED = "loaded.json"
