@@ -16,6 +16,7 @@ from pathlib import Path
 import neo4j
 import pytest
 
+from tracer.api.settings import get_api_settings
 from tracer.graph.driver import Target, open_driver
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.schema import apply_schema
@@ -116,19 +117,25 @@ def runner(neo4j_driver: neo4j.Driver, neo4j_target: Target) -> QueryRunner:
 
 
 @pytest.fixture()
-def neo4j_env(neo4j_target: Target, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    """Environment variables that point the CLI and the API at the test database."""
+def neo4j_env(
+    neo4j_target: Target, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[dict[str, str]]:
+    """Environment variables that point the CLI and the API at the test database, with the
+    API home (keys, audit log, secret) in a temporary directory."""
     env = {
         "NEO4J_URI": neo4j_target.uri,
         "NEO4J_USER": neo4j_target.user,
         "NEO4J_PASSWORD": neo4j_target.password,
         "NEO4J_DATABASE": neo4j_target.database,
+        "TRACER_API_HOME": str(tmp_path / "api-home"),
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     get_neo4j_settings.cache_clear()
+    get_api_settings.cache_clear()
     yield env
     get_neo4j_settings.cache_clear()
+    get_api_settings.cache_clear()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -144,3 +145,21 @@ def test_errors_are_one_line(cli: CliRunner, args: list[str], message: str) -> N
     assert result.exit_code != 0
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_reads_of_people_are_audited_without_the_id(
+    cli: CliRunner, neo4j_env: dict[str, str]
+) -> None:
+    check = ["check", "--id-type", "RESIDENT_ID", "--id", BOSS, "--json"]
+    assert cli.invoke(app, check).exit_code == 0
+    assert cli.invoke(app, ["enterprise", CO, "--json"]).exit_code == 0
+    log = Path(neo4j_env["TRACER_API_HOME"]) / "audit.jsonl"
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(e["method"], e["endpoint"]) for e in entries] == [
+        ("CLI", "tracer check"),
+        ("CLI", "tracer enterprise"),
+    ]
+    assert entries[0]["subjects"][0].startswith("person:") and BOSS not in log.read_text()
+    assert entries[1]["subjects"] == [f"enterprise:{CO}"]
+    verified = cli.invoke(app, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output

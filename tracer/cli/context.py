@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 
+from tracer.api.audit import AuditLog, SubjectRefs
+from tracer.api.settings import get_api_settings
 from tracer.domain.errors import TracerError
 from tracer.graph.driver import open_driver, resolve_target
 from tracer.graph.schema import apply_schema
@@ -48,3 +51,22 @@ def database(ensure_schema: bool = False) -> Iterator[QueryRunner]:
         fail(str(exc))
     finally:
         driver.close()
+
+
+def audit_read(
+    command: str, persons: Sequence[tuple[str, str]] = (), others: Sequence[str] = ()
+) -> None:
+    """Record in the API's hash-chained audit log (DOMAIN §12) that the local user ran
+    ``command`` reading these subjects; persons appear only as keyed hashes."""
+    try:
+        settings = get_api_settings()
+        refs = SubjectRefs(settings.secret_bytes())
+        AuditLog(settings.audit_path, fsync=settings.audit_fsync).append(
+            actor={"key_id": None, "key_name": f"cli:{getpass.getuser()}", "role": "local"},
+            method="CLI",
+            endpoint=f"tracer {command}",
+            status=0,
+            subjects=[*(refs.person(id_type, number) for id_type, number in persons), *others],
+        )
+    except (OSError, TracerError) as exc:
+        fail(f"cannot write the audit log, so nothing was read: {exc}")

@@ -8,7 +8,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from tracer.cli.context import database, emit_json, fail, out
+from tracer.api.audit import SubjectRefs
+from tracer.cli.context import audit_read, database, emit_json, fail, out
 from tracer.domain.errors import TracerError
 from tracer.domain.identifiers import normalise_person_id, validate_uscc
 from tracer.domain.values import parse_date
@@ -167,6 +168,7 @@ def check_command(
     kind, number = _person_id(id_type, id_number)
     day = _as_of(as_of)
     code = measure.strip().upper() if measure else None
+    audit_read("check", persons=[(kind, number)])
     with database() as runner:
         result = check_person(runner, kind, number, day, code)
     if json_output:
@@ -196,6 +198,7 @@ def enterprise_command(
     """Profile: officers, shareholders, practitioners, honours, findings, liable persons."""
     code = _uscc(uscc)
     day = _as_of(as_of)
+    audit_read("enterprise", others=[SubjectRefs.enterprise(code)])
     with database() as runner:
         profile = enterprise_profile(runner, code, day)
     if json_output:
@@ -275,6 +278,7 @@ def finding_command(
 ) -> None:
     """A finding: everyone it reaches and through what, and its status history."""
     day = _as_of(as_of)
+    audit_read("finding", others=[SubjectRefs.finding(finding_id.strip())])
     with database() as runner:
         reach = finding_reach(runner, finding_id.strip(), day)
     if json_output:

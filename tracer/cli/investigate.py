@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from tracer.cli.context import database, emit_json, fail, out
+from tracer.api.audit import SubjectRefs
+from tracer.cli.context import audit_read, database, emit_json, fail, out
 from tracer.domain.errors import InvalidInput, NotFound, TracerError
 from tracer.domain.values import parse_date
 from tracer.queries import signals, stats, worklist
@@ -185,6 +186,7 @@ def paths_command(
     with database() as runner:
         start = _resolve_argument(runner, "FROM", source)
         end = _resolve_argument(runner, "TO", target)
+        _audit("paths", start, end)
         result = find_paths(runner, start, end, max_hops=max_hops, limit=limit, as_of=on)
     if json_output:
         emit_json(redact(result))
@@ -208,6 +210,15 @@ def _print_paths(result: PathsResult) -> None:
     out.print(tree)
 
 
+def _audit(command: str, *subjects: SubjectKey) -> None:
+    """Audit a read around these subjects (persons only as keyed hashes)."""
+    audit_read(
+        command,
+        persons=[(s.id_type, s.id_number) for s in subjects if s.id_type and s.id_number],
+        others=[SubjectRefs.enterprise(s.uscc) for s in subjects if s.uscc],
+    )
+
+
 # -- tracer network ------------------------------------------------------------------------------
 def network_command(
     subject: str = typer.Argument(..., help="USCC (or ID_TYPE:NUMBER) at the centre."),
@@ -220,6 +231,7 @@ def network_command(
     on = _date(as_of)
     with database() as runner:
         center = _resolve_argument(runner, "subject", subject)
+        _audit("network", center)
         network = neighbourhood(runner, center, depth=depth, limit=limit, as_of=on)
     if json_output:
         emit_json(redact(network))
