@@ -1,8 +1,8 @@
 """Initiate, push, feedback (DOMAIN.md §9): department work lists, feedback, overdue feedback.
 
 A department *owns* a measure when its kind is in the measure's ``department_kinds``. The kind is
-the Department node's ``kind`` property; when it is absent (the ``departments`` input file has no
-kind column) it is derived from the department's name (Chinese keywords such as 人民法院 → COURT,
+the Department node's ``kind`` property (the optional ``kind`` column of ``departments``); when
+it is absent it is derived from the department's name (Chinese keywords such as 人民法院 → COURT,
 税务 → TAX, 市场监督管理 → MARKET_SUPERVISION) or, failing that, from a known kind spelled in its
 code (``COURT-5001``). A department whose kind cannot be told owns nothing and gets an empty list.
 
@@ -11,8 +11,9 @@ with trailing ``00`` pairs removed is a prefix: 500000 → 50, 500100 → 5001);
 persons, enterprises without a region and departments without one (or 000000/100000) are national.
 
 Who is liable for a finding, and with which measures, comes from the liability engine
-(``finding_reach``); the measures hitting the listed enterprise itself are the catalogue measures
-no rule claims plus the SUBJECT/BOTH measures of the rules matching the finding.
+(``findings_reach``, one round trip per page); the measures hitting the listed enterprise
+itself are the catalogue measures no rule claims plus the SUBJECT/BOTH measures of the rules
+matching the finding.
 """
 
 from __future__ import annotations
