@@ -237,6 +237,19 @@ class Page(BaseModel, Generic[T]):
     truncated: bool = Field(description="the candidate scan hit its bound; totals may be low")
     items: list[T]
 
+    @classmethod
+    def of(cls, found: list[T], as_of: dt.date, limit: int, offset: int, scanned: int) -> Page[T]:
+        """The page ``offset .. offset + limit`` of everything ``found``; ``scanned`` is the
+        number of candidates the bounded scan returned."""
+        return cls(
+            as_of=as_of,
+            total=len(found),
+            limit=limit,
+            offset=offset,
+            truncated=scanned >= MAX_CANDIDATES,
+            items=found[offset : offset + limit],
+        )
+
 
 def red_list_conflicts(
     runner: QueryRunner, as_of: dt.date, limit: int = 50, offset: int = 0
@@ -283,14 +296,7 @@ def red_list_conflicts(
                         evidence=evidence,
                     )
                 )
-    return Page[RedListConflict](
-        as_of=as_of,
-        total=len(conflicts),
-        limit=limit,
-        offset=offset,
-        truncated=len(rows) >= MAX_CANDIDATES,
-        items=conflicts[offset : offset + limit],
-    )
+    return Page[RedListConflict].of(conflicts, as_of, limit, offset, len(rows))
 
 
 # -- ban breaches ----------------------------------------------------------------------------
@@ -372,14 +378,7 @@ def ban_breaches(
         )
     ]
     breaches.sort(key=lambda b: (b.new_position.start_date, b.person.id_number or ""), reverse=True)
-    return Page[BanBreach](
-        as_of=as_of,
-        total=len(breaches),
-        limit=limit,
-        offset=offset,
-        truncated=len(rows) >= MAX_CANDIDATES,
-        items=breaches[offset : offset + limit],
-    )
+    return Page[BanBreach].of(breaches, as_of, limit, offset, len(rows))
 
 
 # -- repeat offenders ------------------------------------------------------------------------
@@ -428,14 +427,7 @@ def repeat_offenders(
             )
         )
     offenders.sort(key=lambda o: (-o.findings, -o.enterprises, o.person.id_number or ""))
-    return Page[RepeatOffender](
-        as_of=as_of,
-        total=len(offenders),
-        limit=limit,
-        offset=offset,
-        truncated=len(people) >= MAX_CANDIDATES,
-        items=offenders[offset : offset + limit],
-    )
+    return Page[RepeatOffender].of(offenders, as_of, limit, offset, len(people))
 
 
 # -- phoenix candidates ----------------------------------------------------------------------
@@ -523,11 +515,4 @@ def phoenix_candidates(
         if pair not in best or candidate.score > best[pair].score:
             best[pair] = candidate
     ranked = sorted(best.values(), key=lambda c: (-c.score, c.days_after_listing, c.new.uscc))
-    return Page[PhoenixCandidate](
-        as_of=as_of,
-        total=len(ranked),
-        limit=limit,
-        offset=offset,
-        truncated=len(rows) >= MAX_CANDIDATES,
-        items=ranked[offset : offset + limit],
-    )
+    return Page[PhoenixCandidate].of(ranked, as_of, limit, offset, len(rows))
