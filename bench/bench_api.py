@@ -17,7 +17,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,18 +29,12 @@ from typing import Any
 
 import httpx
 
+from bench.common import free_port
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.settings import LocalNeo4jSettings
 
 RESULTS = Path(__file__).parent / "results" / "api.json"
 TRACER = [sys.executable, "-m", "tracer.cli"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _run(env: dict[str, str], *args: str) -> str:
@@ -159,7 +152,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
         work = Path(tmp)
         local = LocalNeo4j(
-            LocalNeo4jSettings(home=work / "neo4j", port=_free_port(), heap="2g", pagecache="1g")
+            LocalNeo4jSettings(home=work / "neo4j", port=free_port(), heap="2g", pagecache="1g")
         )
         local.start(echo=lambda _msg: None)
         server: subprocess.Popen[bytes] | None = None
@@ -178,7 +171,7 @@ def main() -> None:
             _run(env, "load", str(data), "--json")
             load_seconds = time.monotonic() - began
             key = json.loads(_run(env, "keys", "create", "--role", "admin", "--json"))["key"]
-            port = _free_port()
+            port = free_port()
             server = subprocess.Popen(
                 [*TRACER, "serve", "--port", str(port), "--workers", str(args.workers)],
                 env={**env, "TRACER_API_AUDIT_FSYNC": "true"},

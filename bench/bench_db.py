@@ -8,23 +8,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from bench.common import free_port
 from tracer.graph.local import LAUNCHER_DIR, LocalNeo4j
 from tracer.graph.settings import LocalNeo4jSettings
 
 RESULTS = Path(__file__).parent / "results" / "db.json"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _rss_mb(pid: int) -> float:
@@ -62,7 +55,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         build = cold_build_seconds(work)
-        settings = LocalNeo4jSettings(home=work / "home", port=_free_port())
+        settings = LocalNeo4jSettings(home=work / "home", port=free_port())
         local = LocalNeo4j(settings)
         starts, rss = [], []
         for _ in range(3):

@@ -17,11 +17,7 @@ import argparse
 import csv
 import json
 import random
-import socket
-import statistics
 import tempfile
-import time
-from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -30,6 +26,7 @@ from typing import Any
 import neo4j
 import networkx as nx
 
+from bench.common import free_port, latency_ms, timed
 from tracer.graph.driver import Target, open_driver
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.settings import LocalNeo4jSettings
@@ -46,35 +43,6 @@ from tracer.queries.worklist import departments, linked_people, worklist
 RESULTS = Path(__file__).parent / "results"
 PLANS = RESULTS / "engine_plans"
 AS_OF = DEFAULT_AS_OF
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _ms(samples: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-
-    def pick(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(pick(0.50) * 1000, 2),
-        "p90_ms": round(pick(0.90) * 1000, 2),
-        "p99_ms": round(pick(0.99) * 1000, 2),
-        "max_ms": round(ordered[-1] * 1000, 2),
-        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
-    }
-
-
-def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    began = time.perf_counter()
-    value = call()
-    return time.perf_counter() - began, value
 
 
 def _persons(directory: Path) -> list[tuple[str, str]]:
@@ -135,11 +103,11 @@ def bench_size(enterprises: int, work: Path, seed: int) -> dict[str, Any]:
     result: dict[str, Any] = {"enterprises": enterprises, "as_of": AS_OF.isoformat()}
     data = work / f"data_{enterprises}"
     if not (data / "persons.csv").exists():
-        seconds, _ = _timed(lambda: generate_dataset(data, enterprises, seed=seed))
+        seconds, _ = timed(lambda: generate_dataset(data, enterprises, seed=seed))
         result["generate_s"] = round(seconds, 1)
         print(f"[{enterprises}] generated in {seconds:.1f}s", flush=True)
     settings = LocalNeo4jSettings(
-        home=work / f"neo4j_{enterprises}", port=_free_port(), heap="4g", pagecache="4g"
+        home=work / f"neo4j_{enterprises}", port=free_port(), heap="4g", pagecache="4g"
     )
     local = LocalNeo4j(settings)
     local.start(echo=lambda _msg: None)
@@ -148,7 +116,7 @@ def bench_size(enterprises: int, work: Path, seed: int) -> dict[str, Any]:
         runner = QueryRunner(driver, "neo4j")
         loaded = settings.home / "loaded.json"
         if not loaded.exists():
-            seconds, report = _timed(lambda: load_directory(runner, data))
+            seconds, report = timed(lambda: load_directory(runner, data))
             rows = {stem: counts.loaded for stem, counts in report.files.items()}
             loaded.write_text(json.dumps({"load_s": round(seconds, 1), "rows": rows}))
             print(f"[{enterprises}] loaded in {seconds:.1f}s", flush=True)
@@ -175,11 +143,11 @@ def _measure(
     rng.shuffle(sample)
     for id_type, number in sample[:200]:  # warm-up
         check_person(runner, id_type, number, AS_OF)
-    times = [_timed(partial(check_person, runner, t, n, AS_OF))[0] for t, n in sample]
-    out["check_person"] = _ms(times)
+    times = [timed(partial(check_person, runner, t, n, AS_OF))[0] for t, n in sample]
+    out["check_person"] = latency_ms(times)
     print(f"[{size}] check_person {out['check_person']}", flush=True)
     batch = rng.sample(persons, min(10_000, len(persons)))
-    runs = [_timed(lambda: check_people(runner, batch, AS_OF)) for _ in range(3)]
+    runs = [timed(lambda: check_people(runner, batch, AS_OF)) for _ in range(3)]
     out["check_people_10000"] = {
         "n": len(batch),
         "seconds": [round(s, 3) for s, _ in runs],
@@ -187,29 +155,29 @@ def _measure(
     }
     print(f"[{size}] check_people {out['check_people_10000']}", flush=True)
     pyramids = _deepest_pyramids(data, 20)
-    times = [_timed(partial(owners, runner, u, AS_OF))[0] for u, _ in pyramids]
-    out["owners_deepest"] = {"depths": [d for _, d in pyramids[:5]], **_ms(times)}
+    times = [timed(partial(owners, runner, u, AS_OF))[0] for u, _ in pyramids]
+    out["owners_deepest"] = {"depths": [d for _, d in pyramids[:5]], **latency_ms(times)}
     print(f"[{size}] owners {out['owners_deepest']}", flush=True)
     pairs = [
         (SubjectKey.person(*rng.choice(linked)), SubjectKey.person(*rng.choice(linked)))
         for _ in range(100)
     ]
-    times = [_timed(partial(find_paths, runner, a, b, as_of=AS_OF))[0] for a, b in pairs]
-    out["find_paths_linked_pairs"] = _ms(times)
+    times = [timed(partial(find_paths, runner, a, b, as_of=AS_OF))[0] for a, b in pairs]
+    out["find_paths_linked_pairs"] = latency_ms(times)
     print(f"[{size}] find_paths {out['find_paths_linked_pairs']}", flush=True)
     depts = sorted(departments(runner), key=lambda d: (-len(d.measures), d.code))
     busy = [d for d in depts if d.measures][:20]
     times = []
     entries: list[int] = []
     for dept in busy:
-        seconds, page = _timed(partial(worklist, runner, dept.code, AS_OF, limit=50))
+        seconds, page = timed(partial(worklist, runner, dept.code, AS_OF, limit=50))
         times.append(seconds)
         entries.append(page.total_findings)
     out["worklist_50"] = {
         "departments": len(busy),
         "with_kind": sum(1 for d in depts if d.kind),
         "total_findings_max": max(entries, default=0),
-        **(_ms(times) if times else {}),
+        **(latency_ms(times) if times else {}),
     }
     print(f"[{size}] worklist {out['worklist_50']}", flush=True)
     for name, call in (
@@ -219,7 +187,7 @@ def _measure(
         ("red_list_conflicts", lambda: signals.red_list_conflicts(runner, AS_OF)),
         ("stats_summary", lambda: stats.summary(runner, AS_OF)),
     ):
-        seconds, value = _timed(call)
+        seconds, value = timed(call)
         found = getattr(value, "total", None)
         out[name] = {"seconds": round(seconds, 2), "found": found}
         print(f"[{size}] {name} {out[name]}", flush=True)

@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import free_port
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.settings import LocalNeo4jSettings
 from tracer.loaders.generate import generate_dataset
@@ -28,17 +28,10 @@ from tracer.loaders.write import BATCH_SIZE
 RESULTS = Path(__file__).parent / "results" / "load.json"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _load_once(data: Path, work: Path, batch_size: int, timeout: float) -> dict[str, Any]:
     """One ``tracer load`` in a child process against a fresh Neo4j; its report and costs."""
     home = work / f"neo4j-{batch_size}"
-    local = LocalNeo4j(LocalNeo4jSettings(home=home, port=_free_port(), heap="4g", pagecache="2g"))
+    local = LocalNeo4j(LocalNeo4jSettings(home=home, port=free_port(), heap="4g", pagecache="2g"))
     local.start(echo=lambda _msg: None)
     try:
         env = {

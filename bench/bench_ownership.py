@@ -17,10 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import socket
 import tempfile
-import time
-from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -28,6 +25,7 @@ from typing import Any
 
 import networkx as nx
 
+from bench.common import free_port, latency_ms, timed
 from tracer.graph.driver import Target, open_driver, resolve_target
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.settings import LocalNeo4jSettings
@@ -40,27 +38,6 @@ from tracer.queries.paths import SubjectKey, find_paths
 from tracer.queries.runner import QueryRunner
 
 RESULTS = Path(__file__).parent / "results"
-
-
-def _ms(samples: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-
-    def pick(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(pick(0.5) * 1000, 2),
-        "p90_ms": round(pick(0.9) * 1000, 2),
-        "p99_ms": round(pick(0.99) * 1000, 2),
-        "max_ms": round(ordered[-1] * 1000, 2),
-    }
-
-
-def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    began = time.perf_counter()
-    value = call()
-    return time.perf_counter() - began, value
 
 
 def _pyramids(runner: QueryRunner, count: int) -> tuple[list[tuple[str, int, str]], list[str]]:
@@ -96,7 +73,7 @@ def measure(runner: QueryRunner, as_of: date, seed: int) -> dict[str, Any]:
         owners(runner, target, as_of)
     times, sizes, deepest, derived = [], [], 0, 0
     for target, _, _ in pyramids:
-        seconds, report = _timed(partial(owners, runner, target, as_of))
+        seconds, report = timed(partial(owners, runner, target, as_of))
         times.append(seconds)
         sizes.append(len(report.owners))
         deepest = max([deepest, *(len(c.subjects) - 1 for o in report.owners for c in o.chains)])
@@ -106,7 +83,7 @@ def measure(runner: QueryRunner, as_of: date, seed: int) -> dict[str, Any]:
         "longest_chain": deepest,
         "owners_max": max(sizes),
         "derived_controllers": derived,
-        **_ms(times),
+        **latency_ms(times),
     }
     print(f"owners on the 20 deepest pyramids: {result['owners_deepest']}", flush=True)
     related = [(SubjectKey.enterprise(t), SubjectKey.enterprise(top)) for t, _, top in pyramids]
@@ -117,37 +94,30 @@ def measure(runner: QueryRunner, as_of: date, seed: int) -> dict[str, Any]:
     for name, pairs in (("paths_pyramid_top", related), ("paths_random_pairs", randoms)):
         times, found = [], 0
         for source_key, target_key in pairs:
-            seconds, paths = _timed(partial(find_paths, runner, source_key, target_key))
+            seconds, paths = timed(partial(find_paths, runner, source_key, target_key))
             times.append(seconds)
             found += bool(paths.paths)
-        result[name] = {"connected": found, **_ms(times)}
+        result[name] = {"connected": found, **latency_ms(times)}
         print(f"{name}: {result[name]}", flush=True)
     times, nodes = [], []
     for target, _, _ in pyramids:
-        seconds, network = _timed(
+        seconds, network = timed(
             partial(neighbourhood, runner, SubjectKey.enterprise(target), depth=2)
         )
         times.append(seconds)
         nodes.append(len(network.nodes))
-    result["network_depth2"] = {"nodes_max": max(nodes), **_ms(times)}
+    result["network_depth2"] = {"nodes_max": max(nodes), **latency_ms(times)}
     print(f"network depth 2: {result['network_depth2']}", flush=True)
     return result
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _generated(enterprises: int, seed: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench_ownership_") as tmp:
         work = Path(tmp)
-        seconds, _ = _timed(lambda: generate_dataset(work / "data", enterprises, seed=seed))
+        seconds, _ = timed(lambda: generate_dataset(work / "data", enterprises, seed=seed))
         print(f"generated {enterprises} enterprises in {seconds:.1f}s", flush=True)
         local = LocalNeo4j(
-            LocalNeo4jSettings(home=work / "neo4j", port=_free_port(), heap="2g", pagecache="1g")
+            LocalNeo4jSettings(home=work / "neo4j", port=free_port(), heap="2g", pagecache="1g")
         )
         local.start(echo=lambda _msg: None)
         try:
@@ -155,7 +125,7 @@ def _generated(enterprises: int, seed: int) -> dict[str, Any]:
             driver = open_driver(target)
             try:
                 runner = QueryRunner(driver, "neo4j")
-                seconds, _ = _timed(lambda: load_directory(runner, work / "data"))
+                seconds, _ = timed(lambda: load_directory(runner, work / "data"))
                 print(f"loaded in {seconds:.1f}s", flush=True)
                 return {"enterprises": enterprises, **measure(runner, DEFAULT_AS_OF, seed)}
             finally:
