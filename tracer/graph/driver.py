@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import neo4j
 
@@ -18,11 +18,11 @@ from tracer.graph.settings import (
 
 @dataclass(frozen=True)
 class Target:
-    """Where to connect and as whom."""
+    """Where to connect and as whom. The password is left out of its printed form."""
 
     uri: str
     user: str
-    password: str
+    password: str = field(repr=False)
     database: str
     bundled: bool
 

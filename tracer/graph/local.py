@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import shutil
@@ -17,10 +18,22 @@ from pathlib import Path
 from tracer.domain.errors import TracerError
 from tracer.graph.settings import LocalNeo4jSettings
 
+#: The launcher's Maven project (pom.xml and Java source); only read, never written to.
 LAUNCHER_DIR = Path(__file__).parent / "launcher"
 LAUNCHER_CLASS = "tracer.launcher.LocalNeo4j"
 READY_MARKER = "TRACER-NEO4J-READY"
-_SOURCES = (LAUNCHER_DIR / "pom.xml", *sorted((LAUNCHER_DIR / "src").rglob("*.java")))
+#: The Maven property (pom.xml) that names the build directory.
+OUTPUT_PROPERTY = "launcher.output"
+
+
+def launcher_digest() -> str:
+    """SHA-256 of the launcher's pom and Java source: a build is current when it matches."""
+    sources = [LAUNCHER_DIR / "pom.xml", *sorted((LAUNCHER_DIR / "src").rglob("*.java"))]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.relative_to(LAUNCHER_DIR).as_posix().encode() + b"\0")
+        digest.update(source.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 class LocalNeo4jError(TracerError):
@@ -98,19 +111,49 @@ class LocalNeo4j:
         return f"bolt://127.0.0.1:{self.settings.port}"
 
     # -- build -----------------------------------------------------------------------------
-    @staticmethod
-    def build_dir() -> Path:
-        """Where Maven puts the compiled launcher and its libraries."""
-        return LAUNCHER_DIR / "target"
+    @property
+    def build_dir(self) -> Path:
+        """Where Maven puts the compiled launcher and its classpath file (under the home, so
+        the package folder stays read-only)."""
+        return self.home / "launcher"
+
+    @property
+    def _classes_dir(self) -> Path:
+        return self.build_dir / "classes"
+
+    @property
+    def _classpath_file(self) -> Path:
+        """The runtime classpath Maven resolved: absolute paths of jars in its repository."""
+        return self.build_dir / "classpath.txt"
+
+    @property
+    def _stamp_file(self) -> Path:
+        """The ``launcher_digest()`` of the sources of the last successful build."""
+        return self.build_dir / "sources.sha256"
+
+    def _library_jars(self) -> list[str]:
+        try:
+            text = self._classpath_file.read_text(encoding="utf-8")
+        except OSError:
+            return []
+        return [entry for entry in text.strip().split(os.pathsep) if entry]
 
     def is_built(self) -> bool:
-        """True when the launcher is compiled and newer than its sources."""
-        marker = self.build_dir() / "lib"
-        jar = self.build_dir() / "classes" / "tracer" / "launcher" / "LocalNeo4j.class"
-        if not (marker.is_dir() and jar.is_file()):
+        """True when the launcher is compiled from the current pom and Java source, and every
+        library on its classpath is still in the Maven repository."""
+        try:
+            stamp = self._stamp_file.read_text(encoding="utf-8").strip()
+        except OSError:
             return False
-        built_at = jar.stat().st_mtime
-        return all(src.stat().st_mtime <= built_at for src in _SOURCES)
+        if stamp != launcher_digest():
+            return False
+        main_class = self._classes_dir.joinpath(*LAUNCHER_CLASS.split(".")).with_suffix(".class")
+        jars = self._library_jars()
+        return main_class.is_file() and bool(jars) and all(Path(jar).is_file() for jar in jars)
+
+    def classpath(self) -> str:
+        """The launcher's ``java -cp`` value: its classes, then Neo4j's jars."""
+        return os.pathsep.join([str(self._classes_dir), *self._library_jars()])
 
     def build(self, echo: Callable[[str], None] = print) -> bool:
         """Build the launcher with Maven unless it is up to date; True when it built."""
@@ -119,8 +162,19 @@ class LocalNeo4j:
         _require_tool("java", "a Java 17+ runtime (JDK) is needed for the bundled Neo4j")
         mvn = _require_tool("mvn", "Maven is needed to build the bundled Neo4j launcher")
         echo("Building the bundled Neo4j launcher with Maven (downloads Neo4j 5.26 once) …")
+        digest = launcher_digest()
+        self._stamp_file.unlink(missing_ok=True)
         proc = subprocess.run(
-            [mvn, "-B", "-q", "-f", str(LAUNCHER_DIR / "pom.xml"), "package", "-DskipTests"],
+            [
+                mvn,
+                "-B",
+                "-q",
+                "-f",
+                str(LAUNCHER_DIR / "pom.xml"),
+                f"-D{OUTPUT_PROPERTY}={self.build_dir}",
+                "package",
+                "-DskipTests",
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -128,6 +182,9 @@ class LocalNeo4j:
         if proc.returncode != 0:
             tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
             raise LocalNeo4jError("Maven build of the launcher failed: " + " | ".join(tail))
+        self._stamp_file.write_text(digest + "\n", encoding="utf-8")
+        if not self.is_built():
+            raise LocalNeo4jError(f"Maven built the launcher but {self.build_dir} is incomplete")
         return True
 
     # -- password --------------------------------------------------------------------------
@@ -179,7 +236,6 @@ class LocalNeo4j:
         self.build(echo)
         self.home.mkdir(parents=True, exist_ok=True)
         self.password()
-        classpath = f"{self.build_dir() / 'classes'}{os.pathsep}{self.build_dir() / 'lib' / '*'}"
         command = [
             java,
             f"-Xmx{self.settings.heap}",
@@ -187,7 +243,7 @@ class LocalNeo4j:
             "-XX:+ExitOnOutOfMemoryError",
             "-Dfile.encoding=UTF-8",
             "-cp",
-            classpath,
+            self.classpath(),
             LAUNCHER_CLASS,
             "--home",
             str(self.db_dir),

@@ -1,4 +1,4 @@
-"""Connection and bundled-Neo4j settings, read from the environment (pydantic-settings)."""
+"""Connection, bundled-Neo4j and deployment settings, from the environment (pydantic-settings)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tracer.domain.clock import DEFAULT_ZONE, Clock
 
 
 def _default_home() -> Path:
@@ -20,12 +22,25 @@ class LocalNeo4jSettings(BaseSettings):
 
     home: Path = Field(
         default_factory=lambda: _default_home() / "neo4j",
-        description="Data directory, password file, pid file and log of the bundled Neo4j.",
+        description=(
+            "Data directory, password file, pid file, log and launcher build of the bundled Neo4j."
+        ),
     )
     port: int = Field(default=7687, ge=1, le=65535, description="Bolt port on 127.0.0.1.")
     heap: str = Field(default="4g", description="JVM maximum heap (-Xmx).")
     pagecache: str = Field(default="4g", description="Neo4j page cache size.")
     start_timeout: float = Field(default=180.0, gt=0, description="Seconds to wait for Bolt.")
+
+
+class DeploymentSettings(BaseSettings):
+    """Settings of the deployment as a whole, whichever database it uses."""
+
+    model_config = SettingsConfigDict(env_prefix="TRACER_", extra="ignore")
+
+    timezone: str = Field(
+        default=DEFAULT_ZONE,
+        description="IANA time zone of the deployment's calendar days (instants stay UTC).",
+    )
 
 
 class Neo4jSettings(BaseSettings):
@@ -49,3 +64,18 @@ def get_neo4j_settings() -> Neo4jSettings:
 def get_local_settings() -> LocalNeo4jSettings:
     """The process-wide bundled-Neo4j settings (cached)."""
     return LocalNeo4jSettings()
+
+
+@lru_cache(maxsize=1)
+def get_deployment_settings() -> DeploymentSettings:
+    """The process-wide deployment settings (cached)."""
+    return DeploymentSettings()
+
+
+@lru_cache(maxsize=1)
+def get_clock() -> Clock:
+    """The deployment's one clock, in ``TRACER_TIMEZONE`` (cached; tests build their own).
+
+    Raises ``InvalidInput`` when the zone is unknown.
+    """
+    return Clock(get_deployment_settings().timezone)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import neo4j
-import neo4j.exceptions as nx
+import neo4j.exceptions
 import neo4j.graph
 import neo4j.time
 import pandas as pd
@@ -16,7 +16,12 @@ from tracer.domain.errors import InvalidInput, Unavailable
 T = TypeVar("T")
 Row = dict[str, Any]
 
-_UNAVAILABLE = (nx.ServiceUnavailable, nx.SessionExpired, nx.AuthError, OSError)
+_UNAVAILABLE = (
+    neo4j.exceptions.ServiceUnavailable,
+    neo4j.exceptions.SessionExpired,
+    neo4j.exceptions.AuthError,
+    OSError,
+)
 
 
 def to_native(value: Any) -> Any:
@@ -62,7 +67,7 @@ class QueryRunner:
             )
         except _UNAVAILABLE as exc:
             raise Unavailable(f"Neo4j is unreachable: {type(exc).__name__}") from exc
-        except nx.ClientError as exc:
+        except neo4j.exceptions.ClientError as exc:
             if exc.code and exc.code.startswith("Neo.ClientError.Schema.ConstraintValidation"):
                 raise InvalidInput(f"constraint violated: {exc.message}") from exc
             raise
@@ -84,14 +89,6 @@ class QueryRunner:
     def write(self, query: str, **params: Any) -> list[Row]:
         """Rows of a write query, in one managed transaction (retried on transient errors)."""
         return self._execute(query, params, neo4j.RoutingControl.WRITE, _rows)
-
-    def write_counters(self, query: str, **params: Any) -> neo4j.SummaryCounters:
-        """Run a write query and return its counters (nodes/relationships/properties changed)."""
-
-        def counters(result: neo4j.Result) -> neo4j.SummaryCounters:
-            return result.consume().counters
-
-        return self._execute(query, params, neo4j.RoutingControl.WRITE, counters)
 
     def ping(self) -> None:
         """Raise ``Unavailable`` unless the database answers."""
