@@ -14,11 +14,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tracer.domain.codes import POSITION_ROLES
+from tracer.domain.codes import CAPACITIES, POSITION_ROLES
 from tracer.domain.errors import InvalidInput
 from tracer.domain.identifiers import normalise_person_id, uscc_kind, validate_uscc
+from tracer.domain.timeline import period_end
 from tracer.loaders.generate import GenerationSummary, generate_dataset
-from tracer.loaders.generate.writer import COLUMNS
+from tracer.loaders.generate.writer import STEMS
+from tracer.loaders.specs import REFERENCE_STEMS, SPECS
+from tracer.queries.reference import shipped_tables
 
 N = 2_000
 #: The identity of a row in each file (GRAPH_MODEL.md merge keys).
@@ -31,8 +34,10 @@ KEYS = {
     "practitioners": ("id_type", "id_number", "uscc", "qualification", "start_date"),
     "findings": ("finding_id",),
     "finding_persons": ("finding_id", "id_type", "id_number", "capacity"),
+    "transitions": ("finding_id", "to_status", "effective_on"),
     "redlist": ("subject_kind", "subject_id", "honour", "granted_on"),
 }
+AS_OF = date(2026, 10, 31)
 Rows = list[dict[str, str]]
 
 
@@ -50,7 +55,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Generatio
 
 @pytest.fixture(scope="module")
 def tables(generated: tuple[Path, GenerationSummary]) -> dict[str, Rows]:
-    return {stem: read(generated[0], stem) for stem in COLUMNS}
+    return {stem: read(generated[0], stem) for stem in STEMS}
 
 
 def day(text: str) -> date:
@@ -64,7 +69,14 @@ def test_counts_match_the_summary(
     assert summary.enterprises == N == len(tables["enterprises"])
     assert summary.rows == {stem: len(rows) for stem, rows in tables.items()}
     assert summary.corruptions == {}
-    assert list(tables["positions"][0]) == list(COLUMNS["positions"])
+
+
+def test_columns_are_the_loaders(generated: tuple[Path, GenerationSummary]) -> None:
+    directory, _ = generated
+    assert not set(STEMS) & set(REFERENCE_STEMS)
+    for stem in STEMS:
+        with (directory / f"{stem}.csv").open(encoding="utf-8", newline="") as handle:
+            assert next(csv.reader(handle)) == list(SPECS[stem].columns), stem
 
 
 def test_every_uscc_and_person_id_validates(tables: dict[str, Rows]) -> None:
@@ -133,13 +145,12 @@ def test_shares_per_investee_at_most_one(tables: dict[str, Rows]) -> None:
 
 def test_positions_dates_are_consistent(tables: dict[str, Rows]) -> None:
     established = {row["uscc"]: day(row["established_on"]) for row in tables["enterprises"]}
-    as_of = date(2026, 10, 31)
     heads: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
     for row in tables["positions"]:
         start = day(row["start_date"])
         end = day(row["end_date"]) if row["end_date"] else None
-        assert established[row["uscc"]] <= start <= as_of
-        assert end is None or start <= end <= as_of
+        assert established[row["uscc"]] <= start <= AS_OF
+        assert end is None or start <= end <= AS_OF
         if row["id_type"] == "RESIDENT_ID":
             born = day(
                 f"{row['id_number'][6:10]}-{row['id_number'][10:12]}-{row['id_number'][12:14]}"
@@ -167,6 +178,27 @@ def test_positions_dates_are_consistent(tables: dict[str, Rows]) -> None:
     assert roles == set(POSITION_ROLES)
 
 
+def _default_years(list_type: str, ground: str, decided: date) -> int | None:
+    """The shipped default period of a finding (its ground's row, else the list type's)."""
+    rows = [
+        row
+        for row in shipped_tables()["list_type_periods"]
+        if row["list_type"] == list_type and row["valid_from"] <= decided <= row["valid_to"]
+    ]
+    by_ground = {row["ground"]: row for row in rows}
+    row = by_ground.get(ground) or by_ground.get("")
+    return row["years"] if row else None
+
+
+def end_of(row: dict[str, str]) -> date | None:
+    """The last day a finding applies: its effective_until, else its default period."""
+    if row["effective_until"]:
+        return day(row["effective_until"])
+    decided = day(row["decided_on"])
+    years = _default_years(row["list_type"], row["ground"], decided)
+    return period_end(decided, years) if years else None
+
+
 def test_findings_cover_every_list_type_and_status(tables: dict[str, Rows]) -> None:
     findings = tables["findings"]
     types = {row["list_type"] for row in findings}
@@ -183,25 +215,155 @@ def test_findings_cover_every_list_type_and_status(tables: dict[str, Rows]) -> N
     assert any(not row["act_date"] for row in findings)
     assert any(row["subject_kind"] == "PERSON" for row in findings)
     assert 0.01 * N < len(findings) < 0.1 * N
-    periods = {"JUDGMENT_DEFAULTER": 2, "WAGE_ARREARS": 3, "MARKET_SUPERVISION_SERIOUS": 3}
+    for row in findings:
+        assert not row["act_date"] or day(row["act_date"]) <= day(row["decided_on"])
+        end = end_of(row)
+        if row["status"] == "EXPIRED":
+            assert end is not None and end < AS_OF
+        elif row["status"] == "ACTIVE":
+            assert end is None or end >= AS_OF
+
+
+def test_terms_follow_the_grounds_and_default_periods(tables: dict[str, Rows]) -> None:
+    findings = tables["findings"]
+    court = [row for row in findings if row["list_type"] == "JUDGMENT_DEFAULTER"]
+    grounds = Counter(row["ground"] for row in court)
+    assert grounds.most_common(1)[0][0] == "ABLE_BUT_REFUSING"
+    assert set(grounds) <= {
+        "ABLE_BUT_REFUSING",
+        "OBSTRUCTING_ENFORCEMENT",
+        "EVADING_ENFORCEMENT",
+        "PROPERTY_REPORT_VIOLATION",
+        "CONSUMPTION_ORDER_VIOLATION",
+        "SETTLEMENT_DEFAULT",
+    }
+    market = Counter(
+        row["ground"] for row in findings if row["list_type"] == "MARKET_SUPERVISION_SERIOUS"
+    )
+    assert market.most_common(1)[0][0] == "ABNORMAL_3_YEARS" and all(market)
+    open_court = [row for row in court if row["ground"] == "ABLE_BUT_REFUSING"]
+    assert sum(not row["effective_until"] for row in open_court) > 0.7 * len(open_court)
+    with_default = [
+        row
+        for row in findings
+        if _default_years(row["list_type"], row["ground"], day(row["decided_on"]))
+    ]
+    assert {bool(row["effective_until"]) for row in with_default} == {True, False}
     for row in findings:
         decided = day(row["decided_on"])
-        assert not row["act_date"] or day(row["act_date"]) <= decided
-        years = periods.get(row["list_type"])
-        if years:
-            assert day(row["effective_until"]) == decided.replace(year=decided.year + years)
+        default = _default_years(row["list_type"], row["ground"], decided)
+        if not row["effective_until"]:
+            open_term = row["ground"] == "ABLE_BUT_REFUSING"
+            assert default or open_term or row["list_type"] == "SERIOUS_DISHONESTY", row
+            continue
+        until = day(row["effective_until"])
+        years = {n for n in range(1, 6) if period_end(decided, n) == until}
+        if row["list_type"] == "JUDGMENT_DEFAULTER":
+            assert len(years) == 1 and years <= {2, 3, 4, 5}, row
+        else:
+            assert years == {default or 3}, row
+
+
+def test_category_only_where_the_list_type_does_not_fix_one(tables: dict[str, Rows]) -> None:
+    fixed = {row["code"]: row["category"] for row in shipped_tables()["list_types"]}
+    for row in tables["findings"]:
+        assert bool(row["category"]) == (not fixed[row["list_type"]]), row
+
+
+def test_status_since_dates_every_non_active_status(tables: dict[str, Rows]) -> None:
+    for row in tables["findings"]:
+        if row["status"] == "ACTIVE":
+            assert not row["status_since"]
+            continue
+        since, end = day(row["status_since"]), end_of(row)
+        assert day(row["decided_on"]) < since <= AS_OF
         if row["status"] == "EXPIRED":
-            assert day(row["effective_until"]) < date(2026, 10, 31)
-    capacities = Counter(row["capacity"] for row in tables["finding_persons"])
-    assert capacities["DIRECTLY_RESPONSIBLE"] > capacities["ACTUAL_CONTROLLER"] > 0
+            assert end is not None and since == end + timedelta(days=1)
+        elif end is not None:
+            assert since <= end
 
 
-def test_exposures_and_repeat_offenders_occur(tables: dict[str, Rows]) -> None:
+def test_severe_and_exit_restricted_flags(tables: dict[str, Rows]) -> None:
+    findings = tables["findings"]
+    assert {row["severe"] for row in findings} == {"true", "false"}
+    assert 0.03 < sum(row["severe"] == "true" for row in findings) / len(findings) < 0.25
+    assert {row["exit_restricted"] for row in findings} == {"true", "false"}
+    for row in findings:
+        if row["exit_restricted"] == "true":
+            assert row["subject_kind"] == "PERSON" and row["list_type"] == "JUDGMENT_DEFAULTER"
+
+
+def _heads(tables: dict[str, Rows]) -> dict[str, list[tuple[date, date | None, str]]]:
+    """Legal representatives and principals per enterprise: (start, end, id_number)."""
     heads: dict[str, list[tuple[date, date | None, str]]] = defaultdict(list)
     for row in tables["positions"]:
         if row["role"] in ("LEGAL_REPRESENTATIVE", "PRINCIPAL"):
             end = day(row["end_date"]) if row["end_date"] else None
             heads[row["uscc"]].append((day(row["start_date"]), end, row["id_number"]))
+    return heads
+
+
+def test_named_persons_fit_the_list_types(tables: dict[str, Rows]) -> None:
+    findings = {row["finding_id"]: row for row in tables["findings"]}
+    heads = _heads(tables)
+    named = tables["finding_persons"]
+    capacities = Counter(row["capacity"] for row in named)
+    assert set(capacities) == set(CAPACITIES)
+    assert capacities["DIRECTLY_RESPONSIBLE"] > capacities["ACTUAL_CONTROLLER"] > 0
+    for row in named:
+        finding = findings[row["finding_id"]]
+        decided, capacity = day(finding["decided_on"]), row["capacity"]
+        terms = [
+            (s, e) for s, e, person in heads[finding["subject_id"]] if person == row["id_number"]
+        ]
+        if finding["list_type"] == "WAGE_ARREARS":
+            assert capacity in ("CO_LISTED", "ACTUAL_CONTROLLER")
+        assert capacity != "CO_LISTED" or finding["list_type"] == "WAGE_ARREARS"
+        if capacity in ("EXIT_RESTRICTED", "RESTRICTED_OFFICER"):
+            assert finding["list_type"] == "JUDGMENT_DEFAULTER"
+        if capacity == "EXIT_RESTRICTED":
+            assert any(s <= decided and (e is None or decided <= e) for s, e in terms)
+        if capacity == "RESTRICTED_OFFICER":
+            effective = day(row["effective_on"])
+            assert any(decided < s < effective <= AS_OF for s, _ in terms)
+        else:
+            assert not row["effective_on"]
+    wage = {
+        fid
+        for fid, row in findings.items()
+        if row["list_type"] == "WAGE_ARREARS" and row["subject_kind"] == "ENTERPRISE"
+    }
+    assert wage == {row["finding_id"] for row in named if row["capacity"] == "CO_LISTED"}
+
+
+def test_transitions_are_legal_moves_of_active_findings(tables: dict[str, Rows]) -> None:
+    findings = {row["finding_id"]: row for row in tables["findings"]}
+    changes: dict[str, Rows] = defaultdict(list)
+    for row in tables["transitions"]:
+        changes[row["finding_id"]].append(row)
+    assert changes
+    moves = {("ACTIVE", "UNDER_REVIEW"), ("UNDER_REVIEW", "ACTIVE")}
+    for finding_id, rows in changes.items():
+        finding = findings[finding_id]
+        assert finding["status"] == "ACTIVE"
+        decided = day(finding["decided_on"])
+        status, latest, end = "ACTIVE", decided, end_of(finding)
+        for row in rows:
+            effective = day(row["effective_on"])
+            assert latest <= effective <= AS_OF and row["actor"] and row["reason"]
+            if row["new_effective_until"]:
+                new_end = day(row["new_effective_until"])
+                assert status == row["to_status"] == "ACTIVE"
+                assert end is not None and effective <= end < new_end <= period_end(decided, 5)
+                end = new_end
+            else:
+                assert (status, row["to_status"]) in moves
+            status, latest = row["to_status"], effective
+        assert status == "ACTIVE"
+
+
+def test_exposures_and_repeat_offenders_occur(tables: dict[str, Rows]) -> None:
+    heads = _heads(tables)
     appointed_after = 0
     liable_heads: Counter[str] = Counter()
     for row in tables["findings"]:
@@ -230,6 +392,7 @@ def test_planted_cases(generated: tuple[Path, GenerationSummary], tables: dict[s
         "SAME_NAME",
         "APPOINTED_AFTER_ACT",
         "REPEAT_OFFENDER",
+        "SUCCESSOR_RESTRICTED",
     } <= set(cases)
     usccs = {row["uscc"]: row for row in tables["enterprises"]}
     findings = {row["finding_id"]: row for row in tables["findings"]}
@@ -250,7 +413,20 @@ def test_planted_cases(generated: tuple[Path, GenerationSummary], tables: dict[s
     assert day(listing["decided_on"]) < day(post[0]["start_date"])
     assert day(post[0]["start_date"]) < day(listing["effective_until"])
     assert listing["list_type"] == "SERIOUS_DISHONESTY" and listing["status"] == "ACTIVE"
+    named = {(row["finding_id"], row["id_number"]): row for row in tables["finding_persons"]}
+    successor_case = cases["SUCCESSOR_RESTRICTED"]
+    restricted = successor_case["findings"]["listing"]
+    former, successor = (person["id_number"] for person in successor_case["persons"])
+    assert named[restricted, former]["capacity"] == "EXIT_RESTRICTED"
+    assert named[restricted, successor]["capacity"] == "RESTRICTED_OFFICER"
+    facts = successor_case["facts"]
+    assert named[restricted, successor]["effective_on"] == facts["successor_named_from"]
+    assert facts["decided_on"] < facts["successor_appointed_on"] < facts["successor_named_from"]
+    repeat = cases["REPEAT_OFFENDER"]
+    wage = named[repeat["findings"]["WAGE_ARREARS"], repeat["persons"][0]["id_number"]]
+    assert wage["capacity"] == "CO_LISTED"
     phoenix = cases["PHOENIX"]
+    assert findings[phoenix["findings"]["listing"]]["ground"] == "ABNORMAL_3_YEARS"
     old, new = (usccs[phoenix["enterprises"][k]] for k in ("listed", "phoenix"))
     assert old["address"] == new["address"]
     gap = day(new["established_on"]) - day(findings[phoenix["findings"]["listing"]]["decided_on"])
@@ -302,7 +478,7 @@ def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
 def test_corruption_does_not_change_the_clean_rows(tmp_path: Path) -> None:
     generate_dataset(tmp_path / "clean", 200, seed=5)
     generate_dataset(tmp_path / "dirty", 200, seed=5, corrupt_rate=0.05)
-    for stem in COLUMNS:
+    for stem in STEMS:
         clean = read(tmp_path / "clean", stem)
         dirty = {tuple(row.values()) for row in read(tmp_path / "dirty", stem)}
         assert all(tuple(row.values()) in dirty for row in clean), stem
@@ -312,7 +488,7 @@ def test_corruption_does_not_change_the_clean_rows(tmp_path: Path) -> None:
 def test_other_formats_hold_the_same_rows(tmp_path: Path, fmt: str) -> None:
     generate_dataset(tmp_path / "csv", 120, seed=9)
     generate_dataset(tmp_path / fmt, 120, seed=9, fmt=fmt)
-    for stem in ("enterprises", "shareholdings", "findings"):
+    for stem in ("enterprises", "shareholdings", "findings", "finding_persons"):
         expected = pd.read_csv(tmp_path / "csv" / f"{stem}.csv", dtype=str)
         path = tmp_path / fmt / f"{stem}.{fmt}"
         if fmt == "jsonl":

@@ -18,6 +18,7 @@ def test_json_summary(tmp_path: Path) -> None:
     document = json.loads(result.stdout)
     assert document["enterprises"] == 60
     assert document["rows"]["enterprises"] == 60
+    assert "transitions" in document["rows"] and "list_types" not in document["rows"]
     assert document["injected_rows"] == 0
     assert {case["id"] for case in document["planted_cases"]} >= {"BAN_BREACH", "PHOENIX"}
     assert (tmp_path / "enterprises.csv").exists()

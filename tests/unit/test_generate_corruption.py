@@ -12,25 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from tracer.domain.codes import POSITION_ROLES
+from tracer.domain.codes import CAPACITIES, FINDING_STATUSES, POSITION_ROLES
 from tracer.domain.errors import InvalidInput
 from tracer.domain.identifiers import normalise_person_id, validate_uscc
 from tracer.loaders.generate import generate_dataset
-from tracer.loaders.generate.writer import COLUMNS
+from tracer.loaders.generate.corrupt import CATEGORY_MISMATCH, RowCorrupter
+from tracer.loaders.generate.writer import STEMS
+from tracer.queries.reference import shipped_tables
 
 Row = dict[str, str]
 ROLES = set(POSITION_ROLES)
-LIST_TYPES = {
-    "SERIOUS_DISHONESTY",
-    "JUDGMENT_DEFAULTER",
-    "MAJOR_TAX_VIOLATION",
-    "MARKET_SUPERVISION_SERIOUS",
-    "WAGE_ARREARS",
-    "WORK_SAFETY_SERIOUS",
-    "FOOD_DRUG_SERIOUS",
-    "ENVIRONMENT_SERIOUS",
-    "ADMINISTRATIVE_DECISION_DEFAULTER",
-}
+#: List type → the category it fixes ("" when each finding gives its own).
+LIST_TYPES = {row["code"]: row["category"] or "" for row in shipped_tables()["list_types"]}
 KEYS = {
     "departments": ("code",),
     "enterprises": ("uscc",),
@@ -146,6 +139,9 @@ class Validator:
             return "MISSING_REQUIRED"
         if _date(row["decided_on"]) == "bad":
             return "IMPOSSIBLE_DATE"
+        fixed = LIST_TYPES[row["list_type"]]
+        if fixed and row["category"] not in ("", fixed):
+            return "CATEGORY_MISMATCH"
         if row["subject_kind"] == "PERSON":
             subject = {"id_type": "RESIDENT_ID", "id_number": row["subject_id"]}
             return self.person(subject)
@@ -154,11 +150,16 @@ class Validator:
     def finding_persons(self, row: Row) -> str | None:
         if not row["capacity"]:
             return "MISSING_REQUIRED"
-        if row["capacity"] not in ("DIRECTLY_RESPONSIBLE", "ACTUAL_CONTROLLER"):
+        if row["capacity"] not in CAPACITIES:
             return "UNKNOWN_CODE"
         if row["finding_id"] not in self.findings:
             return "UNKNOWN_REFERENCE"
         return self.person(row)
+
+    def transitions(self, row: Row) -> str | None:
+        if row["to_status"] not in FINDING_STATUSES:
+            return "UNKNOWN_CODE"
+        return None if row["finding_id"] in self.findings else "UNKNOWN_REFERENCE"
 
     def redlist(self, row: Row) -> str | None:
         if not row["honour"]:
@@ -189,10 +190,14 @@ def _conflicts(stem: str, rows: list[Row]) -> set[int]:
     return {i for members in groups.values() if len(members) > 1 for i in members}
 
 
-@pytest.mark.parametrize("rate", [0.03, 0.2])
-def test_manifest_counts_exactly_the_bad_rows(tmp_path: Path, rate: float) -> None:
-    summary = generate_dataset(tmp_path, 400, seed=11, corrupt_rate=rate)
-    tables = {stem: _read(tmp_path, stem) for stem in COLUMNS}
+@pytest.mark.parametrize(
+    ("enterprises", "rate", "kinds_seen"), [(400, 0.03, 0), (400, 0.2, 9), (1500, 0.5, 10)]
+)
+def test_manifest_counts_exactly_the_bad_rows(
+    tmp_path: Path, enterprises: int, rate: float, kinds_seen: int
+) -> None:
+    summary = generate_dataset(tmp_path, enterprises, seed=11, corrupt_rate=rate)
+    tables = {stem: _read(tmp_path, stem) for stem in STEMS}
     manifest = json.loads((tmp_path / "corruptions.json").read_text(encoding="utf-8"))
     conflicts = {stem: _conflicts(stem, rows) for stem, rows in tables.items()}
     clean = {
@@ -212,6 +217,34 @@ def test_manifest_counts_exactly_the_bad_rows(tmp_path: Path, rate: float) -> No
         assert manifest["files"][stem]["rows"] == len(rows)
         total += sum(found.values())
     assert total == manifest["injected_rows"] == summary.injected_rows > 0
-    if rate > 0.1:
+    assert manifest["files"]["transitions"]["injected"] == {}
+    if kinds_seen:  # CATEGORY_MISMATCH (judgment defaulters only) needs more findings
         kinds = {kind for stem in manifest["files"].values() for kind in stem["injected"]}
-        assert len(kinds) == 9
+        assert len(kinds) == kinds_seen
+
+
+def _finding(list_type: str, subject_kind: str = "ENTERPRISE") -> dict[str, str | None]:
+    return {
+        "finding_id": "JD-110105-2024-0000001",
+        "subject_kind": subject_kind,
+        "subject_id": "91110105MA0070XN3R",
+        "list_type": list_type,
+        "category": None,
+        "decided_on": "2024-02-04",
+        "status": "ACTIVE",
+    }
+
+
+def test_category_mismatch_only_on_judgment_defaulters() -> None:
+    corrupter = RowCorrupter(1.0, seed=3)
+    found = []
+    for _ in range(200):
+        found += corrupter.after("findings", _finding("JUDGMENT_DEFAULTER"))
+        kinds = {kind for kind, _ in corrupter.after("findings", _finding("SERIOUS_DISHONESTY"))}
+        assert CATEGORY_MISMATCH not in kinds
+    mismatched = [row for kind, row in found if kind == CATEGORY_MISMATCH]
+    assert mismatched
+    for row in mismatched:
+        assert row["category"] == "MARKET_ORDER"
+        assert row["finding_id"] != _finding("JUDGMENT_DEFAULTER")["finding_id"]
+    assert corrupter.after("transitions", {"finding_id": "JD-1"}) == []

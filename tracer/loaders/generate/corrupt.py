@@ -24,8 +24,9 @@ UNKNOWN_CODE = "UNKNOWN_CODE"
 UNKNOWN_REFERENCE = "UNKNOWN_REFERENCE"
 MISSING_REQUIRED = "MISSING_REQUIRED"
 DUPLICATE_CONFLICT = "DUPLICATE_CONFLICT"
+CATEGORY_MISMATCH = "CATEGORY_MISMATCH"
 
-#: The kinds of bad rows injected into each file.
+#: The kinds of bad rows injected into each file (none into transitions).
 KINDS: dict[str, tuple[str, ...]] = {
     "departments": (MISSING_REQUIRED, DUPLICATE_CONFLICT),
     "enterprises": (
@@ -66,6 +67,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         MISSING_REQUIRED,
         BAD_USCC_CHECK,
         DUPLICATE_CONFLICT,
+        CATEGORY_MISMATCH,
     ),
     "finding_persons": (BAD_ID_CHECK, UNKNOWN_CODE, MISSING_REQUIRED, UNKNOWN_REFERENCE),
     "redlist": (IMPOSSIBLE_DATE, END_BEFORE_START, MISSING_REQUIRED, UNKNOWN_REFERENCE),
@@ -119,12 +121,9 @@ class RowCorrupter:
 
     def after(self, stem: str, row: Row) -> list[tuple[str, Row]]:
         """The bad rows (with their kind) to write after ``row``; usually none."""
-        if self.rng.random() >= self.rate:
+        if stem not in KINDS or self.rng.random() >= self.rate:
             return []
-        kinds = KINDS[stem]
-        if stem == "findings" and row["subject_kind"] == "PERSON":
-            kinds = tuple(kind for kind in kinds if kind != BAD_USCC_CHECK)
-        kind = self.rng.choice(kinds)
+        kind = self.rng.choice(_kinds(stem, row))
         bad = dict(row)
         if stem in _FRESH_KEY:
             self._fresh_key(stem, bad)
@@ -206,12 +205,30 @@ class RowCorrupter:
     def _missing(self, stem: str, row: Row) -> None:
         row[_REQUIRED[stem]] = None
 
+    def _category_mismatch(self, stem: str, row: Row) -> None:
+        row["category"] = "MARKET_ORDER"
+
+
+def _kinds(stem: str, row: Row) -> tuple[str, ...]:
+    """The kinds of defect ``row`` can carry: no USCC check on a person, and a category mismatch
+    only on a judgment-defaulter finding (its list type fixes REFUSE_OBLIGATION)."""
+    kinds = KINDS[stem]
+    if stem != "findings":
+        return kinds
+    if row["subject_kind"] == "PERSON":
+        kinds = tuple(kind for kind in kinds if kind != BAD_USCC_CHECK)
+    if row["list_type"] != "JUDGMENT_DEFAULTER":
+        kinds = tuple(kind for kind in kinds if kind != CATEGORY_MISMATCH)
+    return kinds
+
 
 def _twin(stem: str, row: Row) -> Row:
     """The same key with a different value: a renamed body, a misspelt name, another status."""
     twin = dict(row)
     if stem == "findings":
-        twin["status"] = "ACTIVE" if row["status"] == "REVOKED" else "REVOKED"
+        revoked = row["status"] != "REVOKED"
+        twin["status"] = "REVOKED" if revoked else "ACTIVE"
+        twin["status_since"] = row["decided_on"] if revoked else None
     elif stem == "persons":
         name = str(row["name"])
         twin["name"] = ("汪" if name[0] != "汪" else "王") + name[1:]
@@ -232,4 +249,5 @@ _DEFECTS: dict[str, Callable[[RowCorrupter, str, Row], None]] = {
     UNKNOWN_CODE: RowCorrupter._unknown_code,
     UNKNOWN_REFERENCE: RowCorrupter._unknown_reference,
     MISSING_REQUIRED: RowCorrupter._missing,
+    CATEGORY_MISMATCH: RowCorrupter._category_mismatch,
 }

@@ -16,7 +16,7 @@ from tracer.loaders.generate.practitioners import Practitioners
 from tracer.loaders.generate.sink import Sink
 from tracer.loaders.generate.units import group, standalone
 from tracer.loaders.generate.world import World
-from tracer.loaders.generate.writer import COLUMNS, FORMATS
+from tracer.loaders.generate.writer import FORMATS, STEMS
 
 #: The reference day of a data set unless one is given: fixed, so a seed always gives the
 #: same files.
@@ -67,7 +67,7 @@ def generate_dataset(
 ) -> GenerationSummary:
     """Write a realistic synthetic data set of ``enterprises`` organisations to ``out_dir``.
 
-    Files: the nine input files of INTERFACES.md §1 as ``<stem>.<fmt>``, plus
+    Files: the data files of INTERFACES.md §1 as ``<stem>.<fmt>``, plus
     ``planted_cases.json`` (the planted investigator cases) and ``corruptions.json`` (bad rows
     injected per file and kind). The same arguments always give byte-identical csv, jsonl and
     parquet files. ``progress`` is called with the number of organisations written so far.
@@ -108,7 +108,7 @@ def generate_dataset(
         seed=seed,
         as_of=as_of,
         enterprises=world.enterprises,
-        rows={stem: sink.rows[stem] for stem in COLUMNS},
+        rows={stem: sink.rows[stem] for stem in STEMS},
         corrupt_rate=corrupt_rate,
         corruptions={stem: dict(sorted(k.items())) for stem, k in sink.injected.items() if k},
         planted_cases=cases,
@@ -123,7 +123,7 @@ def _write_manifests(out_dir: Path, summary: GenerationSummary) -> None:
     _write_json(out_dir / "planted_cases.json", planted)
     files = {
         stem: {"rows": summary.rows[stem], "injected": summary.corruptions.get(stem, {})}
-        for stem in COLUMNS
+        for stem in STEMS
     }
     document = {
         "rate": summary.corrupt_rate,

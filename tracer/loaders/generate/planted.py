@@ -12,7 +12,7 @@ from tracer.loaders.generate.names import INDUSTRIES, Industry
 from tracer.loaders.generate.world import Org, Person, World, add_years
 
 #: Organisations the planted cases write.
-PLANTED_ENTERPRISES = 26
+PLANTED_ENTERPRISES = 27
 
 
 class PlantedPerson(BaseModel):
@@ -83,11 +83,12 @@ class Planter:
         decided: date,
         status: str = "ACTIVE",
         category: str | None = None,
+        ground: str | None = None,
     ) -> str:
-        """Write a finding against ``org``; its period follows the list type."""
-        listing = make_listing(self.world, org, list_type, decided, act, status, category)
-        if listing.until is None:
-            listing.until = add_years(decided, 3)
+        """Write a finding against ``org`` that states its term (the list type's period)."""
+        listing = make_listing(
+            self.world, org, list_type, decided, act, status, category, ground, stated=True
+        )
         return write_finding(self.world, "ENTERPRISE", org.uscc, listing)
 
 
@@ -113,6 +114,7 @@ def plant_cases(world: World) -> list[PlantedCase]:
         _state_owned(planter),
         _named_controller(planter),
         _under_review(planter),
+        _successor_restricted(planter),
     ]
     return cases
 
@@ -154,7 +156,9 @@ def _phoenix(pl: Planter) -> PlantedCase:
     world.own_by_person(old, boss, 7_000, old.established)
     world.own_by_person(old, partner, 3_000, old.established)
     decided = pl.ago(500)
-    finding = pl.find(old, "MARKET_SUPERVISION_SERIOUS", pl.ago(700), decided)
+    finding = pl.find(
+        old, "MARKET_SUPERVISION_SERIOUS", pl.ago(700), decided, ground="ABNORMAL_3_YEARS"
+    )
     founded = decided + timedelta(days=40)
     new = world.new_org(
         "ENTERPRISE",
@@ -175,7 +179,8 @@ def _phoenix(pl: Planter) -> PlantedCase:
         title="失信企业“换壳重生”",
         demonstrates="phoenix pattern: the listed enterprise's legal representative, shareholders "
         "and address reappear in a new enterprise founded 40 days after the listing; also an R7 "
-        "officer-ban breach (MARKET_SUPERVISION_SERIOUS, 3 years)",
+        "officer-ban breach (MARKET_SUPERVISION_SERIOUS on ground ABNORMAL_3_YEARS: 3 years "
+        "from the listing)",
         enterprises={"listed": old.uscc, "phoenix": new.uscc},
         persons=[_p("legal_representative", boss), _p("shareholder", partner)],
         findings={"listing": finding},
@@ -304,12 +309,14 @@ def _repeat_offender(pl: Planter) -> PlantedCase:
         world.own_by_person(org, person, 8_000, org.established)
         decided = pl.ago(1000 - 250 * index)
         findings[list_type] = pl.find(org, list_type, decided - timedelta(days=120), decided)
+        if list_type == "WAGE_ARREARS":  # this list names its persons
+            world.name_in(findings[list_type], person, "CO_LISTED")
         world.publish(org)
     return PlantedCase(
         id="REPEAT_OFFENDER",
         title="屡犯不改",
         demonstrates="repeat offender: one person is legal representative of three enterprises "
-        "on three different lists",
+        "on three different lists (named CO_LISTED in the wage-arrears listing)",
         enterprises={f"listed_{i + 1}": org.uscc for i, org in enumerate(orgs)},
         persons=[_p("repeat_offender", person)],
         findings=findings,
@@ -350,19 +357,22 @@ def _person_defaulter(pl: Planter) -> PlantedCase:
     district = org.district
     decided = pl.ago(300)
     court = world.directory.local("COURT", district)
-    listing = make_listing(world, org, "JUDGMENT_DEFAULTER", decided, pl.ago(420), "ACTIVE")
+    listing = make_listing(
+        world, org, "JUDGMENT_DEFAULTER", decided, pl.ago(420), "ACTIVE", stated=True
+    )
     listing.authority = court
+    listing.exit_restricted = True
     finding = write_finding(world, "PERSON", person.id_number, listing)
     world.publish(org)
     return PlantedCase(
         id="PERSON_DEFAULTER",
         title="自然人失信被执行人",
-        demonstrates="a finding against a person directly (subject_kind PERSON); the person is "
-        "also legal representative of a clean enterprise",
+        demonstrates="a finding against a person directly (subject_kind PERSON) whose court "
+        "also restricted exit; the person is also legal representative of a clean enterprise",
         enterprises={"clean": org.uscc},
         persons=[_p("defaulter", person)],
         findings={"person_listing": finding},
-        facts={},
+        facts={"exit_restricted": "true"},
     )
 
 
@@ -439,4 +449,36 @@ def _under_review(pl: Planter) -> PlantedCase:
         persons=[_p("legal_representative", head)],
         findings={"listing": finding},
         facts={},
+    )
+
+
+def _successor_restricted(pl: Planter) -> PlantedCase:
+    world = pl.world
+    org = pl.org("物流", pl.ago(3000))
+    old_head = pl.person(org.established)
+    act, decided = pl.ago(700), pl.ago(600)
+    change = decided + timedelta(days=120)
+    successor = pl.person(change)
+    pl.head(org, old_head, org.established, change)
+    pl.head(org, successor, change + timedelta(days=1))
+    world.own_by_person(org, old_head, 10_000, org.established)
+    finding = pl.find(org, "JUDGMENT_DEFAULTER", act, decided, ground="EVADING_ENFORCEMENT")
+    named_on = change + timedelta(days=90)
+    world.name_in(finding, old_head, "EXIT_RESTRICTED")
+    world.name_in(finding, successor, "RESTRICTED_OFFICER", named_on)
+    world.publish(org)
+    return PlantedCase(
+        id="SUCCESSOR_RESTRICTED",
+        title="法定代表人变更后，法院将限制消费措施延及新任法定代表人",
+        demonstrates="R5 and R8: the court restricted the exit of the legal representative at the "
+        "decision and, after he was replaced, named the successor RESTRICTED_OFFICER; the "
+        "successor is only exposed before that naming",
+        enterprises={"listed": org.uscc},
+        persons=[_p("exit_restricted_former_head", old_head), _p("named_successor", successor)],
+        findings={"listing": finding},
+        facts={
+            "decided_on": decided.isoformat(),
+            "successor_appointed_on": (change + timedelta(days=1)).isoformat(),
+            "successor_named_from": named_on.isoformat(),
+        },
     )

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Protocol
 
-from tracer.loaders.generate.writer import COLUMNS, Row, TableWriter, open_writer
+from tracer.loaders.generate.writer import STEMS, Row, TableWriter, open_writer
 
 
 class Corrupter(Protocol):
@@ -16,15 +16,15 @@ class Corrupter(Protocol):
 
 
 class Sink:
-    """Writers for all nine files of one data set."""
+    """Writers for every file of one data set."""
 
     def __init__(self, directory: Path, fmt: str, corrupter: Corrupter | None) -> None:
         self._writers: dict[str, TableWriter] = {
-            stem: open_writer(directory, stem, fmt) for stem in COLUMNS
+            stem: open_writer(directory, stem, fmt) for stem in STEMS
         }
         self._corrupter = corrupter
         self.rows: Counter[str] = Counter()
-        self.injected: dict[str, Counter[str]] = {stem: Counter() for stem in COLUMNS}
+        self.injected: dict[str, Counter[str]] = {stem: Counter() for stem in STEMS}
 
     def emit(self, stem: str, row: Row) -> None:
         """Write one clean row (and any bad rows the corrupter adds after it)."""

@@ -43,6 +43,10 @@ class Staff:
         """The head(s) on ``day``."""
         return [t.person for t in self.tenures if t.role == self.head_role and t.held_on(day)]
 
+    def successors_after(self, day: date) -> list[Tenure]:
+        """Head tenures that began after ``day``, earliest first."""
+        return [t for t in self.tenures if t.role == self.head_role and t.start > day]
+
     def officers_on(self, day: date, roles: frozenset[str]) -> list[Person]:
         """People holding one of ``roles`` on ``day``."""
         return [t.person for t in self.tenures if t.role in roles and t.held_on(day)]

@@ -300,8 +300,10 @@ class World:
         self._findings += 1
         return f"{list_prefix}-{region_code}-{decided.year}-{self._findings:07d}"
 
-    def name_in(self, finding_id: str, person: Person, capacity: str) -> None:
-        """A finding_persons row."""
+    def name_in(
+        self, finding_id: str, person: Person, capacity: str, effective_on: date | None = None
+    ) -> None:
+        """A finding_persons row (``effective_on`` None: from the decision)."""
         self.sink.emit(
             "finding_persons",
             {
@@ -309,6 +311,33 @@ class World:
                 "id_type": person.id_type,
                 "id_number": person.id_number,
                 "capacity": capacity,
+                "effective_on": effective_on.isoformat() if effective_on else None,
+            },
+        )
+
+    def transition(
+        self,
+        finding_id: str,
+        to_status: str,
+        effective_on: date,
+        actor: str,
+        reason: str,
+        document: str | None = None,
+        new_effective_until: date | None = None,
+    ) -> None:
+        """A transitions row: a status change (or a change of term) of a finding."""
+        self.sink.emit(
+            "transitions",
+            {
+                "finding_id": finding_id,
+                "to_status": to_status,
+                "effective_on": effective_on.isoformat(),
+                "actor": actor,
+                "reason": reason,
+                "document": document,
+                "new_effective_until": (
+                    new_effective_until.isoformat() if new_effective_until else None
+                ),
             },
         )
 

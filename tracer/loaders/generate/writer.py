@@ -11,59 +11,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 
+from tracer.loaders.specs import SPECS
+
 Row = dict[str, str | None]
 
-#: The input files of INTERFACES.md §1 with the columns written (``departments.kind`` and
-#: ``enterprises.address`` are optional extensions).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "departments": ("code", "name", "region_code", "superior_code", "kind"),
-    "enterprises": (
-        "uscc",
-        "name",
-        "kind",
-        "ownership",
-        "status",
-        "region_code",
-        "established_on",
-        "superior_department",
-        "address",
-    ),
-    "persons": ("id_type", "id_number", "name", "nationality"),
-    "positions": ("uscc", "id_type", "id_number", "role", "start_date", "end_date"),
-    "shareholdings": (
-        "investee_uscc",
-        "holder_kind",
-        "holder_id",
-        "holder_id_type",
-        "share",
-        "start_date",
-        "end_date",
-    ),
-    "practitioners": (
-        "id_type",
-        "id_number",
-        "uscc",
-        "qualification",
-        "certificate_no",
-        "start_date",
-        "end_date",
-    ),
-    "findings": (
-        "finding_id",
-        "subject_kind",
-        "subject_id",
-        "list_type",
-        "category",
-        "authority",
-        "basis",
-        "act_date",
-        "decided_on",
-        "effective_until",
-        "status",
-    ),
-    "finding_persons": ("finding_id", "id_type", "id_number", "capacity"),
-    "redlist": ("subject_kind", "subject_id", "honour", "granted_by", "granted_on", "valid_until"),
-}
+#: The files the generator writes (data files only, no reference tables); their columns are
+#: the loader's (``tracer.loaders.specs.SPECS``), required then optional.
+STEMS = (
+    "departments",
+    "enterprises",
+    "persons",
+    "positions",
+    "shareholdings",
+    "practitioners",
+    "findings",
+    "finding_persons",
+    "transitions",
+    "redlist",
+)
 FORMATS = ("csv", "jsonl", "parquet", "xlsx")
 PARQUET_BATCH = 50_000
 
@@ -160,4 +125,4 @@ _WRITERS: dict[str, type[CsvWriter | JsonlWriter | ParquetWriter | XlsxWriter]] 
 
 def open_writer(directory: Path, stem: str, fmt: str) -> TableWriter:
     """A writer for ``directory/stem.fmt``."""
-    return _WRITERS[fmt](directory / f"{stem}.{fmt}", COLUMNS[stem])
+    return _WRITERS[fmt](directory / f"{stem}.{fmt}", SPECS[stem].columns)
