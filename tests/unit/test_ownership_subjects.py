@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from tests.fixtures.graph_builder import resident_id, uscc
-from tracer.cli.investigate import subject_candidates
+from tracer.cli.context import subject_candidates
 from tracer.domain.errors import InvalidInput
-from tracer.queries.paths import SubjectKey, hop_bounded, to_edge, to_node
+from tracer.domain.keys import SubjectKey
+from tracer.queries.paths import hop_bounded, to_edge, to_node
 
 NUMBER = resident_id(7)
 

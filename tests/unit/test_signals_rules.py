@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracer.queries.liability import Liability, PersonCheck
+from tracer.queries.departments import derive_department_kind, region_scope
+from tracer.queries.liability import Check, Liability
 from tracer.queries.models import EnterpriseRef, PersonRef
 from tracer.queries.signals import (
     ADDRESS_WEIGHT,
@@ -16,7 +17,6 @@ from tracer.queries.signals import (
     _breaches,
     _phoenix,
 )
-from tracer.queries.worklist import derive_department_kind, region_scope
 
 LISTED = "91110105000000011A"
 OTHER = "91110105000000022B"
@@ -33,28 +33,36 @@ def _ban(effect: str, decided: dt.date, until: dt.date | None) -> Liability:
         vias=["LEGAL_REPRESENTATIVE"],
         enterprise=EnterpriseRef(uscc=LISTED),
         decided_on=decided,
+        reference="DECIDED_ON",
         basis_date=decided,
         effects=[effect],
         measures=[effect],
+        measure_details=[],
+        restricting=True,
         effective_until=until,
         path=[],
         source="test",
     )
 
 
-def _check(*liabilities: Liability) -> PersonCheck:
-    return PersonCheck(
+def _check(*liabilities: Liability) -> Check:
+    return Check(
         subject=PERSON,
         as_of=dt.date(2024, 6, 1),
+        known=True,
+        liable=bool(liabilities),
         restricted=bool(liabilities),
         liabilities=list(liabilities),
-        exposures=[],
-        known=True,
     )
 
 
-def _post(uscc: str, role: str, start: dt.date) -> dict[str, object]:
-    return {"uscc": uscc, "name": None, "role": role, "start_date": start, "end_date": None}
+def _post(
+    uscc: str, role: str, start: dt.date, end: dt.date | None = None, kind: str = "HOLDS"
+) -> dict[str, object]:
+    return {
+        "uscc": uscc, "name": None, "kind": kind, "role": role, "start_date": start,
+        "end_date": end,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -62,7 +70,22 @@ def _post(uscc: str, role: str, start: dt.date) -> dict[str, object]:
     [
         ("OFFICER_BAN", _post(OTHER, "PRINCIPAL", dt.date(2022, 1, 1)), True),  # first day
         ("OFFICER_BAN", _post(OTHER, "PRINCIPAL", dt.date(2025, 1, 1)), True),  # last day
-        ("OFFICER_BAN", _post(OTHER, "PRINCIPAL", dt.date(2021, 12, 31)), False),  # before
+        ("OFFICER_BAN", _post(OTHER, "PRINCIPAL", dt.date(2021, 12, 31)), True),  # held before
+        (
+            "OFFICER_BAN",
+            _post(OTHER, "PRINCIPAL", dt.date(2020, 1, 1), dt.date(2021, 12, 31)),
+            False,
+        ),  # left the day before the ban
+        (
+            "MARKET_BAN",
+            _post(OTHER, "REGISTERED_PRACTITIONER", dt.date(2023, 1, 1), kind="REGISTERED_AT"),
+            True,
+        ),  # a practitioner registering elsewhere during a market ban
+        (
+            "OFFICER_BAN",
+            _post(OTHER, "REGISTERED_PRACTITIONER", dt.date(2023, 1, 1), kind="REGISTERED_AT"),
+            False,
+        ),
         ("OFFICER_BAN", _post(OTHER, "PRINCIPAL", dt.date(2025, 1, 2)), False),  # after the ban
         (
             "OFFICER_BAN",

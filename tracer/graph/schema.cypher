@@ -4,9 +4,22 @@ CREATE CONSTRAINT enterprise_uscc IF NOT EXISTS FOR (e:Enterprise) REQUIRE e.usc
 CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE (p.id_type, p.id_number) IS UNIQUE;
 CREATE CONSTRAINT finding_id IF NOT EXISTS FOR (f:Finding) REQUIRE f.finding_id IS UNIQUE;
 CREATE CONSTRAINT department_code IF NOT EXISTS FOR (d:Department) REQUIRE d.code IS UNIQUE;
-CREATE CONSTRAINT rule_id IF NOT EXISTS FOR (r:Rule) REQUIRE r.rule_id IS UNIQUE;
-CREATE CONSTRAINT measure_code IF NOT EXISTS FOR (m:Measure) REQUIRE m.code IS UNIQUE;
-CREATE CONSTRAINT list_type_code IF NOT EXISTS FOR (l:ListType) REQUIRE l.code IS UNIQUE;
+// Reference tables are versioned (valid_from, jurisdiction): one node per version.
+DROP CONSTRAINT rule_id IF EXISTS;
+DROP CONSTRAINT measure_code IF EXISTS;
+DROP CONSTRAINT list_type_code IF EXISTS;
+CREATE CONSTRAINT rule_version IF NOT EXISTS FOR (r:Rule) REQUIRE r.version_id IS UNIQUE;
+CREATE CONSTRAINT measure_version IF NOT EXISTS FOR (m:Measure) REQUIRE m.version_id IS UNIQUE;
+CREATE CONSTRAINT list_type_version IF NOT EXISTS FOR (l:ListType) REQUIRE l.version_id IS UNIQUE;
+CREATE CONSTRAINT list_type_period_version IF NOT EXISTS FOR (p:ListTypePeriod) REQUIRE p.version_id IS UNIQUE;
+CREATE CONSTRAINT list_type_measure_version IF NOT EXISTS FOR (m:ListTypeMeasure) REQUIRE m.version_id IS UNIQUE;
+CREATE CONSTRAINT basic_list_edition_version IF NOT EXISTS FOR (b:BasicListEdition) REQUIRE b.version_id IS UNIQUE;
+CREATE CONSTRAINT measure_basis_version IF NOT EXISTS FOR (b:MeasureBasis) REQUIRE b.version_id IS UNIQUE;
+CREATE CONSTRAINT reference_change_id IF NOT EXISTS FOR (c:ReferenceChange) REQUIRE c.change_id IS UNIQUE;
+CREATE CONSTRAINT reference_state_id IF NOT EXISTS FOR (s:ReferenceState) REQUIRE s.state_id IS UNIQUE;
+CREATE INDEX rule_id IF NOT EXISTS FOR (r:Rule) ON (r.rule_id);
+CREATE INDEX measure_code IF NOT EXISTS FOR (m:Measure) ON (m.code);
+CREATE INDEX list_type_code IF NOT EXISTS FOR (l:ListType) ON (l.code);
 CREATE CONSTRAINT transition_id IF NOT EXISTS FOR (t:Transition) REQUIRE t.transition_id IS UNIQUE;
 CREATE CONSTRAINT honour_id IF NOT EXISTS FOR (h:Honour) REQUIRE h.honour_id IS UNIQUE;
 CREATE CONSTRAINT feedback_id IF NOT EXISTS FOR (f:Feedback) REQUIRE f.feedback_id IS UNIQUE;
@@ -16,6 +29,7 @@ CREATE INDEX enterprise_region IF NOT EXISTS FOR (e:Enterprise) ON (e.region_cod
 CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name);
 CREATE INDEX person_number IF NOT EXISTS FOR (p:Person) ON (p.id_number);
 CREATE INDEX finding_status IF NOT EXISTS FOR (f:Finding) ON (f.status);
+CREATE INDEX finding_line_stale IF NOT EXISTS FOR (f:Finding) ON (f.line_stale);
 CREATE INDEX finding_list_type IF NOT EXISTS FOR (f:Finding) ON (f.list_type);
 CREATE INDEX finding_decided_on IF NOT EXISTS FOR (f:Finding) ON (f.decided_on);
 CREATE INDEX finding_effective_until IF NOT EXISTS FOR (f:Finding) ON (f.effective_until);

@@ -13,11 +13,11 @@ import networkx as nx
 from pydantic import BaseModel
 
 from tracer.domain.errors import InvalidInput
+from tracer.domain.keys import SubjectKey
 from tracer.queries.catalogue import cypher
 from tracer.queries.paths import (
     GraphEdge,
     GraphNode,
-    SubjectKey,
     node_flags,
     resolve_subject,
     to_edge,

@@ -2,7 +2,8 @@
 
 Also the graph-view shapes shared with ``network``: subject keys, nodes and edges ready for a
 visualisation. Person node ids are opaque (``P:`` + the element id): an ID number never becomes
-part of a node id, a URL or a graph; persons carry a ``PersonRef`` for ``redact``.
+part of a node id, a URL or a graph; persons carry a ``PersonRef`` (whose full number is
+serialised only where a role reveals it).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from tracer.domain.errors import InvalidInput, NotFound
-from tracer.domain.identifiers import normalise_person_id, validate_uscc
+from tracer.domain.keys import SubjectKey
 from tracer.queries.catalogue import cypher
 from tracer.queries.models import PersonRef
 from tracer.queries.runner import QueryRunner
@@ -40,37 +41,6 @@ _KEY_PROPERTY: dict[NodeKind, str] = {
     "FINDING": "finding_id",
     "DEPARTMENT": "code",
 }
-
-
-class SubjectKey(BaseModel):
-    """An enterprise (``uscc``) or a person (``id_type`` + ``id_number``) to start from."""
-
-    model_config = ConfigDict(frozen=True)
-
-    uscc: str | None = None
-    id_type: str | None = None
-    id_number: str | None = None
-
-    @classmethod
-    def enterprise(cls, uscc: str) -> SubjectKey:
-        """The key of an enterprise."""
-        return cls(uscc=uscc)
-
-    @classmethod
-    def person(cls, id_type: str, id_number: str) -> SubjectKey:
-        """The key of a natural person."""
-        return cls(id_type=id_type, id_number=id_number)
-
-    def normalised(self) -> SubjectKey:
-        """The validated key (USCC check characters, normalised ID) or ``InvalidInput``."""
-        if self.uscc is not None and self.id_number is None:
-            return SubjectKey(uscc=validate_uscc(self.uscc))
-        if self.uscc is None and self.id_number is not None:
-            id_type = (self.id_type or "RESIDENT_ID").strip().upper()
-            return SubjectKey(
-                id_type=id_type, id_number=normalise_person_id(id_type, self.id_number)
-            )
-        raise InvalidInput("a subject is either a USCC or an (id_type, id_number) pair")
 
 
 class GraphNode(BaseModel):

@@ -13,6 +13,7 @@ from tracer.queries.catalogue import cypher
 from tracer.queries.liability import (
     Exposure,
     FindingSummary,
+    Liability,
     LiablePerson,
     NotifiedOrganisation,
     enterprise_liabilities,
@@ -92,6 +93,7 @@ class EnterpriseProfile(BaseModel):
     practitioners: list[Practitioner]
     honours: list[HonourEntry]
     findings: list[FindingSummary]
+    subject_measures: list[Liability]
     liable: list[LiablePerson]
     exposures: list[Exposure]
     notified: list[NotifiedOrganisation]
@@ -110,13 +112,16 @@ def _dated(row: Row, as_of: dt.date, **extra: Any) -> dict[str, Any]:
     return {**row, **extra, "current": _held(row, as_of)}
 
 
-def enterprise_profile(runner: QueryRunner, uscc: str, as_of: dt.date) -> EnterpriseProfile:
-    """The profile of one enterprise on ``as_of``. Raises ``NotFound`` for an unknown USCC."""
+def enterprise_profile(
+    runner: QueryRunner, uscc: str, as_of: dt.date, known_on: dt.datetime | None = None
+) -> EnterpriseProfile:
+    """The profile of one enterprise on ``as_of`` (its findings as known on ``known_on``).
+    Raises ``NotFound`` for an unknown USCC."""
     row = runner.read_one(cypher("profile_enterprise"), uscc=uscc, limit=MAX_ROWS)
     if row is None:
         raise NotFound(f"no enterprise with USCC {uscc}")
     found = row["enterprise"]
-    liabilities = enterprise_liabilities(runner, uscc, as_of)
+    liabilities = enterprise_liabilities(runner, uscc, as_of, known_on)
     today_valid = [
         HonourEntry(
             **honour,
@@ -157,6 +162,7 @@ def enterprise_profile(runner: QueryRunner, uscc: str, as_of: dt.date) -> Enterp
         ],
         honours=today_valid,
         findings=liabilities.findings,
+        subject_measures=liabilities.subject_measures,
         liable=liabilities.liable,
         exposures=liabilities.exposures,
         notified=liabilities.notified,

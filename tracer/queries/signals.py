@@ -3,32 +3,40 @@ phoenix candidates.
 
 Graph queries here only *select candidates* (structure and dates); whether a person is liable,
 under which rule, with which measures and until when always comes from the liability engine
-(``check_people``, one round trip per batch). Every signal is bounded (candidates scanned at most
-``MAX_CANDIDATES``) and paginated, and carries its evidence.
+(one round trip per batch). Every signal is bounded (``MAX_CANDIDATES``) and paginated, and
+carries its evidence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Generic, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
 from tracer.domain.errors import InvalidInput, NotFound
+from tracer.domain.keys import PersonKey, SubjectKey
+from tracer.domain.timeline import plus_years
 from tracer.queries.catalogue import cypher
-from tracer.queries.liability import Liability, PersonCheck, check_people
+from tracer.queries.liability import (
+    Check,
+    Liability,
+    check_many,
+    check_people,
+    linked_people,
+)
 from tracer.queries.models import EnterpriseRef, PersonRef
-from tracer.queries.paths import SubjectKey
+from tracer.queries.paging import Page, check_page
 from tracer.queries.runner import QueryRunner, Row
-from tracer.queries.worklist import checks, linked_people, pushed_findings
+from tracer.queries.timeline import LATEST
+from tracer.queries.worklist import reaches
 
-MAX_PAGE = 500
 MAX_CANDIDATES = 10_000
 CLEAN_YEARS = 3
-#: The measure whose reach makes an honour conflict with a finding (R3 in the shipped rules).
+#: The measure whose reach makes an honour conflict with a finding (R3 and the memoranda).
 HONOURS_MEASURE = "HONOURS_REVOKED"
-#: Effect → roles whose *taking* during the ban is a breach.
+#: Effect → roles whose holding at another enterprise during the ban is a breach (DOMAIN §11).
 BAN_ROLES: dict[str, frozenset[str]] = {
     "MARKET_BAN": frozenset(
         {
@@ -42,6 +50,8 @@ BAN_ROLES: dict[str, frozenset[str]] = {
     ),
     "OFFICER_BAN": frozenset({"LEGAL_REPRESENTATIVE", "PRINCIPAL"}),
 }
+#: Effects under which a practitioner's registration at another enterprise is a breach.
+REGISTRATION_BANS = frozenset({"MARKET_BAN"})
 #: Phoenix score: weight of a shared person by their strongest role, and of a shared address.
 ROLE_WEIGHTS: dict[str, float] = {
     "LEGAL_REPRESENTATIVE": 3.0,
@@ -56,18 +66,11 @@ ADDRESS_WEIGHT = 3.0
 PROXIMITY_WEIGHT = 2.0
 
 
-def _check_page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(f"limit must be in 1..{MAX_PAGE}")
-    if offset < 0:
-        raise InvalidInput("offset must be >= 0")
+T = TypeVar("T")
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+def _page_of(found: list[T], as_of: dt.date, limit: int, offset: int, scanned: int) -> Page[T]:
+    return Page[T].of(found, limit, offset, truncated=scanned >= MAX_CANDIDATES, as_of=as_of)
 
 
 # -- green channel ---------------------------------------------------------------------------
@@ -84,14 +87,14 @@ class HonourRecord(BaseModel):
 
 
 class BadRecord(BaseModel):
-    """A finding against the subject, or (persons) a liability, that counts as a bad record."""
+    """A finding against the subject, or (persons) a liability, that applied on some day of the
+    last three years — a bad record (DOMAIN §10)."""
 
     finding_id: str
     list_type: str | None = None
-    status: str | None = None
-    via: str = Field(description="SUBJECT (finding against it) or the rule that makes it liable")
+    via: str = Field(description="SUBJECT (finding against it) or the rule that made it liable")
     decided_on: dt.date
-    ended: dt.date | None = Field(description="when the record ended; as_of if it still applies")
+    ended: dt.date | None = Field(description="the last day it applied in the window")
     current: bool
 
 
@@ -107,37 +110,29 @@ class GreenChannel(BaseModel):
     honours: list[HonourRecord]
     bad_records: list[BadRecord]
     clean_since: dt.date | None = Field(description="the day after the last bad record ended")
+    note: str = "as far as this system knows (its findings and liabilities)"
 
 
-def _bad_records(row: Row, as_of: dt.date) -> list[BadRecord]:
-    return [
-        BadRecord(
-            finding_id=item["finding_id"],
-            list_type=item.get("list_type"),
-            status=item.get("status"),
-            via="SUBJECT",
-            decided_on=item["decided_on"],
-            ended=item["ended"],
-            current=item["ended"] >= as_of and item.get("status") in ("ACTIVE", "UNDER_REVIEW"),
-        )
-        for item in row["findings"]
-    ]
+def _applied_days(finding: Row, start: dt.date, end: dt.date) -> dt.date | None:
+    """The last day in ``start..end`` on which the finding applied (as now known)."""
+    last = None
+    for valid_from, valid_to in zip(finding["line_from"], finding["line_to"], strict=True):
+        low, high = max(valid_from, start), min(valid_to, end)
+        if low <= high and (last is None or high > last):
+            last = high
+    return last
 
 
-def _liability_records(liabilities: Sequence[Liability], as_of: dt.date) -> list[BadRecord]:
-    return [
-        BadRecord(
-            finding_id=item.finding_id,
-            list_type=item.list_type,
-            status="ACTIVE",
-            via=item.rule,
-            decided_on=item.decided_on,
-            ended=as_of,
-            current=True,
-        )
-        for item in liabilities
-        if item.via != "SUBJECT"
-    ]
+def _probe_dates(rows: Sequence[Row], start: dt.date, end: dt.date) -> list[dt.date]:
+    """Days on which a person's liabilities may begin within the window: its start and end and
+    each start of a linked finding's applying interval inside it."""
+    days = {start, end}
+    for row in rows:
+        for valid_from, valid_to in zip(row["line_from"], row["line_to"], strict=True):
+            if valid_from <= end and valid_to >= start:
+                days.add(max(valid_from, start))
+                days.add(min(valid_to, end))
+    return sorted(days)
 
 
 def green_channel(runner: QueryRunner, subject: SubjectKey, as_of: dt.date) -> GreenChannel:
@@ -145,37 +140,51 @@ def green_channel(runner: QueryRunner, subject: SubjectKey, as_of: dt.date) -> G
 
     Eligible when on the red list (an honour valid on ``as_of``) or after ``CLEAN_YEARS``
     consecutive years without a bad record — and in neither case while a bad record still
-    applies (an honour that meets an active finding is a red-list conflict). Bad records are the
-    findings against the subject (not REVOKED or CORRECTED) and, for persons, the liabilities the
-    engine finds on ``as_of``. An enterprise established less than ``CLEAN_YEARS`` ago cannot have
-    a clean record of that length. ``NotFound`` for an unknown subject.
+    applies. A bad record is any finding against the subject, or (persons) any liability, that
+    applied on any day of the last three years, not only one that applies today. An enterprise
+    established less than ``CLEAN_YEARS`` ago cannot have a clean record of that length.
+    ``NotFound`` for an unknown subject.
     """
     key = subject.normalised()
+    start = plus_years(as_of, -CLEAN_YEARS)
     row = runner.read_one(
         cypher("signals_subject_record"),
         uscc=key.uscc,
         id_type=key.id_type,
         id_number=key.id_number,
         as_of=as_of,
-        limit=MAX_PAGE,
+        known_at=LATEST,
+        limit=MAX_CANDIDATES,
     )
     if row is None:
         raise NotFound("no such subject in the graph")
     honours = [HonourRecord(**item) for item in row["honours"]]
-    records = _bad_records(row, as_of)
+    records = []
+    for finding in row["findings"]:
+        last = _applied_days(finding, start, as_of)
+        if last is not None:
+            records.append(
+                BadRecord(
+                    finding_id=finding["finding_id"],
+                    list_type=finding.get("list_type"),
+                    via="SUBJECT",
+                    decided_on=finding["decided_on"],
+                    ended=last,
+                    current=last >= as_of,
+                )
+            )
     enterprise = person = None
     if key.uscc is not None:
         enterprise = EnterpriseRef(uscc=key.uscc, name=row["name"])
     else:
-        assert key.id_type is not None and key.id_number is not None
-        person = PersonRef.of(key.id_type, key.id_number, row["name"])
-        check = check_people(runner, [(key.id_type, key.id_number)], as_of)[0]
-        records += _liability_records(check.liabilities, as_of)
+        person_key = key.person_key
+        assert person_key is not None
+        person = PersonRef.of(person_key.id_type, person_key.id_number, row["name"])
+        records += _liability_records(runner, person_key, row["linked"], start, as_of)
     records.sort(key=lambda item: (item.ended or item.decided_on, item.finding_id), reverse=True)
     last = max((item.ended or item.decided_on for item in records), default=None)
     clean_since = last + dt.timedelta(days=1) if last is not None else row["established_on"]
     current = [item for item in records if item.current]
-    threshold = _years_before(as_of, CLEAN_YEARS)
     basis: Literal["RED_LIST", "CLEAN_RECORD"] | None = None
     if current:
         ids = ", ".join(sorted({item.finding_id for item in current}))
@@ -186,10 +195,10 @@ def green_channel(runner: QueryRunner, subject: SubjectKey, as_of: dt.date) -> G
         best = honours[0]
         basis = "RED_LIST"
         reason = f"on the red list: {best.honour} granted on {best.granted_on}"
-    elif row["established_on"] is not None and row["established_on"] > threshold:
+    elif row["established_on"] is not None and row["established_on"] > start:
         reason = f"established on {row['established_on']}, less than {CLEAN_YEARS} years ago"
-    elif last is not None and last >= threshold:
-        reason = f"last bad record ended on {last}, less than {CLEAN_YEARS} years ago"
+    elif last is not None:
+        reason = f"a bad record applied until {last}, less than {CLEAN_YEARS} years ago"
     else:
         basis = "CLEAN_RECORD"
         since = f"since {clean_since}" if clean_since else "on record"
@@ -207,11 +216,34 @@ def green_channel(runner: QueryRunner, subject: SubjectKey, as_of: dt.date) -> G
     )
 
 
+def _liability_records(
+    runner: QueryRunner, person: PersonKey, linked: Sequence[Row], start: dt.date, end: dt.date
+) -> list[BadRecord]:
+    """Liabilities of a person on any day of the window (checked on each day one may begin)."""
+    found: dict[tuple[str, str], BadRecord] = {}
+    for day in _probe_dates(linked, start, end):
+        for item in check_people(runner, [person], day)[0].liabilities:
+            if item.via == "SUBJECT":
+                continue
+            key = (item.finding_id, item.rule)
+            previous = found.get(key)
+            if previous is None or (previous.ended or day) < day:
+                found[key] = BadRecord(
+                    finding_id=item.finding_id,
+                    list_type=item.list_type,
+                    via=item.rule,
+                    decided_on=item.decided_on,
+                    ended=day,
+                    current=day >= end,
+                )
+    return list(found.values())
+
+
 # -- red-list conflicts ----------------------------------------------------------------------
 
 
 class RedListConflict(BaseModel):
-    """A red-listed subject that an applying finding reaches with honours revocation."""
+    """A red-listed subject that a finding in force reaches with honours revocation."""
 
     honour: HonourRecord
     enterprise: EnterpriseRef | None = None
@@ -219,100 +251,76 @@ class RedListConflict(BaseModel):
     finding_ids: list[str]
     rules: list[str]
     evidence: list[Liability] = Field(
-        default_factory=list,
-        description="for persons: the engine's liabilities carrying the measure",
+        default_factory=list, description="the engine's liabilities carrying the measure"
     )
-
-
-T = TypeVar("T")
-
-
-class Page(BaseModel, Generic[T]):
-    """One page of a signal, with the total found within the scan bound."""
-
-    as_of: dt.date
-    total: int
-    limit: int
-    offset: int
-    truncated: bool = Field(description="the candidate scan hit its bound; totals may be low")
-    items: list[T]
-
-    @classmethod
-    def of(cls, found: list[T], as_of: dt.date, limit: int, offset: int, scanned: int) -> Page[T]:
-        """The page ``offset .. offset + limit`` of everything ``found``; ``scanned`` is the
-        number of candidates the bounded scan returned."""
-        return cls(
-            as_of=as_of,
-            total=len(found),
-            limit=limit,
-            offset=offset,
-            truncated=scanned >= MAX_CANDIDATES,
-            items=found[offset : offset + limit],
-        )
 
 
 def red_list_conflicts(
     runner: QueryRunner, as_of: dt.date, limit: int = 50, offset: int = 0
 ) -> Page[RedListConflict]:
-    """Red-listed enterprises and persons reached by an applying finding with ``HONOURS_REVOKED``
-    (R3): the honour must be revoked (及时撤销荣誉称号)."""
-    _check_page(limit, offset)
-    rows = runner.read(cypher("signals_honoured"), as_of=as_of, limit=MAX_CANDIDATES)
-    finding_ids = sorted({fid for row in rows for fid in row["findings"]})
-    _, pushed = pushed_findings(
-        runner, as_of, finding_ids=finding_ids, owned=[HONOURS_MEASURE], limit=MAX_CANDIDATES
+    """Red-listed enterprises and persons reached by a finding in force with ``HONOURS_REVOKED``
+    (the memoranda for the listed subject, R3 for persons): the honour must be revoked
+    (及时撤销荣誉称号)."""
+    check_page(limit, offset)
+    rows = runner.read(
+        cypher("signals_honoured"), as_of=as_of, known_at=LATEST, limit=MAX_CANDIDATES
     )
-    enterprise_rules = {item.finding_id: item.subject_measures[HONOURS_MEASURE] for item in pushed}
+    reached = reaches(runner, sorted({fid for row in rows for fid in row["findings"]}), as_of)
     people = list(
         dict.fromkeys(
-            (r["person"]["id_type"], r["person"]["id_number"]) for r in rows if r["person"]
+            PersonKey(r["person"]["id_type"], r["person"]["id_number"]) for r in rows if r["person"]
         )
     )
-    answers = {(c.subject.id_type, c.subject.id_number): c for c in checks(runner, people, as_of)}
+    answers = {
+        check.subject.key: check
+        for check in check_many(runner, people, as_of)
+        if isinstance(check.subject, PersonRef)
+    }
     conflicts = []
     for row in rows:
-        honour = HonourRecord(**row["honour"])
+        evidence: list[Liability] = []
+        person: PersonRef | None = None
         if row["enterprise"]:
-            hits = [fid for fid in row["findings"] if fid in enterprise_rules]
-            if hits:
-                conflicts.append(
-                    RedListConflict(
-                        honour=honour,
-                        enterprise=EnterpriseRef(**row["enterprise"]),
-                        finding_ids=hits,
-                        rules=sorted({rule for fid in hits for rule in enterprise_rules[fid]}),
-                    )
-                )
+            evidence = [
+                reach.subject_measures
+                for fid in row["findings"]
+                if (reach := reached.get(fid)) is not None
+                and reach.subject_measures is not None
+                and HONOURS_MEASURE in reach.subject_measures.measures
+            ]
         elif row["person"]:
-            check = answers[(row["person"]["id_type"], row["person"]["id_number"])]
+            check = answers[PersonKey(row["person"]["id_type"], row["person"]["id_number"])]
+            assert isinstance(check.subject, PersonRef)
+            person = check.subject
             evidence = [item for item in check.liabilities if HONOURS_MEASURE in item.measures]
-            if evidence:
-                conflicts.append(
-                    RedListConflict(
-                        honour=honour,
-                        person=check.subject,
-                        finding_ids=sorted({item.finding_id for item in evidence}),
-                        rules=sorted({item.rule for item in evidence}),
-                        evidence=evidence,
-                    )
+        if evidence:
+            conflicts.append(
+                RedListConflict(
+                    honour=HonourRecord(**row["honour"]),
+                    enterprise=EnterpriseRef(**row["enterprise"]) if row["enterprise"] else None,
+                    person=person,
+                    finding_ids=sorted({item.finding_id for item in evidence}),
+                    rules=sorted({item.rule for item in evidence}),
+                    evidence=evidence,
                 )
-    return Page[RedListConflict].of(conflicts, as_of, limit, offset, len(rows))
+            )
+    return _page_of(conflicts, as_of, limit, offset, len(rows))
 
 
 # -- ban breaches ----------------------------------------------------------------------------
 
 
 class Position(BaseModel):
-    """A position (HOLDS) at an enterprise."""
+    """A position (HOLDS) or a practitioner registration (REGISTERED_AT) at an enterprise."""
 
     enterprise: EnterpriseRef
     role: str
-    start_date: dt.date
+    start_date: dt.date | None
     end_date: dt.date | None = None
 
 
 class BanBreach(BaseModel):
-    """A banned person who took a post at another enterprise while the ban ran."""
+    """A banned person holding a post (or registered) at another enterprise while the ban runs."""
 
     person: PersonRef
     ban: Liability = Field(description="the engine's liability imposing the ban (path = old post)")
@@ -322,7 +330,13 @@ class BanBreach(BaseModel):
     new_position: Position
 
 
-def _breaches(check: PersonCheck, positions: Sequence[Row], as_of: dt.date) -> list[BanBreach]:
+def _overlaps(post: Row, start: dt.date, end: dt.date) -> bool:
+    begin, finish = post.get("start_date"), post.get("end_date")
+    return (begin is None or begin <= end) and (finish is None or finish >= start)
+
+
+def _breaches(check: Check, positions: Sequence[Row], as_of: dt.date) -> list[BanBreach]:
+    assert isinstance(check.subject, PersonRef)
     found = []
     for liability in check.liabilities:
         for effect in liability.effects:
@@ -332,12 +346,13 @@ def _breaches(check: PersonCheck, positions: Sequence[Row], as_of: dt.date) -> l
             until = liability.effective_until
             listed = liability.enterprise.uscc if liability.enterprise else None
             for post in positions:
-                start: dt.date = post["start_date"]
+                registration = post["kind"] == "REGISTERED_AT"
+                wanted = effect in REGISTRATION_BANS if registration else post["role"] in roles
                 if (
-                    post["role"] in roles
+                    wanted
                     and post["uscc"] != listed
-                    and liability.decided_on <= start <= as_of
-                    and (until is None or start <= until)
+                    and _overlaps(post, liability.decided_on, min(as_of, until or as_of))
+                    and (not registration or (post["start_date"] or as_of) >= liability.decided_on)
                 ):
                     found.append(
                         BanBreach(
@@ -349,7 +364,7 @@ def _breaches(check: PersonCheck, positions: Sequence[Row], as_of: dt.date) -> l
                             new_position=Position(
                                 enterprise=EnterpriseRef(uscc=post["uscc"], name=post.get("name")),
                                 role=post["role"],
-                                start_date=start,
+                                start_date=post.get("start_date"),
                                 end_date=post.get("end_date"),
                             ),
                         )
@@ -360,25 +375,31 @@ def _breaches(check: PersonCheck, positions: Sequence[Row], as_of: dt.date) -> l
 def ban_breaches(
     runner: QueryRunner, as_of: dt.date, limit: int = 50, offset: int = 0
 ) -> Page[BanBreach]:
-    """Persons under a market ban (R2) or officer ban (R7) on ``as_of`` who took a legal
-    representative, principal or officer post (R7: legal representative or principal only) at
-    another enterprise between the ban's decision and ``as_of`` while the ban ran; with both
-    posts (the banned one is the liability's path) and their dates. Newest post first."""
-    _check_page(limit, offset)
+    """Persons under an officer ban (R7) or a market ban (R2) on ``as_of`` who held a legal
+    representative or principal post (R7), an officer post (R2) at another enterprise on any day
+    of the ban — appointed before or during it (art. 15) — or, under a market ban, registered as
+    a practitioner at another enterprise during it. Newest post first."""
+    check_page(limit, offset)
     roles = sorted(set().union(*BAN_ROLES.values()))
     rows = runner.read(
-        cypher("signals_ban_candidates"), as_of=as_of, roles=roles, limit=MAX_CANDIDATES
+        cypher("signals_ban_candidates"),
+        as_of=as_of,
+        known_at=LATEST,
+        roles=roles,
+        limit=MAX_CANDIDATES,
     )
-    positions = {(row["id_type"], row["id_number"]): row["positions"] for row in rows}
+    positions = {PersonKey(row["id_type"], row["id_number"]): row["positions"] for row in rows}
     breaches = [
         breach
-        for check in checks(runner, list(positions), as_of)
-        for breach in _breaches(
-            check, positions[(check.subject.id_type, check.subject.id_number)], as_of
-        )
+        for check in check_many(runner, list(positions), as_of)
+        if isinstance(check.subject, PersonRef)
+        for breach in _breaches(check, positions[check.subject.key], as_of)
     ]
-    breaches.sort(key=lambda b: (b.new_position.start_date, b.person.id_number or ""), reverse=True)
-    return Page[BanBreach].of(breaches, as_of, limit, offset, len(rows))
+    breaches.sort(
+        key=lambda b: (b.new_position.start_date or dt.date.min, b.person.id_number or ""),
+        reverse=True,
+    )
+    return _page_of(breaches, as_of, limit, offset, len(rows))
 
 
 # -- repeat offenders ------------------------------------------------------------------------
@@ -405,16 +426,18 @@ def repeat_offenders(
 ) -> Page[RepeatOffender]:
     """Persons liable on ``as_of`` through at least ``min_findings`` distinct findings, most
     findings first, with every liability as evidence."""
-    _check_page(limit, offset)
+    check_page(limit, offset)
     if not 2 <= min_findings <= 1000:
         raise InvalidInput("min_findings must be in 2..1000")
     people = linked_people(runner, as_of, min_findings, MAX_CANDIDATES)
     offenders = []
-    for check in checks(runner, people, as_of):
+    for check in check_many(runner, people, as_of):
+        assert isinstance(check.subject, PersonRef)
+        by_rule = [item for item in check.liabilities if item.rule != "LIST"]
         finding_ids = sorted({item.finding_id for item in check.liabilities})
         if len(finding_ids) < min_findings:
             continue
-        usccs = sorted({item.enterprise.uscc for item in check.liabilities if item.enterprise})
+        usccs = sorted({item.enterprise.uscc for item in by_rule if item.enterprise})
         offenders.append(
             RepeatOffender(
                 person=check.subject,
@@ -427,7 +450,7 @@ def repeat_offenders(
             )
         )
     offenders.sort(key=lambda o: (-o.findings, -o.enterprises, o.person.id_number or ""))
-    return Page[RepeatOffender].of(offenders, as_of, limit, offset, len(people))
+    return _page_of(offenders, as_of, limit, offset, len(people))
 
 
 # -- phoenix candidates ----------------------------------------------------------------------
@@ -501,8 +524,9 @@ def phoenix_candidates(
 ) -> Page[PhoenixCandidate]:
     """Enterprises established within ``window_days`` after another was listed that share its
     people (posts or shares held at the listed enterprise on or before the decision) or its
-    ``address``; one entry per (listed, new) pair (its best-scoring finding), best first."""
-    _check_page(limit, offset)
+    ``address``; one entry per (listed, new) pair (its best-scoring finding), best first.
+    Revoked findings (void from the start) are left out."""
+    check_page(limit, offset)
     if not 1 <= window_days <= 3650:
         raise InvalidInput("window_days must be in 1..3650")
     rows = runner.read(
@@ -515,4 +539,4 @@ def phoenix_candidates(
         if pair not in best or candidate.score > best[pair].score:
             best[pair] = candidate
     ranked = sorted(best.values(), key=lambda c: (-c.score, c.days_after_listing, c.new.uscc))
-    return Page[PhoenixCandidate].of(ranked, as_of, limit, offset, len(rows))
+    return _page_of(ranked, as_of, limit, offset, len(rows))

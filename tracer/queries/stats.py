@@ -3,7 +3,7 @@
 Each part is available as a DataFrame (for notebooks) and, via ``summary``, as typed models.
 Liable persons come from the liability engine (``check_people`` over everyone linked to an
 applying finding); feedback completion compares the findings pushed to each department (see
-``worklist.department_pushes``) with the feedback it gave.
+``overdue.department_pushes``) with the feedback it gave.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from tracer.queries.catalogue import cypher
-from tracer.queries.liability import PersonCheck
+from tracer.queries.liability import Check, check_many, linked_people
+from tracer.queries.overdue import answered, department_pushes
 from tracer.queries.runner import QueryRunner
-from tracer.queries.worklist import MAX_SCAN, checks, department_pushes, linked_people
+from tracer.queries.worklist import MAX_SCAN
 
 MAX_GROUPS = 100_000
 UNKNOWN = "UNKNOWN"
@@ -36,16 +37,16 @@ def findings_df(runner: QueryRunner) -> pd.DataFrame:
     return frame
 
 
-def _liability_checks(runner: QueryRunner, as_of: dt.date) -> tuple[list[PersonCheck], bool]:
-    people = linked_people(runner, as_of)
-    return list(checks(runner, people, as_of)), len(people) >= MAX_SCAN
+def _liability_checks(runner: QueryRunner, as_of: dt.date) -> tuple[list[Check], bool]:
+    people = linked_people(runner, as_of, limit=MAX_SCAN)
+    return list(check_many(runner, people, as_of)), len(people) >= MAX_SCAN
 
 
-def _liabilities_frame(people: Sequence[PersonCheck]) -> pd.DataFrame:
+def _liabilities_frame(people: Sequence[Check]) -> pd.DataFrame:
     rows = [
         {
-            "id_type": check.subject.id_type,
-            "id_masked": check.subject.id_masked,
+            "id_type": getattr(check.subject, "id_type", None),
+            "id_masked": getattr(check.subject, "id_masked", None),
             "finding_id": item.finding_id,
             "rule": item.rule,
             "effect": effect,
@@ -55,6 +56,7 @@ def _liabilities_frame(people: Sequence[PersonCheck]) -> pd.DataFrame:
         }
         for check in people
         for item in check.liabilities
+        if item.rule != "LIST"
         for effect in item.effects
     ]
     return pd.DataFrame(rows, columns=list(LIABILITY_COLUMNS))
@@ -66,30 +68,25 @@ def liabilities_df(runner: QueryRunner, as_of: dt.date) -> pd.DataFrame:
     return _liabilities_frame(people)
 
 
-def _feedback_rows(
-    runner: QueryRunner, as_of: dt.date, people: Sequence[PersonCheck]
-) -> tuple[list[FeedbackCompletion], bool]:
-    depts, pushes, _, truncated = department_pushes(runner, as_of, people=people)
+def _feedback_rows(runner: QueryRunner, as_of: dt.date) -> tuple[list[FeedbackCompletion], bool]:
+    depts, pushes, _, truncated = department_pushes(runner, as_of)
     outcomes: dict[str, dict[str, int]] = {}
     for row in runner.read(cypher("stats_feedback"), limit=MAX_GROUPS):
         outcomes.setdefault(row["department"], {})[row["outcome"]] = int(row["feedback"])
     ids = sorted({item.finding_id for items in pushes.values() for item, _ in items})
-    answered_rows = (
-        runner.read(cypher("feedback_answered"), finding_ids=ids, limit=MAX_GROUPS) if ids else []
-    )
-    answered = {(row["department"], row["finding_id"]) for row in answered_rows}
+    done = answered(runner, ids)
     rows = []
     for dept in depts:
         pushed = {item.finding_id for item, _ in pushes[dept.code]}
-        done = sum(1 for fid in pushed if (dept.code, fid) in answered)
+        count = sum(1 for fid in pushed if (dept.code, fid) in done)
         rows.append(
             FeedbackCompletion(
                 department=dept.code,
                 name=dept.name,
                 kind=dept.kind,
                 pushed=len(pushed),
-                answered=done,
-                completion=done / len(pushed) if pushed else None,
+                answered=count,
+                completion=count / len(pushed) if pushed else None,
                 outcomes=outcomes.get(dept.code, {}),
             )
         )
@@ -99,8 +96,7 @@ def _feedback_rows(
 def feedback_df(runner: QueryRunner, as_of: dt.date) -> pd.DataFrame:
     """Per department: findings pushed to it on ``as_of``, how many it answered, completion,
     and feedback records per outcome (columns ``outcome_<OUTCOME>``)."""
-    people, _ = _liability_checks(runner, as_of)
-    rows, _ = _feedback_rows(runner, as_of, people)
+    rows, _ = _feedback_rows(runner, as_of)
     return pd.DataFrame(
         [
             {
@@ -177,10 +173,10 @@ def summary(runner: QueryRunner, as_of: dt.date) -> Stats:
     findings = findings_df(runner)
     people, truncated = _liability_checks(runner, as_of)
     liabilities = _liabilities_frame(people)
-    completion, pushes_truncated = _feedback_rows(runner, as_of, people)
+    completion, pushes_truncated = _feedback_rows(runner, as_of)
     liable = LiableStats(
-        persons=sum(1 for check in people if check.liabilities),
-        liabilities=sum(len(check.liabilities) for check in people),
+        persons=sum(1 for check in people if any(i.rule != "LIST" for i in check.liabilities)),
+        liabilities=sum(1 for check in people for i in check.liabilities if i.rule != "LIST"),
         by_rule=_distinct_persons(liabilities, "rule"),
         by_effect=_distinct_persons(liabilities, "effect"),
     )

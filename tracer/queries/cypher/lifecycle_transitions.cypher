@@ -4,6 +4,9 @@ MATCH (f:Finding {finding_id: $finding_id})
 OPTIONAL CALL (f) {
   MATCH (f)-[:HAS_TRANSITION]->(t:Transition)
   WITH t ORDER BY t.seq LIMIT $limit
-  RETURN collect(t {.*}) AS history
+  RETURN collect(t {.transition_id, .finding_id, .seq, .from_status, .to_status, .actor, .reason,
+                    .document, .new_effective_until,
+                    effective_on: coalesce(t.effective_on, date(t.at)),
+                    recorded_at: coalesce(t.recorded_at, t.at)}) AS history
 }
 RETURN f.finding_id AS finding_id, coalesce(history, []) AS history

@@ -1,10 +1,10 @@
-// Phoenix candidates: for each finding (not REVOKED or CORRECTED, decided on or before $as_of)
+// Phoenix candidates: for each finding (not REVOKED: void from the start; decided on or before $as_of)
 // against an enterprise A, enterprises B established within $window_days after the decision (and
 // on or before $as_of) that share a person with A (a position or shareholding at A begun on or
 // before the decision, and any position or shareholding at B) or A's address.
 // Parameters: $as_of (Date), $window_days (int), $limit (max rows).
 MATCH (f:Finding)-[:AGAINST]->(a:Enterprise)
-WHERE NOT f.status IN ['REVOKED', 'CORRECTED'] AND f.decided_on <= $as_of
+WHERE f.status <> 'REVOKED' AND f.decided_on <= $as_of
 WITH f, a, f.decided_on + duration({days: $window_days}) AS window_end
 CALL (f, a, window_end) {
   MATCH (a)<-[ra:HOLDS|OWNS]-(:Person)-[:HOLDS|OWNS]->(b:Enterprise)

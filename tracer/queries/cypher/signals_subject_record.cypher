@@ -1,8 +1,8 @@
-// One subject's red-list honours valid on $as_of and its bad records: findings against it decided on
-// or before $as_of (REVOKED and CORRECTED are not bad records), each with the date its record ended
-// ($as_of while it still applies or is under review; otherwise the repair/expiry transition date,
-// else effective_until, else decided_on).
-// Parameters: $uscc (or null), $id_type and $id_number (or null), $as_of (Date), $limit.
+// One subject's red-list honours valid on $as_of, the findings against it with their applying
+// intervals as known at $known_at (a bad record is any that applied on a day of the window), and
+// for a person the findings linked to them (position at the listed enterprise, named, listed).
+// Parameters: $uscc (or null), $id_type and $id_number (or null), $as_of (Date),
+// $known_at (DateTime), $limit.
 OPTIONAL MATCH (e:Enterprise {uscc: $uscc})
 OPTIONAL MATCH (p:Person {id_type: $id_type, id_number: $id_number})
 WITH coalesce(e, p) AS s
@@ -15,22 +15,32 @@ CALL (s) {
 }
 CALL (s) {
   OPTIONAL MATCH (f:Finding)-[:AGAINST]->(s)
-  WHERE f.decided_on <= $as_of AND NOT f.status IN ['REVOKED', 'CORRECTED']
-  CALL (f) {
-    OPTIONAL MATCH (f)-[:HAS_TRANSITION]->(t:Transition)
-    WHERE t.to_status IN ['REPAIRED', 'EXPIRED']
-    RETURN min(date(t.at)) AS closed
-  }
-  WITH f,
-       CASE WHEN f.status IN ['ACTIVE', 'UNDER_REVIEW']
-                 AND (f.effective_until IS NULL OR f.effective_until >= $as_of) THEN $as_of
-            ELSE coalesce(closed, f.effective_until, f.decided_on) END AS ended
-  WITH f, CASE WHEN ended > $as_of THEN $as_of ELSE ended END AS ended
-  ORDER BY ended DESC, f.finding_id LIMIT $limit
+  WITH f ORDER BY f.decided_on DESC LIMIT $limit
   RETURN collect(CASE WHEN f IS NOT NULL THEN
-           {finding_id: f.finding_id, list_type: f.list_type, status: f.status,
-            decided_on: f.decided_on, effective_until: f.effective_until, ended: ended} END)
-         AS findings
+           {finding_id: f.finding_id, list_type: f.list_type, decided_on: f.decided_on,
+            line_from: [i IN range(0, size(coalesce(f.line_from, [])) - 1)
+                        WHERE f.line_known_from[i] <= $known_at AND $known_at < f.line_known_to[i]
+                        | f.line_from[i]],
+            line_to: [i IN range(0, size(coalesce(f.line_from, [])) - 1)
+                      WHERE f.line_known_from[i] <= $known_at AND $known_at < f.line_known_to[i]
+                      | f.line_to[i]]} END) AS findings
+}
+CALL (s) {
+  WITH s WHERE s:Person
+  CALL (s) {
+    MATCH (s)-[:HOLDS|OWNS|REGISTERED_AT]->(:Enterprise)<-[:AGAINST]-(f:Finding)
+    RETURN f
+    UNION
+    MATCH (s)<-[:NAMES]-(f:Finding)
+    RETURN f
+  }
+  WITH DISTINCT f LIMIT $limit
+  RETURN collect({line_from: [i IN range(0, size(coalesce(f.line_from, [])) - 1)
+                              WHERE f.line_known_from[i] <= $known_at
+                                AND $known_at < f.line_known_to[i] | f.line_from[i]],
+                  line_to: [i IN range(0, size(coalesce(f.line_from, [])) - 1)
+                            WHERE f.line_known_from[i] <= $known_at
+                              AND $known_at < f.line_known_to[i] | f.line_to[i]]}) AS linked
 }
 RETURN CASE WHEN s:Enterprise THEN 'ENTERPRISE' ELSE 'PERSON' END AS kind, s.name AS name,
-       s.established_on AS established_on, honours, findings
+       s.established_on AS established_on, honours, findings, coalesce(linked, []) AS linked

@@ -1,0 +1,10 @@
+// The stored status, decision date and transitions of the given findings that exist (to
+// validate a status given in a loaded file like one changed from the command line).
+// Parameters: $keys (list of finding ids).
+UNWIND $keys AS key
+MATCH (f:Finding {finding_id: key})
+RETURN f.finding_id AS finding_id, f.status AS status, f.decided_on AS decided_on,
+       last(coalesce(f.status_effective, [])) AS last_effective,
+       f.status_seq AS status_seq, f.status_to AS status_to,
+       f.status_effective AS status_effective, f.status_recorded AS status_recorded,
+       f.status_term AS status_term
