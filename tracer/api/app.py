@@ -26,6 +26,7 @@ from tracer.api.routes import (
     findings,
     health,
     investigate,
+    signals,
     stats,
 )
 from tracer.api.settings import ApiSettings, get_api_settings
@@ -89,5 +90,6 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     app.include_router(investigate.router)
     app.include_router(departments.router)
     app.include_router(stats.router)
+    app.include_router(signals.router)
     app.include_router(explorer.router)
     return app

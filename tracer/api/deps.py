@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -12,8 +12,11 @@ from tracer.api.audit import SubjectRefs
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Principal, Role
 from tracer.api.schemas import SubjectBody
+from tracer.domain.clock import Clock
 from tracer.domain.errors import Forbidden, Unauthorized
-from tracer.queries.paths import SubjectKey
+from tracer.domain.keys import SubjectKey
+from tracer.domain.masking import set_reveal_ids
+from tracer.graph.settings import get_clock
 from tracer.queries.runner import QueryRunner
 
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key.")
@@ -43,16 +46,20 @@ def get_principal(
 
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
-def allow(*roles: Role) -> Callable[[Principal], Principal]:
-    """A dependency that lets only ``roles`` through (403 for the others)."""
+def allow(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets only ``roles`` through (403 for the others) and decides, for the
+    rest of the request, whether full ID numbers are serialised (the caller's role)."""
     allowed = frozenset(roles)
 
-    def gate(principal: PrincipalDep) -> Principal:
+    async def gate(principal: PrincipalDep) -> Principal:
+        set_reveal_ids(False)
         if principal.role not in allowed:
             names = ", ".join(sorted(role.value for role in allowed))
             raise Forbidden(f"role {principal.role.value!r} may not do this (allowed: {names})")
+        set_reveal_ids(principal.reveals_ids)
         return principal
 
     return gate
@@ -67,10 +74,14 @@ DepartmentDep = Annotated[Principal, Depends(allow(Role.IMPLEMENTER, Role.ADMIN)
 AdminDep = Annotated[Principal, Depends(allow(Role.ADMIN))]
 
 
-def require_department(principal: Principal, code: str) -> None:
-    """Object-level check: an implementer acts only for its own department."""
+async def require_department(principal: Principal, code: str) -> Principal:
+    """Object-level check: an implementer acts only for its own department — whose persons it
+    must identify to apply the measures, so full ID numbers are serialised for it (awaited in
+    a dependency, so the choice holds for the response of this request)."""
     if principal.role is Role.IMPLEMENTER and principal.department != code:
         raise Forbidden("an implementer key acts only for its own department")
+    set_reveal_ids(principal.reveals_ids_of(code))
+    return principal
 
 
 class Trail:

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracer.domain.errors import TracerError, Unavailable
-from tracer.queries.models import mask_number
+from tracer.domain.masking import mask_number
 
 PROBLEM_JSON = "application/problem+json"
 _LOG = logging.getLogger("tracer.api")

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Literal
 
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from tracer.domain.identifiers import ID_TYPES
-
-#: Most persons one ``POST /v1/checks/batch`` may carry.
-MAX_BATCH = 10_000
-#: Largest page any list endpoint returns, and the furthest it may skip.
-MAX_LIMIT = 500
-MAX_OFFSET = 10_000
+from tracer.queries.liability import MAX_BATCH
+from tracer.queries.paging import MAX_LIMIT, MAX_OFFSET
 
 IdType = Literal[ID_TYPES]  # type: ignore[valid-type]
 IdNumber = Annotated[
@@ -44,74 +40,17 @@ class PersonIdentifier(BaseModel):
     id_number: IdNumber
 
 
-class CheckRequest(PersonIdentifier):
-    """Is this person restricted on ``as_of`` (optionally: from ``measure``)?"""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "id_type": "RESIDENT_ID",
-                    "id_number": "11010519491231002X",
-                    "as_of": "2026-11-24",
-                    "measure": "FLIGHT_BAN",
-                }
-            ]
-        },
-    )
-
-    as_of: AsOf = None
-    measure: Code | None = Field(
-        default=None, description="Only liabilities carrying this measure."
-    )
-
-
-class BatchCheckRequest(BaseModel):
-    """Screen many persons in one request (one engine round trip)."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "people": [
-                        {"id_type": "RESIDENT_ID", "id_number": "11010519491231002X"},
-                        {"id_type": "PASSPORT", "id_number": "E12345678"},
-                    ],
-                    "as_of": "2026-11-24",
-                }
-            ]
-        },
-    )
-
-    people: list[PersonIdentifier] = Field(min_length=1, max_length=MAX_BATCH)
-    as_of: AsOf = None
-    measure: Code | None = None
-
-
-T = TypeVar("T")
-
-
-class Page(BaseModel, Generic[T]):
-    """One page of a bounded list: ``next_offset`` is null on the last page."""
-
-    items: list[T]
-    limit: int
-    offset: int
-    next_offset: int | None
-
-
-def paginate(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
-    """A page envelope over an already bounded list."""
-    window = items[offset : offset + limit]
-    more = offset + limit < len(items)
-    return {
-        "items": window,
-        "limit": limit,
-        "offset": offset,
-        "next_offset": offset + limit if more else None,
-    }
+KnownOn = Annotated[
+    str | None,
+    Field(
+        max_length=40,
+        description=(
+            "Answer as the system would have on this date (end of that day in the deployment's "
+            "time zone) or ISO 8601 instant; default: as now known."
+        ),
+        examples=["2025-06-30"],
+    ),
+]
 
 
 class SubjectBody(BaseModel):
@@ -130,6 +69,56 @@ class SubjectBody(BaseModel):
     uscc: str | None = Field(default=None, min_length=1, max_length=40)
     id_type: IdType | None = None
     id_number: IdNumber | None = None
+
+
+class CheckRequest(SubjectBody):
+    """Is this person or enterprise restricted on ``as_of`` (optionally: from ``measure``)?"""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "id_type": "RESIDENT_ID",
+                    "id_number": "11010519491231002X",
+                    "as_of": "2026-11-24",
+                    "measure": "FLIGHT_BAN",
+                },
+                {"uscc": "91110000600037341L", "measure": "PUBLIC_BIDDING_BAN"},
+            ]
+        },
+    )
+
+    as_of: AsOf = None
+    known_on: KnownOn = None
+    measure: Code | None = Field(default=None, description="Restricted from this measure?")
+
+
+class BatchCheckRequest(BaseModel):
+    """Screen many persons and enterprises in one request (every bidder in a tender):
+    ``subjects`` mixes both; ``people`` (persons only) is kept for older clients."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subjects": [
+                        {"uscc": "91110000600037341L"},
+                        {"id_type": "RESIDENT_ID", "id_number": "11010519491231002X"},
+                    ],
+                    "as_of": "2026-11-24",
+                    "measure": "PUBLIC_BIDDING_BAN",
+                }
+            ]
+        },
+    )
+
+    subjects: list[SubjectBody] = Field(default_factory=list, max_length=MAX_BATCH)
+    people: list[PersonIdentifier] = Field(default_factory=list, max_length=MAX_BATCH)
+    as_of: AsOf = None
+    known_on: KnownOn = None
+    measure: Code | None = None
 
 
 class PathsRequest(BaseModel):
@@ -184,6 +173,13 @@ OffsetQuery = Annotated[
     int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip (≤ {MAX_OFFSET}).")
 ]
 AsOfQuery = Annotated[dt.date | None, Query(description="The date of the answer (default: today).")]
+KnownOnQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Answer as known on this date or ISO 8601 instant (default: as now known).",
+    ),
+]
 
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -191,7 +187,9 @@ Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 class TransitionRequest(BaseModel):
     """A status change: objection (UNDER_REVIEW), decision (ACTIVE/CORRECTED/REVOKED), repair
-    (REPAIRED), expiry (EXPIRED)."""
+    (REPAIRED), expiry (EXPIRED), or a change of term (ACTIVE → ACTIVE with
+    ``new_effective_until``). The time it is recorded is the server's; ``effective_on`` is when
+    it takes legal effect."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -199,6 +197,7 @@ class TransitionRequest(BaseModel):
             "examples": [
                 {
                     "to_status": "UNDER_REVIEW",
+                    "effective_on": "2026-11-20",
                     "reason": "objection filed by the enterprise",
                     "document": "异议申请 2026-001",
                 }
@@ -207,13 +206,18 @@ class TransitionRequest(BaseModel):
     )
 
     to_status: Literal["ACTIVE", "UNDER_REVIEW", "CORRECTED", "REVOKED", "REPAIRED", "EXPIRED"]
+    effective_on: dt.date | None = Field(
+        default=None,
+        description="When it takes effect (default: today; EXPIRED: the day after the period).",
+    )
+    new_effective_until: dt.date | None = Field(default=None, description="A change of term.")
     reason: Text
     document: Text | None = None
-    at: dt.datetime | None = Field(default=None, description="Default: now (with a time zone).")
 
 
 class ReleaseRequest(PersonIdentifier):
-    """Release one person from one finding (e.g. a court lifts a former officer's restriction)."""
+    """Release one person from one finding (e.g. a court lifts a former officer's restriction);
+    ``wrongful`` (wrongly named) voids the past, any other release is prospective."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -222,7 +226,8 @@ class ReleaseRequest(PersonIdentifier):
                 {
                     "id_type": "RESIDENT_ID",
                     "id_number": "11010519491231002X",
-                    "reason": "left the enterprise for business reasons before the act",
+                    "reason": "FORMER_OFFICER",
+                    "effective_on": "2026-11-20",
                     "document": "(2026)京01执恢1号",
                 }
             ]
@@ -230,6 +235,8 @@ class ReleaseRequest(PersonIdentifier):
     )
 
     reason: Text
+    effective_on: dt.date | None = Field(default=None, description="Default: today.")
+    wrongful: bool = Field(default=False, description="Wrongly named: void from the start.")
     document: Text | None = None
 
 
@@ -256,6 +263,8 @@ class FeedbackRequest(BaseModel):
     finding_id: Annotated[str, Field(min_length=1, max_length=100)]
     subject: SubjectBody
     measure: Code
-    outcome: Literal["APPLIED", "NOT_APPLICABLE", "REFUSED"]
+    outcome: Literal["APPLIED", "NOT_APPLICABLE", "REFUSED", "LIFTED", "RESTORED"]
     on: dt.date = Field(description="When the department acted (not in the future).")
-    reason: Text | None = Field(default=None, description="Required unless APPLIED.")
+    reason: Text | None = Field(
+        default=None, description="Required for NOT_APPLICABLE and REFUSED."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 import sys
@@ -10,17 +11,37 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
+from rich.table import Table
 
 from tracer.api.audit import AuditLog, SubjectRefs
 from tracer.api.settings import get_api_settings
-from tracer.domain.errors import TracerError
+from tracer.domain.errors import InvalidInput, NotFound, TracerError
+from tracer.domain.identifiers import validate_uscc
+from tracer.domain.keys import PersonKey, SubjectKey
+from tracer.domain.values import parse_date
 from tracer.graph.driver import open_driver, resolve_target
 from tracer.graph.schema import apply_schema
+from tracer.graph.settings import get_clock
+from tracer.queries.models import EnterpriseRef, PersonRef
+from tracer.queries.paths import resolve_subject
 from tracer.queries.runner import QueryRunner
 
 console = Console(stderr=True)
 out = Console()
+
+JSON_OPTION = typer.Option(False, "--json", help="Machine output (one JSON document).")
+AS_OF_OPTION = typer.Option(None, "--as-of", help="Date to look at (YYYY-MM-DD); default today.")
+KNOWN_ON_OPTION = typer.Option(
+    None,
+    "--known-on",
+    help="Answer as the system knew it then: a date (end of that day) or an ISO 8601 instant.",
+)
+ID_TYPE_OPTION = typer.Option("RESIDENT_ID", "--id-type", help="Document type, e.g. RESIDENT_ID.")
+ACTOR_OPTION = typer.Option(..., "--actor", help="Who makes the change (department or person).")
+REASON_OPTION = typer.Option(..., "--reason", help="Why.")
+DOCUMENT_OPTION = typer.Option(None, "--document", help="Document number of the decision.")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -70,3 +91,116 @@ def audit_read(
         )
     except (OSError, TracerError) as exc:
         fail(f"cannot write the audit log, so nothing was read: {exc}")
+
+
+# -- arguments ----------------------------------------------------------------------------------
+def day(text: str | None, option: str = "--as-of") -> dt.date:
+    """A date argument, default today in the deployment's time zone."""
+    try:
+        return parse_date(text) or get_clock().today()
+    except TracerError as exc:
+        fail(f"{option}: {exc}")
+
+
+def optional_day(text: str | None, option: str) -> dt.date | None:
+    """A date argument that may be absent."""
+    try:
+        return parse_date(text)
+    except TracerError as exc:
+        fail(f"{option}: {exc}")
+
+
+def known_on(text: str | None) -> dt.datetime | None:
+    """``--known-on``: a date (the end of that day here) or an ISO 8601 instant."""
+    if not text:
+        return None
+    try:
+        return get_clock().parse_instant(text)
+    except TracerError as exc:
+        fail(f"--known-on: {exc}")
+
+
+def person_key(id_type: str, number: str) -> PersonKey:
+    """A validated person key from ``--id-type`` and ``--id``."""
+    try:
+        return PersonKey.of(id_type, number)
+    except TracerError as exc:
+        fail(f"--id: {exc}")
+
+
+def uscc(text: str) -> str:
+    """A validated USCC argument."""
+    try:
+        return validate_uscc(text)
+    except TracerError as exc:
+        fail(f"USCC: {exc}")
+
+
+def subject_candidates(text: str) -> list[SubjectKey]:
+    """What a subject argument can mean: ``ID_TYPE:NUMBER``, a USCC, or a bare resident ID
+    (both when an 18-character value passes both checks)."""
+    value = text.strip()
+    if ":" in value:
+        id_type, number = value.split(":", 1)
+        return [SubjectKey.person(id_type.strip().upper(), number).normalised()]
+    candidates: list[SubjectKey] = []
+    for make in (SubjectKey.enterprise, lambda v: SubjectKey.person("RESIDENT_ID", v)):
+        try:
+            candidates.append(make(value).normalised())
+        except InvalidInput:
+            continue
+    if not candidates:
+        raise InvalidInput("not a valid USCC, resident ID, or ID_TYPE:NUMBER")
+    return candidates
+
+
+def resolve_argument(runner: QueryRunner, name: str, text: str) -> SubjectKey:
+    """The subject an argument names (the first candidate found in the graph)."""
+    try:
+        candidates = subject_candidates(text)
+    except InvalidInput as exc:
+        fail(f"{name}: {exc}")
+    for candidate in candidates[:-1]:
+        try:
+            resolve_subject(runner, candidate)
+        except NotFound:
+            continue
+        return candidate
+    return candidates[-1]
+
+
+# -- output -------------------------------------------------------------------------------------
+def emit_model(model: BaseModel) -> None:
+    """One JSON document of a result (ID numbers masked: the command line never reveals them)."""
+    emit_json(model.model_dump(mode="json"))
+
+
+def table(title: str, *columns: str) -> Table:
+    """A table whose cells wrap instead of cutting codes and ids short."""
+    found = Table(title=title)
+    for column in columns:
+        found.add_column(column, overflow="fold")
+    return found
+
+
+def who(person: PersonRef | None = None, enterprise: EnterpriseRef | None = None) -> str:
+    """A person (masked ID) or an enterprise, for a table cell."""
+    if person is not None:
+        return f"{person.name or '?'} ({person.id_type} {person.id_masked})"
+    if enterprise is not None:
+        return f"{enterprise.name or '?'} ({enterprise.uscc})"
+    return ""
+
+
+def text(value: Any) -> str:
+    """A cell: empty for None."""
+    return "" if value is None else str(value)
+
+
+def audit_subjects(command: str, *subjects: SubjectKey) -> None:
+    """Audit a read around these subjects (persons only as keyed hashes)."""
+    audit_read(
+        command,
+        persons=[(s.id_type, s.id_number) for s in subjects if s.id_type and s.id_number],
+        others=[SubjectRefs.enterprise(s.uscc) for s in subjects if s.uscc],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import time
 
 import typer
@@ -10,7 +11,9 @@ from tracer.cli.context import console, database, emit_json, fail, out
 from tracer.domain.errors import TracerError
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.schema import schema_statements
-from tracer.graph.settings import get_local_settings, get_neo4j_settings
+from tracer.graph.settings import get_clock, get_local_settings, get_neo4j_settings
+from tracer.queries.reference import install_reference_data
+from tracer.queries.upgrade import upgrade
 
 db_app = typer.Typer(help="The bundled local Neo4j and the schema.", no_args_is_help=True)
 
@@ -102,7 +105,12 @@ def status(json_output: bool = typer.Option(False, "--json", help="Machine outpu
 
 @db_app.command()
 def init() -> None:
-    """Create the constraints and indexes (idempotent)."""
-    with database(ensure_schema=True):
-        pass
+    """Create the constraints and indexes, install the shipped reference tables and upgrade
+    what an earlier version wrote (status lines, releases, feedback keys). Idempotent."""
+    clock = get_clock()
+    with database(ensure_schema=True) as runner:
+        installed = install_reference_data(runner, actor=f"cli:{getpass.getuser()}", clock=clock)
+        upgraded = upgrade(runner, clock)
     out.print(f"schema applied: {len(schema_statements())} constraints and indexes")
+    out.print(f"reference tables: {installed.changes} row(s) changed")
+    out.print("upgraded: " + ", ".join(f"{count} {what}" for what, count in upgraded.items()))

@@ -21,14 +21,16 @@ from tracer.api.settings import get_api_settings
 from tracer.cli.context import console, database, emit_json, fail, out
 from tracer.cli.serve import serve
 from tracer.domain.errors import NotFound, TracerError
+from tracer.domain.keys import PersonKey, SubjectKey
 from tracer.graph.driver import resolve_target
 from tracer.graph.local import LocalNeo4j
-from tracer.graph.settings import get_local_settings, get_neo4j_settings
+from tracer.graph.settings import get_clock, get_local_settings, get_neo4j_settings
 from tracer.loaders.generate.dataset import generate_dataset
 from tracer.loaders.load import load_directory
-from tracer.queries.liability import PathElement, PersonCheck, check_person
+from tracer.queries.liability import Check, PathElement, check_person
+from tracer.queries.models import PersonRef
 from tracer.queries.ownership import owners
-from tracer.queries.paths import SubjectKey, resolve_subject
+from tracer.queries.paths import resolve_subject
 from tracer.queries.runner import QueryRunner
 from tracer.queries.signals import ban_breaches
 
@@ -115,7 +117,7 @@ def ensure_loaded(runner: QueryRunner, directory: Path, planted: dict[str, Any])
                 tasks[stem] = bar.add_task(stem, total=total)
             bar.update(tasks[stem], completed=done, description=f"writing {stem}")
 
-        report = load_directory(runner, directory, progress=progress)
+        report = load_directory(runner, directory, progress=progress, clock=get_clock())
     loaded = sum(counts.loaded for counts in report.files.values())
     console.print(
         f"loaded {loaded} rows in {report.seconds:.1f}s "
@@ -123,7 +125,7 @@ def ensure_loaded(runner: QueryRunner, directory: Path, planted: dict[str, Any])
     )
     document = {
         "target": where,
-        "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "loaded_at": get_clock().now().isoformat(timespec="seconds"),
         "rows": {stem: counts.loaded for stem, counts in report.files.items()},
         "seconds": report.seconds,
     }
@@ -156,8 +158,13 @@ def _person(case: dict[str, Any], role_in_case: str) -> dict[str, Any]:
     return next(p for p in case["persons"] if p["role_in_case"] == role_in_case)
 
 
-def _check(runner: QueryRunner, person: dict[str, Any], as_of: dt.date) -> PersonCheck:
-    return check_person(runner, person["id_type"], person["id_number"], as_of)
+def _check(runner: QueryRunner, person: dict[str, Any], as_of: dt.date) -> Check:
+    return check_person(runner, PersonKey(person["id_type"], person["id_number"]), as_of)
+
+
+def _subject(check: Check) -> PersonRef:
+    assert isinstance(check.subject, PersonRef)
+    return check.subject
 
 
 def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
@@ -178,9 +185,9 @@ def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
     return {
         "as_of": as_of.isoformat(),
         "restricted_person": {
-            "name": liable.subject.name,
-            "id_masked": liable.subject.id_masked,
-            "id_number_synthetic": liable.subject.id_number,
+            "name": _subject(liable).name,
+            "id_masked": _subject(liable).id_masked,
+            "id_number_synthetic": _subject(liable).id_number,
             "restricted": liable.restricted,
             "liabilities": [
                 {
@@ -189,14 +196,15 @@ def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
                     "rule_name": item.rule_name,
                     "via": item.via,
                     "effects": item.effects,
+                    "measures": item.measures,
                     "path": path_text(item.path),
                 }
                 for item in liable.liabilities
             ],
         },
         "exposure": {
-            "name": exposed.subject.name,
-            "id_masked": exposed.subject.id_masked,
+            "name": _subject(exposed).name,
+            "id_masked": _subject(exposed).id_masked,
             "restricted": exposed.restricted,
             "exposures": [
                 {"finding_id": x.finding_id, "role": x.role, "since": x.since, "reason": x.reason}

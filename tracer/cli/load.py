@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from rich.table import Table
 from tracer.cli.context import console, database, emit_json, fail, out
 from tracer.domain.errors import TracerError
 from tracer.graph.driver import open_driver, resolve_target
+from tracer.graph.settings import get_clock
 from tracer.loaders.load import load_directory
 from tracer.loaders.report import LoadReport
 from tracer.loaders.write import BATCH_SIZE
@@ -96,6 +98,11 @@ def _summary(report: LoadReport) -> None:
     out.print(f"Rejects: {report.rejects_file}")
 
 
+def _actor() -> str:
+    """Who a load's reference-table changes are recorded as."""
+    return f"cli:{getpass.getuser()}"
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
 
@@ -132,12 +139,23 @@ def register(app: typer.Typer) -> None:
             if dry_run:
                 with _optional_database() as runner:
                     try:
-                        report = load_directory(runner, directory, True, rejects, bars, batch_size)
+                        report = load_directory(
+                            runner,
+                            directory,
+                            True,
+                            rejects,
+                            bars,
+                            batch_size,
+                            get_clock(),
+                            _actor(),
+                        )
                     except TracerError as exc:
                         fail(str(exc))
             else:
                 with database() as runner:
-                    report = load_directory(runner, directory, False, rejects, bars, batch_size)
+                    report = load_directory(
+                        runner, directory, False, rejects, bars, batch_size, get_clock(), _actor()
+                    )
         if json_output:
             emit_json(report.to_json())
         else:

@@ -1,10 +1,22 @@
-"""The ``tracer`` command line."""
+"""The ``tracer`` command line; its command modules mirror the API's routers."""
 
 from __future__ import annotations
 
 import typer
 
-from tracer.cli import demo, engine, generate, investigate, load, serve
+from tracer.cli import (
+    checks,
+    demo,
+    departments,
+    enterprises,
+    findings,
+    generate,
+    investigate,
+    load,
+    serve,
+    signals,
+    stats,
+)
 from tracer.cli.db import db_app
 
 app = typer.Typer(
@@ -14,5 +26,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_app, name="db")
-for module in (load, generate, engine, investigate, serve, demo):
+for module in (
+    load,
+    generate,
+    checks,
+    enterprises,
+    findings,
+    investigate,
+    departments,
+    signals,
+    stats,
+    serve,
+    demo,
+):
     module.register(app)

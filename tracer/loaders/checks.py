@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -16,11 +17,12 @@ from tracer.domain.identifiers import (
     normalise_resident_ids,
     uscc_reasons,
 )
+from tracer.domain.keys import PersonKey
+from tracer.domain.masking import mask_number
 from tracer.domain.values import parse_dates, parse_shares, reason_message
 from tracer.loaders.batch import Batch
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import FILE, LINE
-from tracer.queries.models import mask_number
 
 USCC_MESSAGES = {
     "USCC_LENGTH": "a USCC has 18 characters",
@@ -45,8 +47,9 @@ class Context:
     graph: GraphKeys | None
     today: date
     list_types: dict[str, str | None] = field(default_factory=dict)
-    valid: dict[str, set[str]] = field(default_factory=dict)
-    rejected: dict[str, set[str]] = field(default_factory=dict)
+    valid: dict[str, set[Any]] = field(default_factory=dict)
+    rejected: dict[str, set[Any]] = field(default_factory=dict)
+    findings: dict[str, dict[str, Any]] = field(default_factory=dict)
     unchecked: Counter[str] = field(default_factory=Counter)
 
 
@@ -107,7 +110,7 @@ def person_ids(
     types: pd.Series | None = None,
     numbers: pd.Series | None = None,
 ) -> pd.Series:
-    """Person keys ``ID_TYPE:number`` (normalised), id_type defaulting to RESIDENT_ID.
+    """Person keys (``PersonKey``, normalised), id_type defaulting to RESIDENT_ID.
 
     ``types`` and ``numbers`` override the cells of the two columns (used for ``subject_id``
     cells that carry both as ``ID_TYPE:number``).
@@ -116,13 +119,15 @@ def person_ids(
     kinds = kinds.where(kinds.notna(), "RESIDENT_ID")
     numbers = batch.text(number_column) if numbers is None else numbers
     scope = numbers.notna() if rows is None else numbers.notna() & rows
-    keys = empty(batch)
+    found: dict[Any, PersonKey] = {}
     reasons = empty(batch)
     messages: dict[int, str] = {}
     resident = scope & (kinds == "RESIDENT_ID")
     if resident.any():
         normalised, failed = normalise_resident_ids(numbers[resident], today)
-        keys[resident] = ("RESIDENT_ID:" + normalised.fillna("")).where(normalised.notna(), None)
+        for index, number in normalised.items():
+            if number is not None:
+                found[index] = PersonKey("RESIDENT_ID", number)
         reasons[resident] = failed
         for index in failed[failed.notna()].index:
             masked = mask_number(str(numbers[index]).strip())
@@ -130,14 +135,15 @@ def person_ids(
     for index in scope[scope & ~resident].index:
         kind, number = str(kinds[index]), str(numbers[index])
         try:
-            keys[index] = f"{kind.strip().upper()}:{normalise_person_id(kind, number, today)}"
+            found[index] = PersonKey(kind.strip().upper(), normalise_person_id(kind, number, today))
         except InvalidIdentifier as exc:
             reasons[index] = exc.reason
             messages[index] = f"{exc} ({mask_number(number.strip())})"
     wrong_type = reasons == "ID_TYPE_UNKNOWN"
     batch.reject_each(wrong_type, type_column, reasons, messages.__getitem__)
     batch.reject_each(reasons.notna() & ~wrong_type, number_column, reasons, messages.__getitem__)
-    return keys
+    values: list[Any] = [found.get(i) for i in batch.frame.index]
+    return pd.Series(values, index=batch.frame.index, dtype=object)
 
 
 def dates(batch: Batch, column: str) -> pd.Series:
@@ -173,6 +179,12 @@ def shares(batch: Batch, column: str, unit_column: str) -> pd.Series:
     return parsed
 
 
+def member(keys: pd.Series, found: set[Any]) -> pd.Series:
+    """Element-wise ``key in found`` (keys may be ``PersonKey`` tuples, which ``isin`` would
+    take apart)."""
+    return keys.map(lambda key: key is not None and key in found).astype(bool)
+
+
 def references(
     batch: Batch, ctx: Context, entity: str, keys: pd.Series, column: str, label: str
 ) -> None:
@@ -182,15 +194,15 @@ def references(
     ``REF_<ENTITY>``. Without a graph (dry run, database down) such rows are counted as
     unchecked instead.
     """
-    pending = batch.good & keys.notna() & ~keys.isin(ctx.valid.get(entity, set()))
+    pending = batch.good & keys.notna() & ~member(keys, ctx.valid.get(entity, set()))
     if not pending.any():
         return
     if ctx.graph is None:
         ctx.unchecked[batch.spec.stem] += int(pending.sum())
         return
-    found = ctx.graph.existing(entity, keys[pending].astype(str).unique())
-    missing = pending & ~keys.isin(found)
-    cascade = missing & keys.isin(ctx.rejected.get(entity, set()))
+    found = ctx.graph.existing(entity, dict.fromkeys(keys[pending].tolist()))
+    missing = pending & ~member(keys, found)
+    cascade = missing & member(keys, ctx.rejected.get(entity, set()))
     batch.reject(
         cascade,
         column,
@@ -205,6 +217,13 @@ def references(
     )
 
 
+def _token(value: object) -> str:
+    """A lossless text of a key cell (a ``PersonKey`` prints masked)."""
+    if isinstance(value, tuple):
+        return "\x1e".join(str(part) for part in value)
+    return "" if value is None else str(value)
+
+
 def dedupe(batch: Batch, frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """Rows to write: conflicting copies of a key rejected (``DUPLICATE_CONFLICT``), identical
     copies written once (counted as loaded, ``batch.repeats``)."""
@@ -214,14 +233,14 @@ def dedupe(batch: Batch, frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     distinct = good.drop_duplicates()
     clashing = distinct[distinct.duplicated(subset=key, keep=False)]
     conflict = pd.Series(
-        pd.MultiIndex.from_frame(good[key].astype(str)).isin(
-            pd.MultiIndex.from_frame(clashing[key].astype(str))
+        pd.MultiIndex.from_frame(good[key].map(_token)).isin(
+            pd.MultiIndex.from_frame(clashing[key].map(_token))
         ),
         index=good.index,
     )
     if conflict.any():
         where = batch.frame.loc[conflict[conflict].index, [FILE, LINE]]
-        labels = good.loc[conflict, key].astype(str).agg("\x1f".join, axis=1)
+        labels = good.loc[conflict, key].map(_token).agg("\x1f".join, axis=1)
         places: dict[str, list[str]] = {}
         for index, file, line in zip(where.index, where[FILE], where[LINE], strict=True):
             places.setdefault(labels[index], []).append(f"{file}:{line}")

@@ -11,7 +11,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import neo4j
 import neo4j.exceptions
 import pandas as pd
 
+from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput, Unavailable
 from tracer.graph.schema import apply_schema
 from tracer.loaders import validate
@@ -27,10 +28,12 @@ from tracer.loaders.checks import Context
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import STEMS, RawTable, UnreadableFile, discover, read_table
 from tracer.loaders.report import FileCounts, FileError, LoadReport, quality, write_rejects
-from tracer.loaders.specs import REFERENCE_KEYS, SPECS
-from tracer.loaders.write import BATCH_SIZE, write_stem
-from tracer.queries.reference import install_reference_data, merged_tables
+from tracer.loaders.specs import REFERENCE_STEMS, SPECS
+from tracer.loaders.write import BATCH_SIZE, write_findings, write_stem, write_transitions
+from tracer.queries.reference import install_reference_data, merge_rows, shipped_tables
 from tracer.queries.runner import QueryRunner
+from tracer.queries.timeline import refresh_lines
+from tracer.queries.upgrade import upgrade
 
 #: ``progress(stage, stem, done, total)``: stage is "validate" or "write"; rows for "write".
 Progress = Callable[[str, str, int, int], None]
@@ -64,9 +67,9 @@ def _read_all(
 
 def _ignored_columns(stem: str, tables: list[RawTable]) -> list[str]:
     spec = SPECS[stem]
-    if stem in REFERENCE_KEYS:
+    if stem in REFERENCE_STEMS:
         return []
-    known = {*spec.required, *spec.optional, *EXTRA_COLUMNS.get(stem, ())}
+    known = {*spec.columns, *EXTRA_COLUMNS.get(stem, ())}
     return sorted({c for table in tables for c in table.columns if c not in known})
 
 
@@ -86,25 +89,40 @@ def _graph(runner: QueryRunner | None, dry_run: bool) -> GraphKeys | None:
 
 
 def _overrides(results: dict[str, validate.Validated]) -> dict[str, list[dict[str, Any]]]:
-    return {stem: list(results[stem].rows["row"]) for stem in REFERENCE_KEYS if stem in results}
+    return {stem: list(results[stem].rows["row"]) for stem in REFERENCE_STEMS if stem in results}
 
 
 def _validate_reference(
     tables: dict[str, list[RawTable]], ctx: Context
 ) -> dict[str, validate.Validated]:
     results: dict[str, validate.Validated] = {}
-    for stem in ("list_types", "measures", "rules"):
+    for stem in REFERENCE_STEMS:
         if stem in tables:
             batch = Batch(SPECS[stem], tables[stem])
             results[stem] = validate.Validated(stem, batch, validate.reference(batch, ctx))
-    if "rules" in results:
-        known = validate.shipped_codes()
-        for stem in ("list_types", "measures"):
-            if stem in results:
-                known[stem] |= set(results[stem].rows["key"])
-        rules = results["rules"]
-        rules.rows = validate.rule_references(rules.batch, rules.rows, known)
+    known = validate.reference_codes(shipped_tables())
+    for stem, result in results.items():
+        codes = validate.reference_codes({stem: list(result.rows["row"])})
+        for target, values in codes.items():
+            known[target] |= {value.upper() for value in values}
+    for result in results.values():
+        result.rows = validate.reference_links(result.batch, result.rows, known)
     return results
+
+
+def _status_since_defaulted(results: dict[str, validate.Validated], ctx: Context) -> int:
+    """Findings whose non-ACTIVE status takes effect from the load date (no ``status_since``)."""
+    if "findings" not in results:
+        return 0
+    rows = results["findings"].rows
+    count = 0
+    for finding_id, status, since in zip(
+        rows["finding_id"], rows["status"], rows["status_since"], strict=True
+    ):
+        stored = ctx.findings.get(finding_id, {}).get("status", "ACTIVE")
+        if status != stored and since is None:
+            count += 1
+    return count
 
 
 def load_directory(
@@ -114,18 +132,22 @@ def load_directory(
     rejects_path: Path | str | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
-    today: date | None = None,
+    clock: Clock | None = None,
+    actor: str = "loader",
 ) -> LoadReport:
     """Validate every input file of ``path`` and (unless ``dry_run``) write it to the graph.
 
-    A real load applies the schema, installs the reference data (shipped defaults plus this
-    directory's ``list_types``/``rules``/``measures``), then writes departments, enterprises,
-    persons, positions, shareholdings, practitioners, findings, finding_persons and redlist.
-    A dry run writes nothing; it checks references against the graph when it is reachable and
-    otherwise counts them as unchecked (``graph_checked`` false). Raises ``InvalidInput`` when
-    the directory does not exist or holds no recognised file, ``Unavailable`` when a real load
-    cannot reach the database.
+    A real load applies the schema, upgrades what an earlier version wrote, installs the
+    reference tables (shipped defaults plus this directory's overrides, recorded as changes by
+    ``actor``), then writes departments, enterprises, persons, positions, shareholdings,
+    practitioners, findings (with their transitions and status lines), finding_persons,
+    transitions (through the lifecycle, row by row) and redlist. A dry run writes nothing; it
+    checks references against the graph when it is reachable and otherwise counts them as
+    unchecked (``graph_checked`` false). Raises ``InvalidInput`` when the directory does not
+    exist or holds no recognised file, ``Unavailable`` when a real load cannot reach the
+    database.
     """
+    clock = clock or Clock()
     began = time.monotonic()
     directory = Path(path)
     if not directory.is_dir():
@@ -137,24 +159,31 @@ def load_directory(
             f"stems: {', '.join(STEMS)})"
         )
     graph = _graph(runner, dry_run)
-    if runner is not None and not dry_run:
+    writing = runner is not None and not dry_run
+    if runner is not None and writing:
         apply_schema(runner.driver, runner.database)
     tables, file_errors, read_rejects = _read_all(found)
     read_done = time.monotonic()
-    ctx = Context(graph=graph, today=today or date.today())
+    ctx = Context(graph=graph, today=clock.today())
 
     results = _validate_reference(tables, ctx)
     overrides = _overrides(results)
     reference_counts: dict[str, int] = {}
-    if runner is not None and not dry_run:
-        reference_counts = install_reference_data(runner, overrides)
-    merged = merged_tables(overrides)
-    ctx.list_types = {str(row["code"]): _text(row.get("category")) for row in merged["list_types"]}
+    if runner is not None and writing:
+        installed = install_reference_data(runner, overrides, actor=actor, clock=clock)
+        reference_counts = installed.rows
+        upgrade(runner, clock)
+        if installed.changed.get("list_type_periods"):
+            refresh_lines(runner, clock=clock, everything=True)
+    merged = merge_rows(shipped_tables(), overrides)
+    ctx.list_types = {
+        str(row["code"]): _text(row.get("category")) for row in merged["list_types"].values()
+    }
     if graph is not None:
         ctx.list_types = {**graph.list_types(), **ctx.list_types}
 
     for stem in STEMS:
-        if stem in REFERENCE_KEYS or stem not in tables:
+        if stem in REFERENCE_STEMS or stem not in tables:
             continue
         if progress is not None:
             progress("validate", stem, 0, 0)
@@ -166,35 +195,34 @@ def load_directory(
     write_rejects(target, rejects)
     validate_done = time.monotonic()
     write_seconds: dict[str, float] = {}
+    refused: list[Reject] = []
 
-    if runner is not None and not dry_run:
+    if runner is not None and writing:
         for stem in STEMS:
-            if stem in REFERENCE_KEYS or stem not in results:
+            if stem in REFERENCE_STEMS or stem not in results:
                 continue
-            rows = results[stem].rows
-            total = len(rows)
-            done = 0
-            if progress is not None:
-                progress("write", stem, 0, total)
-
-            def advance(count: int, stem: str = stem, total: int = total) -> None:
-                nonlocal done
-                done += count
-                if progress is not None:
-                    progress("write", stem, done, total)
-
             started = time.monotonic()
-            write_stem(runner, stem, rows, batch_size, advance)
+            refused += _write(runner, stem, results[stem], clock, batch_size, progress)
             write_seconds[stem] = round(time.monotonic() - started, 3)
+        if refused:
+            write_rejects(target, [*rejects, *refused])
 
     seconds = time.monotonic() - began
     files = {
         stem: FileCounts(read=r.batch.read, loaded=r.loaded, rejected=r.batch.rejected)
         for stem, r in sorted(results.items(), key=lambda item: STEMS.index(item[0]))
     }
+    if refused:
+        counts = files["transitions"]
+        files["transitions"] = FileCounts(
+            read=counts.read,
+            loaded=counts.loaded - len(refused),
+            rejected=counts.rejected + len(refused),
+        )
     for stem in tables:
         files.setdefault(stem, FileCounts())
     total_read = sum(counts.read for counts in files.values())
+    batches = {stem: r.batch for stem, r in results.items()}
     return LoadReport(
         files=files,
         rejects_file=str(target),
@@ -208,13 +236,43 @@ def load_directory(
         },
         file_errors=file_errors,
         reference_data=reference_counts,
-        quality=quality({stem: r.batch for stem, r in results.items()}, file_errors),
+        status_since_defaulted=_status_since_defaulted(results, ctx),
+        quality=quality(batches, file_errors, refused),
         seconds=round(seconds, 3),
         read_seconds=round(read_done - began, 3),
         validate_seconds=round(validate_done - read_done, 3),
         write_seconds=write_seconds,
         rows_per_second=round(total_read / seconds, 1) if seconds else 0.0,
     )
+
+
+def _write(
+    runner: QueryRunner,
+    stem: str,
+    result: validate.Validated,
+    clock: Clock,
+    batch_size: int,
+    progress: Progress | None,
+) -> list[Reject]:
+    """Write one stem; returns the rows the lifecycle refused (transitions only)."""
+    rows = result.rows
+    total, done = len(rows), 0
+    if progress is not None:
+        progress("write", stem, 0, total)
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress("write", stem, done, total)
+
+    if stem == "findings":
+        write_findings(runner, rows, clock, batch_size, advance)
+        return []
+    if stem == "transitions":
+        return write_transitions(runner, rows, clock, advance)[1]
+    write_stem(runner, stem, rows, clock, batch_size, advance)
+    return []
 
 
 def _text(value: Any) -> str | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from tracer.domain.keys import PersonKey
 from tracer.queries.catalogue import cypher
 from tracer.queries.runner import QueryRunner
 
@@ -22,24 +24,34 @@ class GraphKeys:
     def __init__(self, runner: QueryRunner) -> None:
         self.runner = runner
 
-    def existing(self, entity: str, keys: Iterable[str]) -> set[str]:
-        """The subset of ``keys`` present in the graph. Person keys are ``ID_TYPE:number``."""
+    def existing(self, entity: str, keys: Iterable[Any]) -> set[Any]:
+        """The subset of ``keys`` present in the graph (``PersonKey`` for persons)."""
         query = cypher(_QUERIES[entity])
         wanted = list(dict.fromkeys(keys))
-        found: set[str] = set()
+        found: set[Any] = set()
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             if entity == "person":
-                pairs = [key.split(":", 1) for key in chunk]
-                params = [{"id_type": kind, "id_number": number} for kind, number in pairs]
+                params = [{"id_type": key.id_type, "id_number": key.id_number} for key in chunk]
                 rows = self.runner.read(query, keys=params)
-                found.update(f"{row['id_type']}:{row['id_number']}" for row in rows)
+                found.update(PersonKey(row["id_type"], row["id_number"]) for row in rows)
             else:
                 rows = self.runner.read(query, keys=chunk)
                 found.update(str(row["key"]) for row in rows)
         return found
 
+    def findings(self, finding_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The stored status and decision date of the given findings that exist."""
+        wanted = list(dict.fromkeys(finding_ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), CHUNK):
+            rows = self.runner.read(
+                cypher("load_lookup_finding_states"), keys=wanted[start : start + CHUNK]
+            )
+            found.update({str(row["finding_id"]): row for row in rows})
+        return found
+
     def list_types(self) -> dict[str, str | None]:
-        """Every ListType code in the graph with its category."""
+        """Every ListType code in the graph with its category (of its latest version)."""
         rows = self.runner.read(cypher("load_lookup_list_types"))
         return {str(row["code"]): row["category"] for row in rows}

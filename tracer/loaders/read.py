@@ -23,21 +23,9 @@ from typing import Any
 import pandas as pd
 
 from tracer.domain.errors import InvalidInput
+from tracer.loaders.specs import LOAD_ORDER
 
-STEMS = (
-    "list_types",
-    "rules",
-    "measures",
-    "departments",
-    "enterprises",
-    "persons",
-    "positions",
-    "shareholdings",
-    "practitioners",
-    "findings",
-    "finding_persons",
-    "redlist",
-)
+STEMS = LOAD_ORDER
 FORMATS = (".csv", ".xlsx", ".parquet", ".jsonl")
 LINE = "_line"
 FILE = "_file"

@@ -67,6 +67,9 @@ class LoadReport(BaseModel):
     ignored_columns: dict[str, list[str]] = Field(default_factory=dict)
     file_errors: list[FileError] = Field(default_factory=list)
     reference_data: dict[str, int] = Field(default_factory=dict)
+    status_since_defaulted: int = Field(
+        0, description="findings whose given status takes effect from the load date"
+    )
     quality: Quality = Field(default_factory=Quality)
     seconds: float = 0.0
     read_seconds: float = 0.0
@@ -105,13 +108,20 @@ def _per_10k(count: int, total: int) -> float:
     return round(count * 10_000 / total, 3) if total else 0.0
 
 
-def quality(batches: dict[str, Batch], file_errors: list[FileError]) -> Quality:
-    """The quality summary of a load's batches."""
+def quality(
+    batches: dict[str, Batch], file_errors: list[FileError], refused: Iterable[Reject] = ()
+) -> Quality:
+    """The quality summary of a load's batches (and the transitions the lifecycle refused)."""
     reasons = {
         stem: dict(Counter(r.reason_code for r in batch.rejects).most_common())
         for stem, batch in batches.items()
         if batch.rejects
     }
+    late = Counter(r.reason_code for r in refused)
+    if late:
+        merged = Counter(reasons.get("transitions", {}))
+        merged.update(late)
+        reasons["transitions"] = dict(merged.most_common())
     overall: Counter[str] = Counter()
     for counts in reasons.values():
         overall.update(counts)

@@ -1,44 +1,27 @@
-"""Columns and code lists of every input file (INTERFACES.md §1, DOMAIN.md §3-§4)."""
+"""Columns of every input file (INTERFACES.md §1): the one home of the file formats — the
+loader validates against it and the generator writes it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracer.domain.codes import (
-    CAPACITIES,
-    CATEGORIES,
-    ENTERPRISE_STATUSES,
-    FINDING_STATUSES,
-    HOLDER_KINDS,
-    OWNERSHIPS,
-    POSITION_ROLES,
-    SUBJECT_KINDS,
-)
-from tracer.domain.codes import ENTERPRISE_KINDS as KINDS
-
-__all__ = [
-    "CAPACITIES",
-    "CATEGORIES",
-    "ENTERPRISE_STATUSES",
-    "FINDING_STATUSES",
-    "HOLDER_KINDS",
-    "KINDS",
-    "OWNERSHIPS",
-    "POSITION_ROLES",
-    "SUBJECT_KINDS",
-]
+from tracer.queries.reference import TABLES
 
 
 @dataclass(frozen=True)
 class Spec:
-    """The required and optional columns of one input file."""
+    """The required and optional columns of one input file, in the order they are written."""
 
     stem: str
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column, in the order of INTERFACES.md §1."""
+        return (*self.required, *self.optional)
 
-REFERENCE_KEYS = {"list_types": "code", "rules": "rule_id", "measures": "code"}
+
 _DATA_SPECS = (
     Spec("departments", ("code", "name"), ("region_code", "superior_code", "kind")),
     Spec(
@@ -55,11 +38,7 @@ _DATA_SPECS = (
         ),
     ),
     Spec("persons", ("id_number", "name"), ("id_type", "nationality")),
-    Spec(
-        "positions",
-        ("uscc", "id_number", "role", "start_date"),
-        ("id_type", "end_date"),
-    ),
+    Spec("positions", ("uscc", "id_number", "role", "start_date"), ("id_type", "end_date")),
     Spec(
         "shareholdings",
         ("investee_uscc", "holder_kind", "holder_id", "share"),
@@ -76,16 +55,25 @@ _DATA_SPECS = (
         (
             "subject_kind",
             "category",
+            "ground",
+            "severe",
+            "exit_restricted",
             "basis",
             "act_date",
             "effective_until",
             "status",
+            "status_since",
         ),
     ),
     Spec(
         "finding_persons",
         ("finding_id", "id_number", "capacity"),
-        ("id_type",),
+        ("id_type", "effective_on"),
+    ),
+    Spec(
+        "transitions",
+        ("finding_id", "to_status", "effective_on", "actor", "reason"),
+        ("document", "new_effective_until", "id_type", "id_number"),
     ),
     Spec(
         "redlist",
@@ -93,7 +81,33 @@ _DATA_SPECS = (
         ("subject_kind", "granted_by", "valid_until"),
     ),
 )
-SPECS = {
-    **{stem: Spec(stem, (key,)) for stem, key in REFERENCE_KEYS.items()},
-    **{spec.stem: spec for spec in _DATA_SPECS},
-}
+
+#: Reference-table overrides: the key columns are required, the rest optional.
+_REFERENCE_SPECS = tuple(
+    Spec(
+        stem,
+        tuple(name for name in table.key if table.columns[name].required),
+        tuple(
+            name
+            for name in table.columns
+            if not (name in table.key and table.columns[name].required)
+        ),
+    )
+    for stem, table in TABLES.items()
+)
+REFERENCE_STEMS = tuple(TABLES)
+SPECS = {spec.stem: spec for spec in (*_REFERENCE_SPECS, *_DATA_SPECS)}
+#: The order stems are validated and written in (references resolve to earlier stems).
+LOAD_ORDER = (
+    *REFERENCE_STEMS,
+    "departments",
+    "enterprises",
+    "persons",
+    "positions",
+    "shareholdings",
+    "practitioners",
+    "findings",
+    "finding_persons",
+    "transitions",
+    "redlist",
+)

@@ -16,26 +16,33 @@ from typing import Any
 
 import pandas as pd
 
-from tracer.domain.identifiers import uscc_kind
-from tracer.loaders import checks
-from tracer.loaders.batch import Batch
-from tracer.loaders.checks import Context
-from tracer.loaders.read import FILE
-from tracer.loaders.specs import (
+from tracer.domain.codes import (
     CAPACITIES,
     CATEGORIES,
     ENTERPRISE_STATUSES,
     FINDING_STATUSES,
     HOLDER_KINDS,
-    KINDS,
     OWNERSHIPS,
     POSITION_ROLES,
-    REFERENCE_KEYS,
     SUBJECT_KINDS,
 )
-from tracer.queries.reference import shipped_tables, validate_reference_row
+from tracer.domain.codes import ENTERPRISE_KINDS as KINDS
+from tracer.domain.keys import PersonKey
+from tracer.domain.identifiers import uscc_kind
+from tracer.loaders import checks
+from tracer.loaders.batch import Batch
+from tracer.loaders.checks import Context
+from tracer.loaders.read import FILE, LINE
+from tracer.queries.lifecycle import LEGAL_TRANSITIONS, is_new_status
+from tracer.queries.timeline import history
+from tracer.queries.reference import TABLES, validate_reference_row
 
 DEPARTMENT_KIND_PATTERN = r"[A-Z][A-Z0-9_]{1,39}"
+CODE_PATTERN = r"[A-Z][A-Z0-9_]{0,63}"
+BOOLEANS = {
+    "true": True, "1": True, "yes": True, "y": True, "t": True, "是": True,
+    "false": False, "0": False, "no": False, "n": False, "f": False, "否": False,
+}  # fmt: skip
 
 
 @dataclass
@@ -60,8 +67,8 @@ def _finish(batch: Batch, ctx: Context, frame: pd.DataFrame, entity: str, key_co
 
 
 def _subject_keys(batch: Batch, ctx: Context, kinds: pd.Series, column: str) -> pd.Series:
-    """Subject keys of findings and red-list rows: a USCC, or ``ID_TYPE:number`` for persons
-    (the cell may be ``ID_TYPE:number`` or a bare resident ID number)."""
+    """Subject keys of findings and red-list rows: a USCC, or a ``PersonKey`` for persons (the
+    cell may be ``ID_TYPE:number`` or a bare resident ID number)."""
     is_person = kinds == "PERSON"
     text = batch.text(column)
     split = text.where(is_person, None).str.split(":", n=1)
@@ -264,9 +271,60 @@ def practitioners(batch: Batch, ctx: Context) -> pd.DataFrame:
     return rows[batch.good[rows.index]]
 
 
+def _booleans(batch: Batch, column: str) -> pd.Series:
+    """true/false cells (also 1/0, yes/no, 是/否); ``BAD_VALUE`` otherwise; None when empty."""
+    values = batch.text(column).map(lambda cell: None if cell is None else str(cell).lower())
+    parsed = values.map(lambda cell: BOOLEANS.get(cell) if cell is not None else None)
+    bad = values.notna() & parsed.isna()
+    batch.reject(bad, column, "BAD_VALUE", f"{column} must be true or false")
+    return parsed.where(~bad, None)
+
+
+def _status_changes(batch: Batch, ctx: Context, frame: pd.DataFrame) -> None:
+    """A status that differs from the stored one is a transition, with the same checks as the
+    command line: a legal move, effective (``status_since``) not before the decision or an
+    earlier change, and not in the future."""
+    stored = ctx.graph.findings(frame["finding_id"].dropna()) if ctx.graph is not None else {}
+    ctx.findings.update(stored)
+    illegal, early, future = [], [], []
+    for index, row in frame.iterrows():
+        since = row["status_since"]
+        if since is not None and since > ctx.today:
+            future.append(index)
+        state = stored.get(row["finding_id"])
+        status = row["status"]
+        if state is None or status is None:
+            continue
+        if not is_new_status(state["status"], history(state), status, since):
+            continue
+        if status not in LEGAL_TRANSITIONS.get(state["status"], frozenset()):
+            illegal.append(index)
+        elif since is not None and since < (state.get("last_effective") or state["decided_on"]):
+            early.append(index)
+    batch.reject(
+        pd.Series(batch.frame.index.isin(illegal), index=batch.frame.index),
+        "status",
+        "ILLEGAL_TRANSITION",
+        "the stored status cannot move to this one (see the lifecycle table)",
+    )
+    batch.reject(
+        pd.Series(batch.frame.index.isin(early), index=batch.frame.index),
+        "status_since",
+        "DATE_ORDER",
+        "status_since is before the decision or an earlier change of this finding",
+    )
+    batch.reject(
+        pd.Series(batch.frame.index.isin(future), index=batch.frame.index),
+        "status_since",
+        "DATE_FUTURE",
+        "status_since is in the future",
+    )
+
+
 def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
-    """Findings: subject, a known list type, category (from the list type when empty), dates in
-    order (act_date <= decided_on <= effective_until), status."""
+    """Findings: subject, a known list type, a category that agrees with the list type's
+    (``CATEGORY_MISMATCH``), ground, severe and exit_restricted flags, dates in order
+    (act_date <= decided_on <= effective_until, status_since), status and its legal change."""
     checks.required(batch)
     kinds = checks.code(batch, "subject_kind", SUBJECT_KINDS, default="ENTERPRISE")
     list_types = batch.upper("list_type")
@@ -279,6 +337,19 @@ def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
     )
     categories = checks.code(batch, "category", CATEGORIES)
     from_list = list_types.map(lambda code: ctx.list_types.get(code) if code else None)
+    mismatch = categories.notna() & from_list.notna() & (categories != from_list)
+    batch.reject_each(
+        mismatch,
+        "category",
+        pd.Series("CATEGORY_MISMATCH", index=batch.frame.index),
+        lambda index: (
+            f"category {categories[index]} disagrees with list type {list_types[index]}, "
+            f"whose category is {from_list[index]}"
+        ),
+    )
+    grounds = batch.upper("ground")
+    bad_ground = grounds.notna() & ~grounds.fillna("").str.fullmatch(CODE_PATTERN)
+    batch.reject(bad_ground, "ground", "CODE_UNKNOWN", "ground must be an upper-case code")
     frame = pd.DataFrame(
         {
             "finding_id": batch.text("finding_id"),
@@ -286,12 +357,16 @@ def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
             "subject": _subject_keys(batch, ctx, kinds, "subject_id"),
             "list_type": list_types.where(~unknown, None),
             "category": categories.where(categories.notna(), from_list),
+            "ground": grounds.where(~bad_ground, None),
+            "severe": _booleans(batch, "severe"),
+            "exit_restricted": _booleans(batch, "exit_restricted"),
             "authority": batch.text("authority"),
             "basis": batch.text("basis"),
             "act_date": checks.dates(batch, "act_date"),
             "decided_on": checks.dates(batch, "decided_on"),
             "effective_until": checks.dates(batch, "effective_until"),
             "status": checks.code(batch, "status", FINDING_STATUSES, default="ACTIVE"),
+            "status_since": checks.dates(batch, "status_since"),
             "file": batch.frame[FILE],
         }
     )
@@ -305,6 +380,14 @@ def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
         "effective_until",
         "effective_until is before decided_on",
     )
+    checks.not_before(
+        batch,
+        frame["decided_on"],
+        frame["status_since"],
+        "status_since",
+        "status_since is before decided_on",
+    )
+    _status_changes(batch, ctx, frame)
     rows = checks.dedupe(batch, frame.drop(columns="file"), ["finding_id"])
     _subject_references(batch, ctx, kinds, frame["subject"])
     _finish(batch, ctx, frame, "finding", "finding_id")
@@ -312,14 +395,20 @@ def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
 
 
 def finding_persons(batch: Batch, ctx: Context) -> pd.DataFrame:
-    """Persons named in a finding with a capacity (NAMES)."""
+    """Persons named in a finding with a capacity (NAMES), from ``effective_on`` (default: the
+    finding's decision)."""
     checks.required(batch)
     frame = pd.DataFrame(
         {
             "finding_id": batch.text("finding_id"),
             "person": checks.person_ids(batch, "id_type", "id_number", ctx.today),
             "capacity": checks.code(batch, "capacity", CAPACITIES),
+            "effective_on": checks.dates(batch, "effective_on"),
         }
+    )
+    future = frame["effective_on"].map(lambda day: day is not None and day > ctx.today)
+    batch.reject(
+        future.astype(bool), "effective_on", "DATE_FUTURE", "effective_on is in the future"
     )
     rows = checks.dedupe(batch, frame, ["finding_id", "person", "capacity"])
     checks.references(batch, ctx, "finding", frame["finding_id"], "finding_id", "finding")
@@ -327,9 +416,53 @@ def finding_persons(batch: Batch, ctx: Context) -> pd.DataFrame:
     return rows[batch.good[rows.index]]
 
 
-def honour_id(subject_kind: str, subject: str, honour: str, granted_on: str) -> str:
-    """The stable id of a red-list entry: a hash of subject, honour and grant date."""
-    text = "\x1f".join((subject_kind, subject, honour, granted_on))
+def transitions(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Status changes from other systems: a known finding and status, an effective date, actor
+    and reason, an optional change of term, and for a per-person release the person. Whether the
+    move is legal on its date is checked when it is written, exactly as from the command line
+    (a refused move is rejected with the lifecycle's reason)."""
+    checks.required(batch)
+    numbers = batch.text("id_number")
+    frame = pd.DataFrame(
+        {
+            "finding_id": batch.text("finding_id"),
+            "to_status": checks.code(batch, "to_status", (*FINDING_STATUSES, "RELEASED")),
+            "effective_on": checks.dates(batch, "effective_on"),
+            "actor": batch.text("actor"),
+            "reason": batch.text("reason"),
+            "document": batch.text("document"),
+            "new_effective_until": checks.dates(batch, "new_effective_until"),
+            "person": checks.person_ids(
+                batch, "id_type", "id_number", ctx.today, rows=numbers.notna()
+            ),
+            "line": batch.frame[LINE],
+            "file": batch.frame[FILE],
+            "raw": pd.Series(
+                [batch.raw_row(index) for index in batch.frame.index],
+                index=batch.frame.index,
+                dtype=object,
+            ),
+        }
+    )
+    release = frame["to_status"] == "RELEASED"
+    batch.reject(
+        release & frame["person"].isna(),
+        "id_number",
+        "REQUIRED_MISSING",
+        "a RELEASED row names the person (id_type, id_number)",
+    )
+    checks.references(batch, ctx, "finding", frame["finding_id"], "finding_id", "finding")
+    checks.references(
+        batch, ctx, "person", frame["person"].where(release, None), "id_number", "person"
+    )
+    return frame[batch.good]
+
+
+def honour_id(subject_kind: str, subject: str | PersonKey, honour: str, granted_on: str) -> str:
+    """The stable id of a red-list entry: a hash of subject (a person as ``TYPE:NUMBER``, as
+    ids were made before person keys had a type), honour and grant date."""
+    key = f"{subject.id_type}:{subject.id_number}" if isinstance(subject, PersonKey) else subject
+    text = "\x1f".join((subject_kind, key, honour, granted_on))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
@@ -366,42 +499,67 @@ def redlist(batch: Batch, ctx: Context) -> pd.DataFrame:
 
 
 def reference(batch: Batch, ctx: Context) -> pd.DataFrame:
-    """List types, rules and measures overrides: the liability engine's own row validation."""
+    """Overrides of the reference tables: the engine's own row validation; the same version
+    (logical key, valid_from, jurisdiction) twice with different values is a conflict."""
     stem = batch.spec.stem
-    key = REFERENCE_KEYS[stem]
     cells: list[dict[str, Any]] = []
     for index in batch.frame.index:
-        table = batch.tables[str(batch.frame.at[index, FILE])]
-        cells.append({name: batch.frame.at[index, name] for name in table.columns})
+        source = batch.tables[str(batch.frame.at[index, FILE])]
+        cells.append({name: batch.frame.at[index, name] for name in source.columns})
     problems = [validate_reference_row(stem, row) for row in cells]
     for index, found in zip(batch.frame.index, problems, strict=True):
         mask = pd.Series(batch.frame.index == index, index=batch.frame.index)
         for column, reason, message in found:
             batch.reject(mask, column, reason, message)
-    keys = batch.text(key)
     frame = pd.DataFrame(
         {
-            "key": keys.str.upper() if key == "code" else keys,
+            "key": [_version_key(stem, row) for row in cells],
             "row": pd.Series(cells, index=batch.frame.index, dtype=object),
-        }
+        },
+        index=batch.frame.index,
     )
     frame["signature"] = frame["row"].map(lambda row: repr(sorted(row.items())))
     rows = checks.dedupe(batch, frame[["key", "signature"]], ["key"])
     return frame.loc[rows.index, ["key", "row"]]
 
 
-def rule_references(batch: Batch, rows: pd.DataFrame, known: dict[str, set[str]]) -> pd.DataFrame:
-    """Reject rule overrides naming a measure or list type defined nowhere (``REF_MEASURE``,
-    ``REF_LIST_TYPE``)."""
-    for column, stem, reason in (
-        ("measures", "measures", "REF_MEASURE"),
-        ("list_types", "list_types", "REF_LIST_TYPE"),
-    ):
+def _version_key(stem: str, row: dict[str, Any]) -> str:
+    """A row's version id as far as its cells say (blank for cells that do not convert)."""
+    typed = {
+        str(name).strip().lower(): str(value).strip().upper()
+        for name, value in row.items()
+        if value is not None and str(value).strip() and str(value).strip().lower() != "nan"
+    }
+    table = TABLES[stem]
+    parts = [typed.get(name, "") for name in (*table.key, "valid_from", "jurisdiction")]
+    return "|".join(parts)
 
-        def unknown(row: dict[str, Any], column: str = column, stem: str = stem) -> list[str]:
+
+#: Reference cells that name a row of another reference table: (stem, column) → (stem, key).
+LINKS: dict[tuple[str, str], tuple[str, str]] = {
+    ("rules", "measures"): ("measures", "code"),
+    ("rules", "eligible_measures"): ("measures", "code"),
+    ("rules", "list_types"): ("list_types", "code"),
+    ("list_type_measures", "measure"): ("measures", "code"),
+    ("list_type_measures", "list_type"): ("list_types", "code"),
+    ("list_type_periods", "list_type"): ("list_types", "code"),
+    ("measure_basis", "measure"): ("measures", "code"),
+}
+
+
+def reference_links(batch: Batch, rows: pd.DataFrame, known: dict[str, set[str]]) -> pd.DataFrame:
+    """Reject override rows naming a code defined nowhere (``REF_MEASURE``, ``REF_LIST_TYPE``)."""
+    stem = batch.spec.stem
+    for (source, column), (target, _) in LINKS.items():
+        if source != stem:
+            continue
+        reason = "REF_" + target.removesuffix("s").upper()
+
+        def unknown(row: dict[str, Any], column: str = column, target: str = target) -> list[str]:
             value = row.get(column)
-            codes = [part.strip().upper() for part in str(value or "").split("|") if part.strip()]
-            return [code for code in codes if code not in known[stem]]
+            text = "" if value is None or str(value).lower() == "nan" else str(value)
+            codes = [part.strip().upper() for part in text.split("|") if part.strip()]
+            return [code for code in codes if code not in known[target]]
 
         missing = rows["row"].map(unknown)
         bad = missing.map(bool).reindex(batch.frame.index, fill_value=False)
@@ -415,13 +573,10 @@ def rule_references(batch: Batch, rows: pd.DataFrame, known: dict[str, set[str]]
     return rows[batch.good[rows.index]]
 
 
-def shipped_codes() -> dict[str, set[str]]:
-    """The keys of the shipped reference tables."""
-    return {
-        stem: {str(row[key]) for row in rows}
-        for stem, rows in shipped_tables().items()
-        for key in (REFERENCE_KEYS[stem],)
-    }
+def reference_codes(tables: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
+    """The codes each reference table defines (the keys rows of other tables may name)."""
+    targets = {target for target in LINKS.values()}
+    return {stem: {str(row[key]) for row in tables.get(stem, [])} for stem, key in targets}
 
 
 VALIDATORS: dict[str, Callable[[Batch, Context], pd.DataFrame]] = {
@@ -434,7 +589,6 @@ VALIDATORS: dict[str, Callable[[Batch, Context], pd.DataFrame]] = {
     "findings": findings,
     "finding_persons": finding_persons,
     "redlist": redlist,
-    "list_types": reference,
-    "rules": reference,
-    "measures": reference,
+    "transitions": transitions,
+    **{stem: reference for stem in TABLES},
 }

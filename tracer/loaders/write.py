@@ -9,8 +9,18 @@ from typing import Any
 
 import pandas as pd
 
+from tracer.domain.clock import Clock
 from tracer.domain.errors import TracerError
+from tracer.domain.keys import PersonKey
+from tracer.loaders.batch import Reject
 from tracer.queries.catalogue import cypher
+from tracer.queries.lifecycle import (
+    FindingInput,
+    record_findings,
+    release_person,
+    transition_finding,
+    transitions,
+)
 from tracer.queries.runner import QueryRunner
 
 #: Rows per transaction, measured with bench/bench_load.py (see docs/LOADING.md).
@@ -53,11 +63,10 @@ def _props(record: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return {name: record[name] for name in names if record[name] is not None}
 
 
-def _person(key: str | None) -> tuple[str | None, str | None]:
+def _person(key: PersonKey | None) -> tuple[str | None, str | None]:
     if key is None:
         return None, None
-    kind, number = key.split(":", 1)
-    return kind, number
+    return key.id_type, key.id_number
 
 
 def _steps_departments(rows: pd.DataFrame) -> list[Step]:
@@ -153,46 +162,16 @@ def _steps_practitioners(rows: pd.DataFrame) -> list[Step]:
     return [Step("load_practitioners", params)]
 
 
-_FINDING_PROPS = (
-    "subject_kind",
-    "subject_id",
-    "list_type",
-    "category",
-    "authority",
-    "basis",
-    "act_date",
-    "decided_on",
-    "effective_until",
-    "status",
-)
-
-
-def _subject(kind: str, key: str) -> dict[str, Any]:
+def _subject(kind: str, key: Any) -> dict[str, Any]:
     if kind == "PERSON":
         id_type, number = _person(key)
         return {"subject_uscc": None, "subject_id_type": id_type, "subject_id_number": number}
     return {"subject_uscc": key, "subject_id_type": None, "subject_id_number": None}
 
 
-def _steps_findings(rows: pd.DataFrame) -> list[Step]:
-    params = []
-    columns = ["finding_id", "subject", "file", *[c for c in _FINDING_PROPS if c != "subject_id"]]
-    for r in _records(rows, columns):
-        r["subject_id"] = r["subject"]
-        params.append(
-            {
-                "finding_id": r["finding_id"],
-                "props": _props(r, _FINDING_PROPS),
-                "actor": f"loader:{r['file']}",
-                **_subject(r["subject_kind"], r["subject"]),
-            }
-        )
-    return [Step("load_findings", params)]
-
-
 def _steps_finding_persons(rows: pd.DataFrame) -> list[Step]:
     params = []
-    for r in _records(rows, ["finding_id", "person", "capacity"]):
+    for r in _records(rows, ["finding_id", "person", "capacity", "effective_on"]):
         kind, number = _person(r.pop("person"))
         params.append({**r, "id_type": kind, "id_number": number})
     return [Step("load_finding_persons", params)]
@@ -219,16 +198,120 @@ STEPS: dict[str, Callable[[pd.DataFrame], list[Step]]] = {
     "positions": _steps_positions,
     "shareholdings": _steps_shareholdings,
     "practitioners": _steps_practitioners,
-    "findings": _steps_findings,
     "finding_persons": _steps_finding_persons,
     "redlist": _steps_redlist,
 }
+
+
+def _finding_inputs(rows: pd.DataFrame) -> Iterator[tuple[str, FindingInput]]:
+    columns = [
+        "finding_id", "subject_kind", "subject", "list_type", "category", "ground", "severe",
+        "exit_restricted", "authority", "basis", "act_date", "decided_on", "effective_until",
+        "status", "status_since", "file",
+    ]  # fmt: skip
+    for r in _records(rows, columns):
+        person = r["subject"] if r["subject_kind"] == "PERSON" else None
+        yield (
+            str(r.pop("file")),
+            FindingInput(
+                subject_uscc=None if person else r["subject"],
+                subject_person=person,
+                **{
+                    k: v
+                    for k, v in r.items()
+                    if k not in ("subject", "subject_kind") and v is not None
+                },
+            ),
+        )
+
+
+def write_findings(
+    runner: QueryRunner,
+    rows: pd.DataFrame,
+    clock: Clock,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+) -> int:
+    """Write findings through the engine's recording path (transitions and status lines in the
+    same statement as the finding), in batches."""
+    inputs = list(_finding_inputs(rows))
+    written = 0
+    for start in range(0, len(inputs), batch_size):
+        chunk = inputs[start : start + batch_size]
+        by_file: dict[str, list[FindingInput]] = {}
+        for file, item in chunk:
+            by_file.setdefault(file, []).append(item)
+        for file, items in by_file.items():
+            count = record_findings(runner, items, f"loader:{file}", clock)
+            if count != len(items):
+                raise IncompleteWrite(
+                    f"findings: {len(items) - count} of {len(items)} rows were not written; "
+                    "run the load again"
+                )
+            written += count
+        if progress is not None:
+            progress(len(chunk))
+    return written
+
+
+def _recorded(runner: QueryRunner, row: dict[str, Any]) -> bool:
+    """The same change is already in the finding's history (the file was loaded before)."""
+    return any(
+        record.to_status == row["to_status"]
+        and record.effective_on == row["effective_on"]
+        and record.new_effective_until == row["new_effective_until"]
+        for record in transitions(runner, row["finding_id"])
+    )
+
+
+#: Reason codes of a transition the lifecycle refused, by error.
+REFUSED = {"Conflict": "ILLEGAL_TRANSITION", "InvalidInput": "BAD_VALUE", "NotFound": "REF_FINDING"}
+
+
+def write_transitions(
+    runner: QueryRunner, rows: pd.DataFrame, clock: Clock, progress: Progress | None = None
+) -> tuple[int, list[Reject]]:
+    """Apply status changes and releases row by row, in file order, through the lifecycle (the
+    checks of the command line); a refused row is returned as a reject with the reason."""
+    written, rejects = 0, []
+    columns = [
+        "finding_id", "to_status", "effective_on", "actor", "reason", "document",
+        "new_effective_until", "person", "line", "file", "raw",
+    ]  # fmt: skip
+    for r in _records(rows, columns):
+        try:
+            if r["to_status"] == "RELEASED":
+                release_person(
+                    runner, r["finding_id"], r["person"], r["actor"], r["reason"],
+                    r["effective_on"], document=r["document"], clock=clock,
+                )  # fmt: skip
+            elif not _recorded(runner, r):
+                transition_finding(
+                    runner, r["finding_id"], r["to_status"], r["actor"], r["reason"],
+                    r["effective_on"], r["document"], r["new_effective_until"], clock,
+                )  # fmt: skip
+            written += 1
+        except TracerError as exc:
+            rejects.append(
+                Reject(
+                    str(r["file"]),
+                    int(r["line"]),
+                    "to_status",
+                    REFUSED.get(type(exc).__name__, "REFUSED"),
+                    str(exc),
+                    str(r["raw"]),
+                )
+            )
+        if progress is not None:
+            progress(1)
+    return written, rejects
 
 
 def write_stem(
     runner: QueryRunner,
     stem: str,
     rows: pd.DataFrame,
+    clock: Clock,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
 ) -> int:
@@ -238,7 +321,7 @@ def write_stem(
         query = cypher(step.query)
         for start in range(0, len(step.rows), batch_size):
             chunk = step.rows[start : start + batch_size]
-            result = runner.write(query, rows=chunk)
+            result = runner.write(query, rows=chunk, recorded_at=clock.now())
             count = int(result[0]["written"]) if result else 0
             if count != len(chunk):
                 raise IncompleteWrite(

@@ -1,20 +1,21 @@
-"""Person checks: one, or a batch in one engine round trip (identifiers in the body only)."""
+"""Checks of persons and enterprises: one, or a batch in one engine round trip per kind
+(personal identifiers in the body only)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from tracer.api.deps import ReaderDep, RunnerDep, ScreenerDep, TrailDep
-from tracer.api.present import present
+from tracer.api.deps import ClockDep, ReaderDep, RunnerDep, ScreenerDep, Trail, TrailDep
 from tracer.api.responses import problem_responses
-from tracer.api.schemas import MAX_BATCH, BatchCheckRequest, CheckRequest
-from tracer.domain.identifiers import InvalidIdentifier, normalise_person_id
-from tracer.queries.liability import PersonCheck, check_people, check_person
+from tracer.api.schemas import BatchCheckRequest, CheckRequest, SubjectBody
+from tracer.domain.clock import Clock
+from tracer.domain.errors import InvalidInput
+from tracer.domain.identifiers import InvalidIdentifier
+from tracer.domain.keys import SubjectKey
+from tracer.queries.liability import MAX_BATCH, Check, check_subjects
 
 router = APIRouter(prefix="/v1/checks", tags=["checks"])
 
@@ -30,14 +31,15 @@ class BatchItem(BaseModel):
     """The answer for one entry, in input order: a check, or the reason it was refused."""
 
     index: int
-    check: PersonCheck | None = None
+    check: Check | None = None
     error: BatchError | None = None
 
 
 class BatchResult(BaseModel):
-    """Answers of a batch; ``restricted`` counts the restricted persons."""
+    """Answers of a batch; ``restricted`` counts the restricted subjects."""
 
     as_of: dt.date
+    known_on: dt.datetime | None = None
     measure: str | None
     checked: int
     invalid: int
@@ -45,56 +47,86 @@ class BatchResult(BaseModel):
     results: list[BatchItem]
 
 
+def known_instant(clock: Clock, text: str | None) -> dt.datetime | None:
+    """``known_on`` of a request (a date: the end of that day here; or an ISO instant)."""
+    return clock.parse_instant(text) if text else None
+
+
+def record_related(trail: Trail, answer: Check) -> None:
+    """Put the persons an enterprise check discloses (related risk) on the audit trail."""
+    for risk in answer.related_risk:
+        if risk.person is not None and risk.person.id_number is not None:
+            trail.person(risk.person.id_type, risk.person.id_number)
+
+
 @router.post(
     "",
-    summary="Is this person restricted?",
-    response_model=PersonCheck,
-    responses=problem_responses(401, 403, 422, 503),
+    summary="Is this person or enterprise restricted?",
+    responses=problem_responses(401, 403, 404, 422, 503),
 )
 def check(
-    body: CheckRequest, principal: ReaderDep, runner: RunnerDep, trail: TrailDep
-) -> JSONResponse:
-    """Liabilities (with evidence: finding, rule, role or capacity, path, source clause) and
-    exposures of one person on ``as_of``. ID numbers are masked unless the role reveals them."""
-    number = normalise_person_id(body.id_type, body.id_number)
-    trail.person(body.id_type, number)
-    result = check_person(runner, body.id_type, number, body.as_of or dt.date.today(), body.measure)
-    return present(result, principal)
+    body: CheckRequest, principal: ReaderDep, runner: RunnerDep, trail: TrailDep, clock: ClockDep
+) -> Check:
+    """Liabilities (with evidence: finding, rule, role or capacity, path, source clause, each
+    measure with ``mandatory``) of a person — or the findings against an enterprise with the
+    memoranda's measures and its related risk — on ``as_of``, as known on ``known_on``. ID
+    numbers are masked unless the role reveals them."""
+    key = trail.subject(SubjectBody(uscc=body.uscc, id_type=body.id_type, id_number=body.id_number))
+    answer = check_subjects(
+        runner,
+        [key],
+        body.as_of or clock.today(),
+        body.measure.upper() if body.measure else None,
+        known_instant(clock, body.known_on),
+    )[0]
+    record_related(trail, answer)
+    return answer
 
 
 @router.post(
     "/batch",
-    summary=f"Screen up to {MAX_BATCH} persons",
-    response_model=BatchResult,
+    summary=f"Screen up to {MAX_BATCH} persons and enterprises",
     responses=problem_responses(401, 403, 422, 503),
 )
 def check_batch(
-    body: BatchCheckRequest, principal: ScreenerDep, runner: RunnerDep, trail: TrailDep
-) -> JSONResponse:
-    """Check every person in one engine round trip; entries with an invalid identifier get an
-    ``error`` (reason code) instead of a check, the others are answered in input order."""
-    as_of = body.as_of or dt.date.today()
-    valid: list[tuple[int, str, str]] = []
-    results: dict[int, dict[str, Any]] = {}
-    for index, person in enumerate(body.people):
+    body: BatchCheckRequest,
+    principal: ScreenerDep,
+    runner: RunnerDep,
+    trail: TrailDep,
+    clock: ClockDep,
+) -> BatchResult:
+    """Check every subject (``subjects``: persons and enterprises; ``people``: persons) in input
+    order; entries with an invalid identifier get an ``error`` (reason code) instead."""
+    entries = [*body.subjects, *(SubjectBody(**p.model_dump()) for p in body.people)]
+    if not entries:
+        raise InvalidInput("give at least one subject (subjects or people)")
+    if len(entries) > MAX_BATCH:
+        raise InvalidInput(f"at most {MAX_BATCH} subjects per batch")
+    as_of = body.as_of or clock.today()
+    known_on = known_instant(clock, body.known_on)
+    valid: list[tuple[int, SubjectKey]] = []
+    errors: dict[int, BatchError] = {}
+    for index, entry in enumerate(entries):
         try:
-            number = normalise_person_id(person.id_type, person.id_number)
+            valid.append((index, trail.subject(entry)))
         except InvalidIdentifier as exc:
-            results[index] = {"index": index, "error": {"reason": exc.reason, "detail": str(exc)}}
-            continue
-        trail.person(person.id_type, number)
-        valid.append((index, person.id_type, number))
-    checks = check_people(
-        runner, [(kind, number) for _, kind, number in valid], as_of, body.measure
+            errors[index] = BatchError(reason=exc.reason, detail=str(exc))
+        except InvalidInput as exc:
+            errors[index] = BatchError(reason="SUBJECT_SHAPE", detail=str(exc))
+    measure = body.measure.upper() if body.measure else None
+    answers = check_subjects(runner, [key for _, key in valid], as_of, measure, known_on)
+    checked = {index: answer for (index, _), answer in zip(valid, answers, strict=True)}
+    for answer in answers:
+        record_related(trail, answer)
+    return BatchResult(
+        as_of=as_of,
+        known_on=known_on,
+        measure=measure,
+        checked=len(answers),
+        invalid=len(errors),
+        restricted=sum(answer.restricted for answer in answers),
+        results=[
+            BatchItem(index=index, check=checked.get(index), error=errors.get(index))
+            for index in range(len(entries))
+        ],
     )
-    for (index, _, _), answer in zip(valid, checks, strict=True):
-        results[index] = {"index": index, "check": answer}
-    document = {
-        "as_of": as_of,
-        "measure": body.measure,
-        "checked": len(checks),
-        "invalid": len(body.people) - len(checks),
-        "restricted": sum(answer.restricted for answer in checks),
-        "results": [results[index] for index in range(len(body.people))],
-    }
-    return present(document, principal)

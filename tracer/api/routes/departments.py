@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path, Query
 
 from tracer.api.deps import (
     AdminDep,
+    ClockDep,
     DepartmentDep,
     RunnerDep,
     TrailDep,
     require_department,
 )
-from tracer.api.present import present
 from tracer.api.responses import problem_responses
+from tracer.api.roles import Principal
 from tracer.api.schemas import AsOfQuery, FeedbackRequest, OffsetQuery
-from tracer.queries.worklist import (
-    MAX_PAGE,
-    Feedback,
-    OverdueReport,
-    Worklist,
-    overdue_feedback,
-    record_feedback,
-    worklist,
-)
+from tracer.queries.feedback import Feedback, record_feedback
+from tracer.queries.overdue import OverdueReport, overdue_feedback
+from tracer.queries.worklist import MAX_PAGE, Worklist, worklist
 
 router = APIRouter(prefix="/v1", tags=["departments"])
 
@@ -42,52 +35,67 @@ DepartmentCode = Annotated[
 ]
 
 
+async def _own_list(code: DepartmentCode, principal: DepartmentDep) -> Principal:
+    return await require_department(principal, code)
+
+
+async def _own_feedback(body: FeedbackRequest, principal: DepartmentDep) -> Principal:
+    return await require_department(principal, body.department)
+
+
 @router.get(
     "/departments/{code}/worklist",
-    summary="What a department must restrict today",
-    response_model=Worklist,
+    summary="What a department must apply and lift today",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 def department_worklist(
     code: DepartmentCode,
-    principal: DepartmentDep,
+    principal: Annotated[Principal, Depends(_own_list)],
     runner: RunnerDep,
     trail: TrailDep,
+    clock: ClockDep,
     as_of: AsOfQuery = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Findings per page.")] = 50,
     offset: OffsetQuery = 0,
-) -> JSONResponse:
-    """The listed subjects and liable persons the department must restrict on ``as_of``, with
-    the measures it owns, the evidence and its earlier feedback; paged over findings.
+    scope: Annotated[
+        Literal["REGION", "ALL"],
+        Query(description="REGION (default): subjects registered in its region; ALL: everywhere."),
+    ] = "REGION",
+) -> Worklist:
+    """The listed subjects and liable persons the department must act on on ``as_of`` — APPLY
+    the measures it owns (each with ``mandatory``), or LIFT / RESTORE what it applied and no
+    longer applies — with the evidence and its earlier feedback; paged over findings.
     Implementers may read only their own department's list (and see its full ID numbers)."""
-    require_department(principal, code)
     trail.department(code)
-    result = worklist(runner, code, as_of or dt.date.today(), limit, offset)
+    result = worklist(runner, code, as_of or clock.today(), limit, offset, scope)
     for entry in result.entries:
         trail.finding(entry.finding.finding_id)
         if entry.person is not None and entry.person.id_number is not None:
             trail.person(entry.person.id_type, entry.person.id_number)
-    return present(result, principal, reveal=principal.reveals_ids_of(code))
+    return result
 
 
 @router.post(
     "/feedback",
     status_code=201,
     summary="Report what a department did",
-    response_model=Feedback,
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 def feedback(
-    body: FeedbackRequest, principal: DepartmentDep, runner: RunnerDep, trail: TrailDep
-) -> JSONResponse:
-    """Record APPLIED / NOT_APPLICABLE / REFUSED for one measure and one subject of a finding
-    (append-only). 409 when the department does not own the measure or the finding does not
-    reach the subject with it; implementers report only for their own department."""
-    require_department(principal, body.department)
+    body: FeedbackRequest,
+    principal: Annotated[Principal, Depends(_own_feedback)],
+    runner: RunnerDep,
+    trail: TrailDep,
+    clock: ClockDep,
+) -> Feedback:
+    """Record APPLIED / NOT_APPLICABLE / REFUSED for one measure and one subject of a finding,
+    or LIFTED / RESTORED for a measure it applied that no longer applies (append-only). 409
+    when the department does not own the measure, the finding does not reach the subject with
+    it, or there is nothing to lift; implementers report only for their own department."""
     trail.department(body.department)
     trail.finding(body.finding_id)
     key = trail.subject(body.subject)
-    record = record_feedback(
+    return record_feedback(
         runner,
         body.department,
         body.finding_id,
@@ -97,22 +105,22 @@ def feedback(
         body.on,
         body.reason,
         principal.actor,
+        clock,
     )
-    reveal = principal.reveals_ids_of(body.department)
-    return present(record, principal, status_code=201, reveal=reveal)
 
 
 @router.get(
     "/feedback/overdue",
-    summary="Findings pushed without feedback after N days (跟踪问效)",
-    response_model=OverdueReport,
+    summary="Work pushed without feedback after N days (跟踪问效)",
     responses=problem_responses(401, 403, 422, 503),
 )
 def overdue(
     principal: AdminDep,
     runner: RunnerDep,
+    clock: ClockDep,
     as_of: AsOfQuery = None,
     days: Annotated[int, Query(ge=0, le=3650, description="Days allowed for feedback.")] = 30,
-) -> JSONResponse:
-    """Per department, the findings it was pushed more than ``days`` ago and never answered."""
-    return present(overdue_feedback(runner, as_of or dt.date.today(), days), principal)
+) -> OverdueReport:
+    """Per department, the findings it was pushed more than ``days`` ago and never answered,
+    and the measures it applied that stopped applying and were never lifted."""
+    return overdue_feedback(runner, as_of or clock.today(), days)

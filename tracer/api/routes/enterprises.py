@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import Field
 
-from tracer.api.deps import InvestigatorDep, ReaderDep, RunnerDep, TrailDep
-from tracer.api.present import present
+from tracer.api.deps import ClockDep, InvestigatorDep, ReaderDep, RunnerDep, TrailDep
 from tracer.api.responses import problem_responses
-from tracer.api.schemas import AsOfQuery, LimitQuery, OffsetQuery, paginate
+from tracer.api.routes.checks import known_instant
+from tracer.api.schemas import AsOfQuery, KnownOnQuery, LimitQuery, OffsetQuery
 from tracer.domain.identifiers import validate_uscc
+from tracer.domain.keys import SubjectKey
 from tracer.queries.liability import FindingSummary, enterprise_liabilities
 from tracer.queries.models import EnterpriseRef
 from tracer.queries.network import MAX_DEPTH, MAX_NODES, Network, neighbourhood
 from tracer.queries.ownership import MAX_DEPTH as MAX_OWNERSHIP_DEPTH
+from tracer.queries.ownership import Owner, OwnersReport
 from tracer.queries.ownership import owners as ownership_owners
-from tracer.queries.paths import SubjectKey
+from tracer.queries.paging import Page, PageInfo
 from tracer.queries.profile import EnterpriseProfile, enterprise_profile
 from tracer.queries.search import MAX_PAGE, MAX_QUERY_LENGTH, EnterpriseSearch, search_enterprises
 
@@ -37,22 +37,21 @@ Uscc = Annotated[
 ERRORS = problem_responses(401, 403, 404, 422, 503)
 
 
-class EnterpriseFindings(BaseModel):
+class EnterpriseFindings(Page[FindingSummary]):
     """A page of an enterprise's findings (each with whether it applies on ``as_of``)."""
 
     enterprise: EnterpriseRef
-    as_of: dt.date
-    items: list[FindingSummary]
-    limit: int
-    offset: int
-    next_offset: int | None
-    total: int
+
+
+class OwnersPage(OwnersReport):
+    """Owners, beneficial owners and actual controllers, ``owners`` paginated (``page``)."""
+
+    page: PageInfo = Field(description="where ``owners`` lies in the whole list")
 
 
 @router.get(
     "",
     summary="Search enterprises by name or USCC prefix",
-    response_model=EnterpriseSearch,
     responses=problem_responses(401, 403, 422, 503),
 )
 def search(
@@ -69,55 +68,53 @@ def search(
     ],
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = 20,
     offset: OffsetQuery = 0,
-) -> JSONResponse:
+) -> EnterpriseSearch:
     """Enterprises whose name contains ``q`` (shortest names first) or whose USCC starts with it."""
-    return present(search_enterprises(runner, q, limit, offset), principal)
+    return search_enterprises(runner, q, limit, offset)
 
 
-@router.get(
-    "/{uscc}",
-    summary="Enterprise profile",
-    response_model=EnterpriseProfile,
-    responses=ERRORS,
-)
+@router.get("/{uscc}", summary="Enterprise profile", responses=ERRORS)
 def profile(
-    uscc: Uscc, principal: ReaderDep, runner: RunnerDep, trail: TrailDep, as_of: AsOfQuery = None
-) -> JSONResponse:
-    """Officers (current and past), shareholders, practitioners, honours, findings, liable and
-    exposed persons. Its lists are bounded by the engine; ID numbers masked unless the role
-    reveals them."""
+    uscc: Uscc,
+    principal: ReaderDep,
+    runner: RunnerDep,
+    trail: TrailDep,
+    clock: ClockDep,
+    as_of: AsOfQuery = None,
+    known_on: KnownOnQuery = None,
+) -> EnterpriseProfile:
+    """Officers (current and past), shareholders, practitioners, honours, findings, the
+    measures on the enterprise, liable and exposed persons. Its lists are bounded by the
+    engine; ID numbers masked unless the role reveals them."""
     code = validate_uscc(uscc)
     trail.enterprise(code)
-    return present(enterprise_profile(runner, code, as_of or dt.date.today()), principal)
+    result = enterprise_profile(
+        runner, code, as_of or clock.today(), known_instant(clock, known_on)
+    )
+    for officer in result.officers:
+        trail.person(officer.person.id_type, officer.person.id_number or "")
+    return result
 
 
-@router.get(
-    "/{uscc}/findings",
-    summary="The findings against an enterprise",
-    response_model=EnterpriseFindings,
-    responses=ERRORS,
-)
+@router.get("/{uscc}/findings", summary="The findings against an enterprise", responses=ERRORS)
 def findings(
     uscc: Uscc,
     principal: ReaderDep,
     runner: RunnerDep,
     trail: TrailDep,
+    clock: ClockDep,
     as_of: AsOfQuery = None,
+    known_on: KnownOnQuery = None,
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
-) -> JSONResponse:
+) -> EnterpriseFindings:
     """Every finding, oldest decision first, with ``applies`` and the reason when it does not."""
     code = validate_uscc(uscc)
     trail.enterprise(code)
-    result = enterprise_liabilities(runner, code, as_of or dt.date.today())
-    page = paginate(result.findings, limit, offset)
-    document = {
-        "enterprise": result.enterprise,
-        "as_of": result.as_of,
-        **page,
-        "total": len(result.findings),
-    }
-    return present(document, principal)
+    day = as_of or clock.today()
+    result = enterprise_liabilities(runner, code, day, known_instant(clock, known_on))
+    page = Page[FindingSummary].of(result.findings, limit, offset, as_of=day)
+    return EnterpriseFindings(enterprise=result.enterprise, **page.model_dump())
 
 
 @router.get("/{uscc}/owners", summary="Beneficial owners and actual controllers", responses=ERRORS)
@@ -126,6 +123,7 @@ def owners(
     principal: InvestigatorDep,
     runner: RunnerDep,
     trail: TrailDep,
+    clock: ClockDep,
     as_of: AsOfQuery = None,
     threshold: Annotated[float, Query(gt=0, le=1, description="Beneficial-owner share.")] = 0.25,
     max_depth: Annotated[
@@ -133,25 +131,20 @@ def owners(
     ] = 10,
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
-) -> JSONResponse:
+) -> OwnersPage:
     """Penetrated shares with proving chains; ``owners`` is paginated (``page``), controllers
     are complete."""
     code = validate_uscc(uscc)
     trail.enterprise(code)
-    report = ownership_owners(runner, code, as_of or dt.date.today(), threshold, max_depth)
-    document: dict[str, Any] = report.model_dump(mode="json")
-    page = paginate(document.pop("owners"), limit, offset)
-    document["owners"] = page.pop("items")
-    document["page"] = {**page, "total": len(report.owners)}
-    return present(document, principal)
+    report = ownership_owners(runner, code, as_of or clock.today(), threshold, max_depth)
+    page = Page[Owner].of(report.owners, limit, offset, as_of=report.as_of)
+    for owner in page.items:
+        if owner.subject.person is not None:
+            trail.person(owner.subject.person.id_type, owner.subject.person.id_number or "")
+    return OwnersPage(**{**dict(report), "owners": page.items}, page=page.info())
 
 
-@router.get(
-    "/{uscc}/network",
-    summary="The network around an enterprise",
-    response_model=Network,
-    responses=ERRORS,
-)
+@router.get("/{uscc}/network", summary="The network around an enterprise", responses=ERRORS)
 def network(
     uscc: Uscc,
     principal: InvestigatorDep,
@@ -160,9 +153,12 @@ def network(
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Relationships (≤ 3).")] = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_NODES, description="Nodes (≤ 1000).")] = 200,
     as_of: AsOfQuery = None,
-) -> JSONResponse:
+) -> Network:
     """Nodes and edges within ``depth``; ``truncated`` tells when ``limit`` cut it short."""
     code = validate_uscc(uscc)
     trail.enterprise(code)
     result = neighbourhood(runner, SubjectKey.enterprise(code), depth, limit, as_of)
-    return present(result, principal)
+    for node in result.nodes:
+        if node.person is not None:
+            trail.person(node.person.id_type, node.person.id_number or "")
+    return result

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Path, Response
 
-from tracer.api.deps import AdminDep, ReaderDep, RunnerDep, TrailDep
-from tracer.api.present import present
+from tracer.api.deps import AdminDep, ClockDep, ReaderDep, RunnerDep, TrailDep
 from tracer.api.responses import problem_responses
+from tracer.api.routes.checks import known_instant
 from tracer.api.schemas import (
     AsOfQuery,
+    KnownOnQuery,
     LimitQuery,
     OffsetQuery,
-    Page,
     ReleaseRequest,
     TransitionRequest,
-    paginate,
 )
-from tracer.domain.identifiers import normalise_person_id
+from tracer.domain.keys import PersonKey
 from tracer.queries.liability import FindingReach, finding_reach
 from tracer.queries.lifecycle import (
     ReleaseRecord,
@@ -29,6 +26,7 @@ from tracer.queries.lifecycle import (
     transition_finding,
     transitions,
 )
+from tracer.queries.paging import Page
 
 router = APIRouter(prefix="/v1/findings", tags=["findings"])
 
@@ -38,10 +36,17 @@ FindingId = Annotated[
 ]
 
 
+def _record_persons(trail: TrailDep, reach: FindingReach) -> None:
+    for item in reach.liable:
+        trail.person(item.person.id_type, item.person.id_number or "")
+    for exposure in reach.exposures:
+        if exposure.person is not None:
+            trail.person(exposure.person.id_type, exposure.person.id_number or "")
+
+
 @router.get(
     "/{finding_id}",
     summary="A finding with its liable and exposed persons and its timeline",
-    response_model=FindingReach,
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 def finding(
@@ -49,18 +54,24 @@ def finding(
     principal: ReaderDep,
     runner: RunnerDep,
     trail: TrailDep,
+    clock: ClockDep,
     as_of: AsOfQuery = None,
-) -> JSONResponse:
-    """Everyone the finding reaches on ``as_of`` (liable, with evidence; exposed, with the
-    reason they are not liable), notified organisations and the status history."""
+    known_on: KnownOnQuery = None,
+) -> FindingReach:
+    """Everyone the finding reaches on ``as_of`` as known on ``known_on`` (liable, with
+    evidence; exposed, with the reason they are not liable), the measures on the listed
+    subject, notified organisations and the status history."""
     trail.finding(finding_id)
-    return present(finding_reach(runner, finding_id, as_of or dt.date.today()), principal)
+    reach = finding_reach(
+        runner, finding_id, as_of or clock.today(), known_instant(clock, known_on)
+    )
+    _record_persons(trail, reach)
+    return reach
 
 
 @router.get(
     "/{finding_id}/transitions",
     summary="The status history of a finding",
-    response_model=Page[TransitionRecord],
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 def history(
@@ -70,17 +81,17 @@ def history(
     trail: TrailDep,
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
-) -> JSONResponse:
-    """Transitions oldest first (append-only)."""
+) -> Page[TransitionRecord]:
+    """Transitions oldest first (append-only), each with its effective date and the time it
+    was recorded."""
     trail.finding(finding_id)
-    return present(paginate(transitions(runner, finding_id), limit, offset), principal)
+    return Page[TransitionRecord].of(transitions(runner, finding_id), limit, offset)
 
 
 @router.post(
     "/{finding_id}/transitions",
     status_code=201,
-    summary="Change a finding's status (objection, decision, repair, revocation, expiry)",
-    response_model=TransitionRecord,
+    summary="Change a finding's status (objection, decision, repair, revocation, expiry, term)",
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 def transition(
@@ -89,20 +100,27 @@ def transition(
     principal: AdminDep,
     runner: RunnerDep,
     trail: TrailDep,
-) -> JSONResponse:
-    """Record the move if it is legal (409 otherwise); every liability derived from the finding
-    follows at once."""
+    clock: ClockDep,
+) -> TransitionRecord:
+    """Record the move if it is legal (409 otherwise), effective ``effective_on``, recorded at
+    the server's time; every liability derived from the finding follows from that date."""
     trail.finding(finding_id)
-    record = transition_finding(
-        runner, finding_id, body.to_status, principal.actor, body.reason, body.document, body.at
+    return transition_finding(
+        runner,
+        finding_id,
+        body.to_status,
+        principal.actor,
+        body.reason,
+        body.effective_on,
+        body.document,
+        body.new_effective_until,
+        clock,
     )
-    return present(record, principal, status_code=201)
 
 
 @router.post(
     "/{finding_id}/releases",
     summary="Release one person from one finding",
-    response_model=ReleaseRecord,
     responses={
         201: {"description": "Released", "model": ReleaseRecord},
         **problem_responses(401, 403, 404, 422, 503),
@@ -114,13 +132,25 @@ def release(
     principal: AdminDep,
     runner: RunnerDep,
     trail: TrailDep,
-) -> JSONResponse:
-    """The person (in the body) is no longer liable through this finding; 201 when recorded
-    now, 200 when an earlier release already stands (it is kept unchanged)."""
+    clock: ClockDep,
+    response: Response,
+) -> ReleaseRecord:
+    """The person (in the body) is no longer liable through this finding from ``effective_on``
+    (``wrongful``: from the start); 201 when recorded now, 200 when the same release already
+    stands (it is kept unchanged)."""
     trail.finding(finding_id)
-    number = normalise_person_id(body.id_type, body.id_number)
-    trail.person(body.id_type, number)
+    person = PersonKey.of(body.id_type, body.id_number)
+    trail.person(person.id_type, person.id_number)
     record = release_person(
-        runner, finding_id, body.id_type, number, principal.actor, body.reason, body.document
+        runner,
+        finding_id,
+        person,
+        principal.actor,
+        body.reason,
+        body.effective_on,
+        body.wrongful,
+        body.document,
+        clock,
     )
-    return present(record, principal, status_code=201 if record.created else 200)
+    response.status_code = 201 if record.created else 200
+    return record

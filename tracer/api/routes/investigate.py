@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
 from tracer.api.deps import InvestigatorDep, RunnerDep, TrailDep
-from tracer.api.present import present
 from tracer.api.responses import problem_responses
 from tracer.api.schemas import NetworkRequest, PathsRequest
 from tracer.queries.network import Network, neighbourhood
@@ -18,28 +16,33 @@ router = APIRouter(prefix="/v1", tags=["investigation"])
 @router.post(
     "/paths",
     summary="How two subjects are connected",
-    response_model=PathsResult,
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 def paths(
     body: PathsRequest, principal: InvestigatorDep, runner: RunnerDep, trail: TrailDep
-) -> JSONResponse:
+) -> PathsResult:
     """Shortest paths through roles, shareholdings and findings (subjects in the body)."""
     source, target = trail.subject(body.source), trail.subject(body.target)
     result = find_paths(runner, source, target, body.max_hops, body.limit, body.as_of)
-    return present(result, principal)
+    for path in result.paths:
+        for node in path.nodes:
+            if node.person is not None and node.person.id_number is not None:
+                trail.person(node.person.id_type, node.person.id_number)
+    return result
 
 
 @router.post(
     "/network",
     summary="The network around a person or enterprise",
-    response_model=Network,
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 def network(
     body: NetworkRequest, principal: InvestigatorDep, runner: RunnerDep, trail: TrailDep
-) -> JSONResponse:
+) -> Network:
     """Nodes and edges within ``depth`` of the centre; ``truncated`` when ``limit`` cut it."""
     center = trail.subject(body.center)
     result = neighbourhood(runner, center, body.depth, body.limit, body.as_of)
-    return present(result, principal)
+    for node in result.nodes:
+        if node.person is not None and node.person.id_number is not None:
+            trail.person(node.person.id_type, node.person.id_number)
+    return result

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
-from tracer.api.deps import InvestigatorDep, RunnerDep
-from tracer.api.present import present
+from tracer.api.deps import ClockDep, InvestigatorDep, RunnerDep
 from tracer.api.responses import problem_responses
 from tracer.api.schemas import AsOfQuery
 from tracer.queries.stats import Stats, summary
@@ -19,10 +15,11 @@ router = APIRouter(prefix="/v1", tags=["statistics"])
 @router.get(
     "/stats",
     summary="Findings, liable persons and feedback completion",
-    response_model=Stats,
     responses=problem_responses(401, 403, 422, 503),
 )
-def stats(principal: InvestigatorDep, runner: RunnerDep, as_of: AsOfQuery = None) -> JSONResponse:
+def stats(
+    principal: InvestigatorDep, runner: RunnerDep, clock: ClockDep, as_of: AsOfQuery = None
+) -> Stats:
     """Counts on ``as_of`` by category, list type, status, province, authority, rule, effect,
     and feedback completion per department; ``truncated`` when a bounded scan was cut short."""
-    return present(summary(runner, as_of or dt.date.today()), principal)
+    return summary(runner, as_of or clock.today())
