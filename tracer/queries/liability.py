@@ -48,6 +48,8 @@ CHECK_BATCH = 1_000
 #: The share from which an upstream holder is related risk (DOMAIN §5b, §6).
 RISK_SHARE = 0.25
 EPSILON = 1e-9
+#: The capacity that extends a restriction to an officer appointed after the decision (R5).
+SUCCESSOR_CAPACITY = "RESTRICTED_OFFICER"
 #: The pseudo-rule of the measures the memoranda apply to the listed subject itself.
 LIST_RULE = "LIST"
 
@@ -388,7 +390,7 @@ def _decide(hit: Row, as_of: dt.date) -> _Decision:
     if start is not None and start > hit["basis"]:
         if not _held_on(edge, as_of):
             return _Decision(None)
-        if rule.get("rule_id") == "R5":
+        if SUCCESSOR_CAPACITY in (rule.get("named_capacities") or []):
             reason = SUCCESSOR
         elif hit["reference"] == "DECIDED_ON":
             reason = APPOINTED_AFTER_LISTING
@@ -516,6 +518,8 @@ def _assess(
             )
             found = exposed.setdefault(place, (hit, kind, reason, []))
             found[3].append(hit["rule"]["rule_id"])
+            if reason == SUCCESSOR:  # the most telling reason wins
+                exposed[place] = (found[0], kind, reason, found[3])
     liabilities = [
         item
         for group in groups.values()
