@@ -16,8 +16,11 @@ import neo4j
 import pytest
 
 from tests.conftest import free_port
+from tracer.graph import local as local_module
 from tracer.graph.driver import Target, open_driver
+from tracer.graph.local import LAUNCHER_DIR, LocalNeo4j
 from tracer.graph.schema import apply_schema, schema_statements
+from tracer.graph.settings import LocalNeo4jSettings
 from tracer.queries.runner import QueryRunner
 
 TRACER = [sys.executable, "-m", "tracer.cli"]
@@ -38,9 +41,9 @@ def test_schema_applies_twice_and_constraints_exist(
         ("Person", ("id_type", "id_number")),
         ("Finding", ("finding_id",)),
         ("Department", ("code",)),
-        ("Rule", ("rule_id",)),
-        ("Measure", ("code",)),
-        ("ListType", ("code",)),
+        ("Rule", ("version_id",)),
+        ("Measure", ("version_id",)),
+        ("ListType", ("version_id",)),
     ]:
         assert expected in keys
     assert all(r["type"] == "UNIQUENESS" for r in records)
@@ -67,6 +70,29 @@ def test_uniqueness_is_enforced(runner: QueryRunner) -> None:
     runner.write("CREATE (:Person {id_type: 'PASSPORT', id_number: 'E1'})")
     with pytest.raises(Exception, match="constraint"):
         runner.write("CREATE (:Person {id_type: 'PASSPORT', id_number: 'E1'})")
+
+
+def test_target_repr_hides_the_password() -> None:
+    target = Target("bolt://127.0.0.1:7687", "neo4j", "pw-not-for-logs", "neo4j", bundled=True)
+    assert "pw-not-for-logs" not in repr(target)
+    assert "pw-not-for-logs" not in str(target)
+    assert target.password == "pw-not-for-logs"
+
+
+def test_launcher_builds_into_the_data_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package_files = sorted(LAUNCHER_DIR.rglob("*"))
+    local = LocalNeo4j(LocalNeo4jSettings(home=tmp_path))
+    assert not local.is_built()
+    assert local.build(echo=lambda _msg: None)
+    assert local.is_built()
+    assert not local.build(echo=lambda _msg: None)  # up to date
+    assert local.build_dir == tmp_path.resolve() / "launcher"
+    assert sorted(LAUNCHER_DIR.rglob("*")) == package_files  # nothing written beside the source
+    # a changed pom or Java source makes the build stale
+    monkeypatch.setattr(local_module, "launcher_digest", lambda: "0" * 64)
+    assert not local.is_built()
 
 
 # -- the `tracer db` commands on a separate bundled instance ------------------------------------
