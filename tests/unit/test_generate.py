@@ -412,7 +412,8 @@ def test_planted_cases(generated: tuple[Path, GenerationSummary], tables: dict[s
     assert len(post) == 1
     assert day(listing["decided_on"]) < day(post[0]["start_date"])
     assert day(post[0]["start_date"]) < day(listing["effective_until"])
-    assert listing["list_type"] == "SERIOUS_DISHONESTY" and listing["status"] == "ACTIVE"
+    assert listing["list_type"] == "FOOD_DRUG_SERIOUS" and listing["status"] == "ACTIVE"
+    assert listing["ground"] == "LICENCE_REVOKED"
     named = {(row["finding_id"], row["id_number"]): row for row in tables["finding_persons"]}
     successor_case = cases["SUCCESSOR_RESTRICTED"]
     restricted = successor_case["findings"]["listing"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
 from tracer.api.audit import SubjectRefs
 from tracer.api.keys import KeyStore
@@ -17,6 +18,7 @@ from tracer.domain.errors import Forbidden, Unauthorized
 from tracer.domain.keys import SubjectKey
 from tracer.domain.masking import set_reveal_ids
 from tracer.graph.settings import get_clock
+from tracer.queries.models import PersonRef
 from tracer.queries.runner import QueryRunner
 
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key.")
@@ -84,28 +86,57 @@ async def require_department(principal: Principal, code: str) -> Principal:
     return principal
 
 
+def persons_in(value: object) -> Iterator[PersonRef]:
+    """Every person reference anywhere in a result (models, lists, dicts)."""
+    if isinstance(value, PersonRef):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from persons_in(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from persons_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from persons_in(item)
+
+
 class Trail:
-    """The subjects a request touches, written to the audit log when the response starts."""
+    """The subjects a request touches, written to the audit log when the response starts
+    (each once, in the order first touched)."""
 
     def __init__(self, refs: SubjectRefs, subjects: list[str]) -> None:
         self._refs = refs
         self.subjects = subjects
+        self._seen: set[str] = set()
+
+    def _add(self, ref: str) -> None:
+        if ref not in self._seen:
+            self._seen.add(ref)
+            self.subjects.append(ref)
 
     def person(self, id_type: str, id_number: str) -> None:
         """Record a person (as a keyed hash)."""
-        self.subjects.append(self._refs.person(id_type, id_number))
+        self._add(self._refs.person(id_type, id_number))
 
     def enterprise(self, uscc: str) -> None:
         """Record an enterprise."""
-        self.subjects.append(self._refs.enterprise(uscc))
+        self._add(self._refs.enterprise(uscc))
 
     def finding(self, finding_id: str) -> None:
         """Record a finding."""
-        self.subjects.append(self._refs.finding(finding_id))
+        self._add(self._refs.finding(finding_id))
 
     def department(self, code: str) -> None:
         """Record a department."""
-        self.subjects.append(self._refs.department(code))
+        self._add(self._refs.department(code))
+
+    def disclosed(self, result: object) -> None:
+        """Record every person a response discloses (DOMAIN.md §12): each person reference in
+        ``result`` — liable, exposed, officers, owners, related risk, path nodes …"""
+        for person in persons_in(result):
+            if person.id_number is not None:
+                self.person(person.id_type, person.id_number)
 
     def subject(self, body: SubjectBody) -> SubjectKey:
         """The validated, normalised key of a subject in a body, recorded on the trail."""

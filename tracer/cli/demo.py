@@ -168,7 +168,8 @@ def _subject(check: Check) -> PersonRef:
 
 
 def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
-    """Four planted cases read back through the engine: what the tour prints, as data."""
+    """Planted cases read back through the engine (and the ban breaches found, the planted one
+    first): what the tour prints, as data."""
     as_of = dt.date.fromisoformat(planted["as_of"])
     timing = _case(planted, "APPOINTED_AFTER_ACT")
     liable = _check(runner, _person(timing, "liable_former_head"), as_of)
@@ -177,11 +178,8 @@ def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
     bottom = pyramid["enterprises"][max(pyramid["enterprises"])]
     report = owners(runner, bottom, as_of)
     banned = _person(_case(planted, "BAN_BREACH"), "banned_person")
-    breaches = [
-        b
-        for b in ban_breaches(runner, as_of, limit=500).items
-        if b.person.id_number == banned["id_number"]
-    ]
+    found = ban_breaches(runner, as_of, limit=500).items
+    breaches = sorted(found, key=lambda b: b.person.id_number != banned["id_number"])[:3]
     return {
         "as_of": as_of.isoformat(),
         "restricted_person": {
@@ -197,6 +195,7 @@ def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
                     "via": item.via,
                     "effects": item.effects,
                     "measures": item.measures,
+                    "eligible_measures": item.eligible_measures,
                     "path": path_text(item.path),
                 }
                 for item in liable.liabilities
@@ -249,7 +248,10 @@ def print_tour(document: dict[str, Any]) -> None:
         highlight=False,
     )
     for item in person["liabilities"]:
-        p(f"   {item['rule']} {item['rule_name']} via {item['via']}: {', '.join(item['effects'])}")
+        effects = ", ".join(item["effects"]) or "eligible (for the authority to decide): " + (
+            ", ".join(item["eligible_measures"])
+        )
+        p(f"   {item['rule']} {item['rule_name']} via {item['via']}: {effects}")
         p(f"      path: {item['path']}", highlight=False)
     exposure = document["exposure"]
     p(

@@ -16,6 +16,7 @@ from tracer.cli.context import (
     table,
     who,
 )
+from tracer.cli.render import measure_list
 from tracer.graph.settings import get_clock
 from tracer.queries.feedback import record_feedback
 from tracer.queries.overdue import overdue_feedback
@@ -57,24 +58,24 @@ def worklist_command(
         emit_model(result)
         return
     dept = result.department
-    found = table(
+    out.print(
         f"Work list of {dept.name or dept.code} ({dept.kind or 'kind unknown'}) on "
         f"{result.as_of}, scope {result.scope}: {result.total_findings} findings, "
         f"{result.lifts} to lift",
-        "action", "finding", "target", "subject", "measures", "rules", "since", "feedback",
-    )  # fmt: skip
+        soft_wrap=True,
+        highlight=False,
+    )
+    found = table(
+        "", "action", "finding", "target", "subject", "measures", "rules", "since", "feedback"
+    )
     for entry in result.entries:
-        measures = [
-            f"{d.code} ({'must' if d.mandatory else 'may'})" for d in entry.measure_details
-        ] or list(entry.measures)
-        measures += [f"one of {'/'.join(c.measures)}" for c in entry.choices]
         done = ", ".join(f"{fb.measure}:{fb.outcome}" for fb in entry.feedback)
         found.add_row(
-            entry.action,
+            f"{entry.action}: {entry.reason}" if entry.reason else entry.action,
             entry.finding.finding_id,
             entry.target,
             who(entry.person, entry.enterprise),
-            ", ".join(measures),
+            measure_list(entry.measure_details, entry.choices) or ", ".join(entry.measures),
             ", ".join(entry.rules),
             str(entry.since),
             done,

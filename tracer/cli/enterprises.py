@@ -65,16 +65,17 @@ def _print_profile(profile: EnterpriseProfile) -> None:
             "yes" if officer.current else "",
         )
     out.print(officers)
-    holders = table("Shareholders (direct)", "holder", "share", "from", "to", "current")
-    for holder in profile.shareholders:
-        holders.add_row(
-            who(holder.person) if holder.person else f"{holder.name or ''} ({holder.code})",
-            "unknown" if holder.share is None else f"{holder.share:.2%}",
-            text(holder.start_date),
-            text(holder.end_date),
-            "yes" if holder.current else "",
-        )
-    out.print(holders)
+    if profile.shareholders:
+        holders = table("Shareholders (direct)", "holder", "share", "from", "to", "current")
+        for holder in profile.shareholders:
+            holders.add_row(
+                who(holder.person) if holder.person else f"{holder.name or ''} ({holder.code})",
+                "unknown" if holder.share is None else f"{holder.share:.2%}",
+                text(holder.start_date),
+                text(holder.end_date),
+                "yes" if holder.current else "",
+            )
+        out.print(holders)
     if profile.practitioners:
         practitioners = table("Registered practitioners", "person", "qualification", "from", "to")
         for item in profile.practitioners:

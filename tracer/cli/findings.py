@@ -25,7 +25,7 @@ from tracer.cli.context import (
     table,
     who,
 )
-from tracer.cli.render import print_reach
+from tracer.cli.render import local_time, print_reach
 from tracer.graph.settings import get_clock
 from tracer.queries.liability import finding_reach
 from tracer.queries.lifecycle import expire_due, release_person, transition_finding
@@ -91,7 +91,7 @@ def transition_command(
         return
     out.print(
         f"{record.transition_id}: {record.from_status} → {record.to_status} effective "
-        f"{record.effective_on}, recorded at {record.recorded_at.isoformat(timespec='seconds')} "
+        f"{record.effective_on}, recorded at {local_time(record.recorded_at)} "
         f"by {record.actor}"
     )
 
@@ -144,7 +144,9 @@ def expire_command(
     if json_output:
         emit_json([record.model_dump(mode="json") for record in records])
         return
-    found = table(f"{len(records)} finding(s) recorded as EXPIRED", "finding", "effective", "from")
-    for record in records:
-        found.add_row(record.finding_id, str(record.effective_on), str(record.from_status))
-    out.print(found)
+    out.print(f"{len(records)} finding(s) recorded as EXPIRED", soft_wrap=True, highlight=False)
+    if records:
+        found = table("", "finding", "effective", "from")
+        for record in records:
+            found.add_row(record.finding_id, str(record.effective_on), str(record.from_status))
+        out.print(found)

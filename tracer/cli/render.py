@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from rich.table import Table
 
 from tracer.cli.context import out, table, text, who
+from tracer.graph.settings import get_clock
 from tracer.queries.liability import (
     Check,
     Exposure,
@@ -14,16 +18,31 @@ from tracer.queries.liability import (
     RelatedRisk,
 )
 from tracer.queries.lifecycle import TransitionRecord
+from tracer.queries.measures import Choice, MeasureDetail
 from tracer.queries.models import PersonRef
 
 
-def measures_text(item: Liability) -> str:
-    """Measures with their kind: ``FLIGHT_BAN (must)`` for mandatory ones; choices and
-    eligible measures marked as such."""
-    parts = [f"{d.code} ({'must' if d.mandatory else 'may'})" for d in item.measure_details]
-    parts += [f"one of {'/'.join(c.measures)} (choice)" for c in item.choices]
-    parts += [f"{code} (eligible: for the authority to decide)" for code in item.eligible_measures]
+def local_time(instant: dt.datetime) -> str:
+    """An instant in the deployment's time zone, to the second."""
+    return instant.astimezone(get_clock().zone).isoformat(timespec="seconds")
+
+
+def measure_list(
+    details: Sequence[MeasureDetail],
+    choices: Sequence[Choice] = (),
+    eligible: Sequence[str] = (),
+) -> str:
+    """Measures with their kind: ``FLIGHT_BAN (must)`` for mandatory ones, ``(may)`` for
+    recommended ones; graded alternatives and eligible measures marked as such."""
+    parts = [f"{d.code} ({'must' if d.mandatory else 'may'})" for d in details]
+    parts += [f"one of {'/'.join(c.measures)} (choice)" for c in choices]
+    parts += [f"{code} (eligible: for the authority to decide)" for code in eligible]
     return ", ".join(parts)
+
+
+def measures_text(item: Liability) -> str:
+    """The measures of a liability (see ``measure_list``)."""
+    return measure_list(item.measure_details, item.choices, item.eligible_measures)
 
 
 def period_text(item: Liability) -> str:
@@ -36,15 +55,14 @@ def period_text(item: Liability) -> str:
 
 
 def liability_table(title: str, rows: list[tuple[PersonRef | None, list[Liability]]]) -> Table:
-    """One row per (person, finding, rule)."""
-    found = table(
-        title, "person", "finding", "rule", "via", "enterprise", "measures", "until", "reference"
-    )
+    """One row per (person, finding, rule); the person column only when rows name persons."""
+    persons = any(person is not None for person, _ in rows)
+    columns = ("finding", "rule", "via", "enterprise", "measures", "until", "reference")
+    found = table(title, *(("person", *columns) if persons else columns))
     for person, liabilities in rows:
         for item in liabilities:
             via = item.via + (f" + named {item.capacity}" if item.role and item.capacity else "")
-            found.add_row(
-                who(person),
+            cells = (
                 item.finding_id,
                 item.rule,
                 via,
@@ -53,6 +71,7 @@ def liability_table(title: str, rows: list[tuple[PersonRef | None, list[Liabilit
                 period_text(item),
                 f"{item.reference} {item.basis_date}",
             )
+            found.add_row(*((who(person), *cells) if persons else cells))
     return found
 
 
@@ -109,7 +128,7 @@ def transition_table(history: list[TransitionRecord]) -> Table:
         found.add_row(
             str(item.seq),
             str(item.effective_on),
-            item.recorded_at.isoformat(timespec="seconds"),
+            local_time(item.recorded_at),
             text(item.from_status),
             item.to_status,
             text(item.new_effective_until),
@@ -126,10 +145,10 @@ def print_check(result: Check) -> None:
         verdict += " (liable: recorded in the credit record)"
     scope = f" from {result.measure}" if result.measure else ""
     known = "" if result.known else " (not in the graph)"
-    when = f" as known on {result.known_on.isoformat()}" if result.known_on else ""
+    when = f" as known on {local_time(result.known_on)}" if result.known_on else ""
     subject = result.subject
     name = who(subject) if isinstance(subject, PersonRef) else who(enterprise=subject)
-    out.print(f"{name}{known}: {verdict}{scope} on {result.as_of}{when}")
+    out.print(f"{name}{known}: {verdict}{scope} on {result.as_of}{when}", soft_wrap=True)
     if result.liabilities:
         out.print(liability_table("Liabilities", [(None, result.liabilities)]))
         for item in result.liabilities:

@@ -39,9 +39,13 @@ class Clock:
         return instant.astimezone(self.zone).date()
 
     def end_of_day(self, day: dt.date) -> dt.datetime:
-        """The last instant of ``day`` in the deployment's time zone, as UTC."""
-        start_next = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), self.zone)
-        return (start_next - dt.timedelta(microseconds=1)).astimezone(dt.UTC)
+        """The last instant of ``day`` in the deployment's time zone, as UTC (``InvalidInput``
+        at the edges of the calendar)."""
+        try:
+            start_next = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), self.zone)
+            return (start_next - dt.timedelta(microseconds=1)).astimezone(dt.UTC)
+        except OverflowError:
+            raise InvalidInput(f"{day} is at the edge of the calendar") from None
 
     def instant(self, value: dt.date | dt.datetime) -> dt.datetime:
         """A date means the end of that day here; a naive time is local; an aware one is kept.
@@ -51,11 +55,14 @@ class Clock:
         if not isinstance(value, dt.datetime):
             return self.end_of_day(value)
         if value.tzinfo is None:
-            return value.replace(tzinfo=self.zone).astimezone(dt.UTC)
+            value = value.replace(tzinfo=self.zone)
         offset = value.utcoffset()
         if offset is not None and abs(offset) > MAX_OFFSET:
             raise InvalidInput("a UTC offset must lie within ±18:00")
-        return value.astimezone(dt.UTC)
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise InvalidInput("the instant lies outside the calendar") from None
 
     def parse_instant(self, text: str) -> dt.datetime:
         """``YYYY-MM-DD`` (end of that day here) or an ISO 8601 timestamp, as UTC."""

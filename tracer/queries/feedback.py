@@ -17,7 +17,9 @@ from tracer.domain.keys import SubjectKey
 from tracer.queries.catalogue import cypher
 from tracer.queries.departments import department
 from tracer.queries.liability import FindingReach, finding_reach
+from tracer.queries.measures import measure_catalogue
 from tracer.queries.models import EnterpriseRef, PersonRef
+from tracer.queries.reference import snapshot
 from tracer.queries.runner import QueryRunner, Row
 
 Outcome = Literal["APPLIED", "NOT_APPLICABLE", "REFUSED", "LIFTED", "RESTORED"]
@@ -163,6 +165,8 @@ def record_feedback(
     key = subject.normalised()
     measure = measure.strip().upper()
     dept = department(runner, department_code, on)
+    if measure not in measure_catalogue(snapshot(runner), on):
+        raise NotFound(f"no measure with code {measure!r}")
     if measure not in dept.measures:
         raise Conflict(
             f"department {dept.code} ({dept.kind or 'kind unknown'}) does not implement {measure}; "

@@ -38,7 +38,7 @@ from tracer.queries.models import EnterpriseRef, PersonRef
 from tracer.queries.ownership import Chain, actual_controllers
 from tracer.queries.reference import Snapshot, snapshot
 from tracer.queries.runner import QueryRunner, Row
-from tracer.queries.timeline import LATEST, history, status_on
+from tracer.queries.timeline import LATEST, history, status_on, stopped_on
 
 #: Upper bound of hits returned per person (or finding) and route.
 MAX_ROWS = 1000
@@ -222,6 +222,9 @@ class FindingSummary(BaseModel):
     status: str | None = Field(default=None, description="the current status")
     status_on_date: str | None = Field(default=None, description="the status in force on as_of")
     applies: bool
+    stopped_on: dt.date | None = Field(
+        default=None, description="when it does not apply: the day it stopped applying"
+    )
     not_applying_reason: str | None = None
 
 
@@ -375,17 +378,17 @@ def _decide(hit: Row, as_of: dt.date) -> _Decision:
     by_naming = hit["named"] and role in (rule.get("roles_if_named") or [])
     if not by_role and not by_naming:
         return _Decision(None)
-    if hit["on_basis"] and not hit["released"]:
-        if by_naming:
-            return _Decision("ROLE_IF_NAMED")
-        if hit["reference"] != "NAMED_ONLY":
-            return _Decision("ROLE")
+    if hit["on_basis"]:
+        reached: Route | None = "ROLE_IF_NAMED" if by_naming else None
+        if reached is None and hit["reference"] != "NAMED_ONLY":
+            reached = "ROLE"
+        if reached is None:
+            return _Decision(None, ("NAMED_ONLY_LIST", NAMED_ONLY))
+        if hit["released"]:
+            return _Decision(None, ("RELEASED", RELEASED))
+        return _Decision(reached)
     if not by_role:
         return _Decision(None)
-    if hit["released"]:
-        return _Decision(None, ("RELEASED", RELEASED))
-    if hit["on_basis"]:
-        return _Decision(None, ("NAMED_ONLY_LIST", NAMED_ONLY))
     start = edge.get("start_date")
     if start is not None and start > hit["basis"]:
         if not _held_on(edge, as_of):
@@ -504,7 +507,8 @@ def _assess(
     """Liabilities and exposures of one person from their hits."""
     groups: dict[tuple[str, str], list[tuple[Row, Route]]] = {}
     exposed: dict[tuple[str, str, dt.date | None], tuple[Row, ExposureKind, str, list[str]]] = {}
-    for hit in hits:
+    ordered = sorted(hits, key=lambda hit: (_rule_sort_key(hit["rule"]["rule_id"]), hit["route"]))
+    for hit in ordered:
         decision = _decide(hit, as_of)
         key = (hit["finding"]["finding_id"], hit["rule"]["rule_id"])
         if decision.route is not None:
@@ -928,6 +932,11 @@ def _summary(row: Row, moment: Moment) -> FindingSummary:
         status_on_date=on_date,
         applies=applies,
         not_applying_reason=reason,
+        stopped_on=None
+        if applies or finding["decided_on"] > moment.as_of
+        else stopped_on(
+            changes, finding["decided_on"], finding.get("term_until"), moment.as_of, moment.known_at
+        ),
     )
     return FindingSummary(**fields)
 

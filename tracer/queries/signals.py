@@ -160,8 +160,12 @@ def green_channel(runner: QueryRunner, subject: SubjectKey, as_of: dt.date) -> G
         raise NotFound("no such subject in the graph")
     honours = [HonourRecord(**item) for item in row["honours"]]
     records = []
+    ended_before: list[dt.date] = []
     for finding in row["findings"]:
         last = _applied_days(finding, start, as_of)
+        earlier = _applied_days(finding, dt.date.min, as_of)
+        if earlier is not None and last is None:
+            ended_before.append(earlier)
         if last is not None:
             records.append(
                 BadRecord(
@@ -183,7 +187,8 @@ def green_channel(runner: QueryRunner, subject: SubjectKey, as_of: dt.date) -> G
         records += _liability_records(runner, person_key, row["linked"], start, as_of)
     records.sort(key=lambda item: (item.ended or item.decided_on, item.finding_id), reverse=True)
     last = max((item.ended or item.decided_on for item in records), default=None)
-    clean_since = last + dt.timedelta(days=1) if last is not None else row["established_on"]
+    latest = max([*ended_before, *([last] if last else [])], default=None)
+    clean_since = latest + dt.timedelta(days=1) if latest is not None else row["established_on"]
     current = [item for item in records if item.current]
     basis: Literal["RED_LIST", "CLEAN_RECORD"] | None = None
     if current:
@@ -223,7 +228,7 @@ def _liability_records(
     found: dict[tuple[str, str], BadRecord] = {}
     for day in _probe_dates(linked, start, end):
         for item in check_people(runner, [person], day)[0].liabilities:
-            if item.via == "SUBJECT":
+            if item.via == "SUBJECT" or not item.measures:  # own listings, or only eligible
                 continue
             key = (item.finding_id, item.rule)
             previous = found.get(key)

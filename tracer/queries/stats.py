@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from tracer.queries.catalogue import cypher
-from tracer.queries.liability import Check, check_many, linked_people
+from tracer.queries.liability import LIST_RULE, Check, Liability, check_many, linked_people
 from tracer.queries.overdue import answered, department_pushes
 from tracer.queries.runner import QueryRunner
 from tracer.queries.worklist import MAX_SCAN
@@ -56,10 +56,16 @@ def _liabilities_frame(people: Sequence[Check]) -> pd.DataFrame:
         }
         for check in people
         for item in check.liabilities
-        if item.rule != "LIST"
+        if _counted(item)
         for effect in item.effects
     ]
     return pd.DataFrame(rows, columns=list(LIABILITY_COLUMNS))
+
+
+def _counted(item: Liability) -> bool:
+    """A liability of a person by a rule that applies a measure (not the listed subject's own
+    measures, not a measure only eligible for the authority to decide)."""
+    return item.rule != LIST_RULE and bool(item.measures)
 
 
 def liabilities_df(runner: QueryRunner, as_of: dt.date) -> pd.DataFrame:
@@ -175,8 +181,8 @@ def summary(runner: QueryRunner, as_of: dt.date) -> Stats:
     liabilities = _liabilities_frame(people)
     completion, pushes_truncated = _feedback_rows(runner, as_of)
     liable = LiableStats(
-        persons=sum(1 for check in people if any(i.rule != "LIST" for i in check.liabilities)),
-        liabilities=sum(1 for check in people for i in check.liabilities if i.rule != "LIST"),
+        persons=sum(1 for check in people if any(_counted(i) for i in check.liabilities)),
+        liabilities=sum(1 for check in people for i in check.liabilities if _counted(i)),
         by_rule=_distinct_persons(liabilities, "rule"),
         by_effect=_distinct_persons(liabilities, "effect"),
     )

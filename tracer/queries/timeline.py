@@ -129,6 +129,34 @@ def status_on(changes: Sequence[Change], day: dt.date, known_at: dt.datetime) ->
     return known[-1].to_status if known else "ACTIVE"
 
 
+def stopped_on(
+    changes: Sequence[Change],
+    decided_on: dt.date,
+    term_until: dt.date | None,
+    day: dt.date,
+    known_at: dt.datetime,
+) -> dt.date:
+    """The first day of the run of days, up to ``day``, on which the finding has not applied
+    (as known at ``known_at``): the day after its last applying day, or the revocation's
+    effective date."""
+    known = sorted(
+        (c for c in changes if c.recorded_at <= known_at), key=lambda c: (c.effective_on, c.seq)
+    )
+    revoked = [c.effective_on for c in known if c.to_status == "REVOKED"]
+    if revoked:
+        return revoked[0]
+    pieces = [(decided_on, "ACTIVE"), *((c.effective_on, c.to_status) for c in known)]
+    last: dt.date | None = None
+    for index, (start, status) in enumerate(pieces):
+        if status not in ("ACTIVE", "CORRECTED"):
+            continue
+        end = pieces[index + 1][0] - dt.timedelta(days=1) if index + 1 < len(pieces) else day
+        end = min(end, day, term_until or day)
+        if start <= end:
+            last = end
+    return last + dt.timedelta(days=1) if last is not None else decided_on
+
+
 def _legacy_changes(row: Row, clock: Clock) -> list[Change]:
     """Transitions of a database from before effective dates: ``at`` was both times."""
     found = []

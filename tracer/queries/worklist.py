@@ -121,11 +121,28 @@ def _possible(reference: Snapshot, row: Row, as_of: dt.date) -> set[str]:
         for code in choice.measures
     )
     for rule in row["rules"]:
-        if rule.get("reaches_organisations"):
-            continue
-        resolved = person_measures(reference, rule, finding, category, as_of, region, True)
-        found.update(resolved.codes)
+        if _may_reach(rule, row):
+            resolved = person_measures(reference, rule, finding, category, as_of, region, True)
+            found.update(resolved.codes)
     return found
+
+
+def _may_reach(rule: Row, row: Row) -> bool:
+    """Whether a matching rule can reach anyone through this finding: a role at the listed
+    enterprise, a capacity the finding names, or the listed person itself."""
+    if rule.get("reaches_organisations"):
+        return False
+    if row["subject_kind"] == "PERSON":
+        required = rule.get("subject_requires")
+        return bool(rule.get("person_subjects")) and (
+            not required or bool(row["finding"].get("exit_restricted"))
+        )
+    named = set(row["capacities"])
+    return bool(
+        rule.get("roles")
+        or (rule.get("roles_if_named") and "DIRECTLY_RESPONSIBLE" in named)
+        or named.intersection(rule.get("named_capacities") or [])
+    )
 
 
 def candidates(
@@ -183,53 +200,50 @@ def reaches(
 def apply_entries(
     reach: FindingReach, owned: set[str], since: dt.date, feedback: Sequence[Feedback]
 ) -> list[WorklistEntry]:
-    """The APPLY entries of one finding for a department owning ``owned``."""
+    """The APPLY entries of one finding for a department owning ``owned``: one per subject or
+    person, each measure once (a listed person's memoranda measures and the rules that reach
+    them as the subject make one entry)."""
+    listed = reach.subject_person.key if reach.subject_person else None
+    groups: list[tuple[PersonRef | None, list[Liability]]] = []
+    if reach.subject_measures is not None:
+        groups.append((reach.subject_person, [reach.subject_measures]))
+    for item in reach.liable:
+        if listed is not None and item.person.key == listed and groups:
+            groups[0][1].extend(item.liabilities)
+        else:
+            groups.append((item.person, list(item.liabilities)))
     entries = []
-    subject = reach.subject_measures
-    if subject is not None:
-        details = [d for d in subject.measure_details if d.code in owned]
+    for person, liabilities in groups:
+        details = {d.code: d for li in liabilities for d in li.measure_details if d.code in owned}
         choices = [
             c.model_copy(update={"measures": [m for m in c.measures if m in owned]})
-            for c in subject.choices
+            for li in liabilities
+            for c in li.choices
             if any(m in owned for m in c.measures)
         ]
-        if details or choices:
-            entries.append(
-                WorklistEntry(
-                    action="APPLY",
-                    finding=reach.finding,
-                    target="SUBJECT",
-                    enterprise=reach.enterprise,
-                    person=reach.subject_person,
-                    measures=[d.code for d in details],
-                    measure_details=details,
-                    choices=choices,
-                    rules=[subject.rule],
-                    since=since,
-                    evidence=[subject],
-                    feedback=_feedback_for(feedback, reach, None),
-                )
-            )
-    for item in reach.liable:
-        evidence = [li for li in item.liabilities if owned.intersection(li.measures)]
-        if not evidence:
+        if not details and not choices:
             continue
-        owned_details = {
-            d.code: d for li in evidence for d in li.measure_details if d.code in owned
-        }
+        evidence = [
+            li
+            for li in liabilities
+            if owned.intersection(li.measures)
+            or any(owned.intersection(c.measures) for c in li.choices)
+        ]
+        subject = person is None or person.key == listed
         entries.append(
             WorklistEntry(
                 action="APPLY",
                 finding=reach.finding,
-                target="LIABLE_PERSON",
+                target="SUBJECT" if subject else "LIABLE_PERSON",
                 enterprise=reach.enterprise,
-                person=item.person,
-                measures=sorted(owned_details),
-                measure_details=[owned_details[code] for code in sorted(owned_details)],
+                person=person,
+                measures=sorted(details),
+                measure_details=[details[code] for code in sorted(details)],
+                choices=choices,
                 rules=sorted({li.rule for li in evidence}),
                 since=since,
                 evidence=evidence,
-                feedback=_feedback_for(feedback, reach, item.person),
+                feedback=_feedback_for(feedback, reach, None if subject else person),
             )
         )
     return entries
@@ -274,7 +288,7 @@ def lift_entries(
         return []
     ids = sorted({finding_id for finding_id, _, _ in open_items})
     reached = reaches(runner, ids, as_of)
-    wrongful = _wrongful(runner, open_items)
+    released = _releases(runner, open_items, as_of)
     grouped: dict[tuple[str, str, tuple[str, ...]], list[Feedback]] = {}
     for (finding_id, target, measure), item in open_items.items():
         reach = reached.get(finding_id)
@@ -288,7 +302,8 @@ def lift_entries(
     for (code, finding_id, target), items in sorted(grouped.items()):
         reach = reached[finding_id]
         status = reach.finding.status_on_date
-        restore = status == "REVOKED" or (finding_id, target) in wrongful
+        wrongful, released_on = released.get((finding_id, target), (False, None))
+        restore = status == "REVOKED" or wrongful
         person = items[0].person
         entries.append(
             (
@@ -303,7 +318,7 @@ def lift_entries(
                     person=person,
                     measures=sorted(item.measure for item in items),
                     rules=[],
-                    since=_stopped_on(reach, as_of),
+                    since=_stopped_on(reach, released_on),
                     reason=_lift_reason(reach, restore),
                     feedback=items,
                 ),
@@ -312,11 +327,13 @@ def lift_entries(
     return entries
 
 
-def _stopped_on(reach: FindingReach, as_of: dt.date) -> dt.date:
+def _stopped_on(reach: FindingReach, released_on: dt.date | None) -> dt.date:
+    """The day the measure stopped applying: the end of the finding's run of applying days,
+    or the day a release of the person took effect."""
     finding = reach.finding
-    if finding.effective_until is not None and finding.effective_until < as_of:
-        return finding.effective_until + dt.timedelta(days=1)
-    return as_of
+    if not finding.applies and finding.stopped_on is not None:
+        return finding.stopped_on
+    return released_on or reach.as_of
 
 
 def _lift_reason(reach: FindingReach, restore: bool) -> str:
@@ -328,18 +345,26 @@ def _lift_reason(reach: FindingReach, restore: bool) -> str:
     return "the finding no longer applies to this person (released or suspended)"
 
 
-def _wrongful(
-    runner: QueryRunner, items: Mapping[tuple[str, tuple[str, ...], str], Feedback]
-) -> set[tuple[str, tuple[str, ...]]]:
+def _releases(
+    runner: QueryRunner, items: Mapping[tuple[str, tuple[str, ...], str], Feedback], as_of: dt.date
+) -> dict[tuple[str, tuple[str, ...]], tuple[bool, dt.date | None]]:
+    """Per (finding, person): whether a release was wrongful (restore reputation) and the
+    day the person's releases took effect (on or before ``as_of``)."""
     pairs = [
         {"finding_id": fid, "id_type": target[1], "id_number": target[2]}
         for fid, target, _ in items
         if target[0] == "PERSON"
     ]
     if not pairs:
-        return set()
-    rows = runner.read(cypher("worklist_wrongful"), pairs=pairs)
-    return {(row["finding_id"], ("PERSON", row["id_type"], row["id_number"])) for row in rows}
+        return {}
+    rows = runner.read(cypher("worklist_releases"), pairs=pairs, as_of=as_of)
+    return {
+        (row["finding_id"], ("PERSON", row["id_type"], row["id_number"])): (
+            bool(row["wrongful"]),
+            row["effective_on"],
+        )
+        for row in rows
+    }
 
 
 def worklist(

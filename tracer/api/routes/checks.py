@@ -8,7 +8,7 @@ import datetime as dt
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from tracer.api.deps import ClockDep, ReaderDep, RunnerDep, ScreenerDep, Trail, TrailDep
+from tracer.api.deps import ClockDep, ReaderDep, RunnerDep, ScreenerDep, TrailDep
 from tracer.api.responses import problem_responses
 from tracer.api.schemas import BatchCheckRequest, CheckRequest, SubjectBody
 from tracer.domain.clock import Clock
@@ -52,13 +52,6 @@ def known_instant(clock: Clock, text: str | None) -> dt.datetime | None:
     return clock.parse_instant(text) if text else None
 
 
-def record_related(trail: Trail, answer: Check) -> None:
-    """Put the persons an enterprise check discloses (related risk) on the audit trail."""
-    for risk in answer.related_risk:
-        if risk.person is not None and risk.person.id_number is not None:
-            trail.person(risk.person.id_type, risk.person.id_number)
-
-
 @router.post(
     "",
     summary="Is this person or enterprise restricted?",
@@ -79,7 +72,7 @@ def check(
         body.measure.upper() if body.measure else None,
         known_instant(clock, body.known_on),
     )[0]
-    record_related(trail, answer)
+    trail.disclosed(answer)
     return answer
 
 
@@ -116,8 +109,7 @@ def check_batch(
     measure = body.measure.upper() if body.measure else None
     answers = check_subjects(runner, [key for _, key in valid], as_of, measure, known_on)
     checked = {index: answer for (index, _), answer in zip(valid, answers, strict=True)}
-    for answer in answers:
-        record_related(trail, answer)
+    trail.disclosed(answers)
     return BatchResult(
         as_of=as_of,
         known_on=known_on,

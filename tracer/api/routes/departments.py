@@ -70,8 +70,7 @@ def department_worklist(
     result = worklist(runner, code, as_of or clock.today(), limit, offset, scope)
     for entry in result.entries:
         trail.finding(entry.finding.finding_id)
-        if entry.person is not None and entry.person.id_number is not None:
-            trail.person(entry.person.id_type, entry.person.id_number)
+    trail.disclosed(result)
     return result
 
 

@@ -91,8 +91,7 @@ def profile(
     result = enterprise_profile(
         runner, code, as_of or clock.today(), known_instant(clock, known_on)
     )
-    for officer in result.officers:
-        trail.person(officer.person.id_type, officer.person.id_number or "")
+    trail.disclosed(result)
     return result
 
 
@@ -138,10 +137,9 @@ def owners(
     trail.enterprise(code)
     report = ownership_owners(runner, code, as_of or clock.today(), threshold, max_depth)
     page = Page[Owner].of(report.owners, limit, offset, as_of=report.as_of)
-    for owner in page.items:
-        if owner.subject.person is not None:
-            trail.person(owner.subject.person.id_type, owner.subject.person.id_number or "")
-    return OwnersPage(**{**dict(report), "owners": page.items}, page=page.info())
+    result = OwnersPage(**{**dict(report), "owners": page.items}, page=page.info())
+    trail.disclosed(result)
+    return result
 
 
 @router.get("/{uscc}/network", summary="The network around an enterprise", responses=ERRORS)
@@ -158,7 +156,5 @@ def network(
     code = validate_uscc(uscc)
     trail.enterprise(code)
     result = neighbourhood(runner, SubjectKey.enterprise(code), depth, limit, as_of)
-    for node in result.nodes:
-        if node.person is not None:
-            trail.person(node.person.id_type, node.person.id_number or "")
+    trail.disclosed(result)
     return result

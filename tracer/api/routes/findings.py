@@ -36,14 +36,6 @@ FindingId = Annotated[
 ]
 
 
-def _record_persons(trail: TrailDep, reach: FindingReach) -> None:
-    for item in reach.liable:
-        trail.person(item.person.id_type, item.person.id_number or "")
-    for exposure in reach.exposures:
-        if exposure.person is not None:
-            trail.person(exposure.person.id_type, exposure.person.id_number or "")
-
-
 @router.get(
     "/{finding_id}",
     summary="A finding with its liable and exposed persons and its timeline",
@@ -65,7 +57,7 @@ def finding(
     reach = finding_reach(
         runner, finding_id, as_of or clock.today(), known_instant(clock, known_on)
     )
-    _record_persons(trail, reach)
+    trail.disclosed(reach)
     return reach
 
 

@@ -24,10 +24,7 @@ def paths(
     """Shortest paths through roles, shareholdings and findings (subjects in the body)."""
     source, target = trail.subject(body.source), trail.subject(body.target)
     result = find_paths(runner, source, target, body.max_hops, body.limit, body.as_of)
-    for path in result.paths:
-        for node in path.nodes:
-            if node.person is not None and node.person.id_number is not None:
-                trail.person(node.person.id_type, node.person.id_number)
+    trail.disclosed(result)
     return result
 
 
@@ -42,7 +39,5 @@ def network(
     """Nodes and edges within ``depth`` of the centre; ``truncated`` when ``limit`` cut it."""
     center = trail.subject(body.center)
     result = neighbourhood(runner, center, body.depth, body.limit, body.as_of)
-    for node in result.nodes:
-        if node.person is not None and node.person.id_number is not None:
-            trail.person(node.person.id_type, node.person.id_number)
+    trail.disclosed(result)
     return result

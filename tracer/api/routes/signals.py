@@ -48,8 +48,5 @@ def signal(
         page = signals.phoenix_candidates(runner, day, window_days, limit, offset)
     else:
         page = signals.red_list_conflicts(runner, day, limit, offset)
-    for item in page.items:
-        person = getattr(item, "person", None)
-        if person is not None and person.id_number is not None:
-            trail.person(person.id_type, person.id_number)
+    trail.disclosed(page)
     return page

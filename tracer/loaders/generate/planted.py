@@ -121,12 +121,12 @@ def plant_cases(world: World) -> list[PlantedCase]:
 
 def _ban_breach(pl: Planter) -> PlantedCase:
     world = pl.world
-    listed = pl.org("建筑工程", pl.ago(3300))
+    listed = pl.org("食品", pl.ago(3300))
     banned = pl.person(listed.established)
     pl.head(listed, banned, listed.established)
     world.own_by_person(listed, banned, 10_000, listed.established)
     act, decided = pl.ago(1100), pl.ago(1000)
-    finding = pl.find(listed, "SERIOUS_DISHONESTY", act, decided, category="HEALTH_SAFETY")
+    finding = pl.find(listed, "FOOD_DRUG_SERIOUS", act, decided, ground="LICENCE_REVOKED")
     other = pl.org("商贸", pl.ago(2200))
     previous = pl.person(other.established)
     breach = decided + timedelta(days=200)
@@ -138,8 +138,9 @@ def _ban_breach(pl: Planter) -> PlantedCase:
     return PlantedCase(
         id="BAN_BREACH",
         title="市场禁入期间担任其他企业法定代表人",
-        demonstrates="R2 market ban: the legal representative at the act of a seriously dishonest "
-        "enterprise becomes legal representative of another enterprise during the ban",
+        demonstrates="R2 market ban with its legal basis (食品安全法 第一百三十五条, five years from "
+        "the decision, licence revoked): the legal representative at the act becomes legal "
+        "representative of another enterprise during the ban",
         enterprises={"listed": listed.uscc, "new_post": other.uscc},
         persons=[_p("banned_person", banned), _p("replaced_legal_representative", previous)],
         findings={"listing": finding},

@@ -1,13 +1,17 @@
 // Findings in force on $as_of as known at $known_at (all, or $finding_ids) against subjects in a
-// region ($scope: region_code prefix of the listed enterprise; persons and enterprises without a
-// region are national; null = all), with the rules in force that match each: the candidates of
-// the work lists, whose measures the caller computes from the memoranda and the rules.
+// region ($scope: region_code prefix of the listed enterprise, or of the division a resident ID
+// was issued in; other persons and enterprises without a region are national; null = all), with
+// the rules in force that match each: the candidates of the work lists, whose measures the
+// caller computes from the memoranda and the rules.
 // Parameters: $as_of (Date), $known_at (DateTime), $finding_ids (list, or null for all),
 // $scope (string or null), $limit (max findings).
 MATCH (f:Finding)-[:AGAINST]->(s)
-WHERE ($finding_ids IS NULL OR f.finding_id IN $finding_ids)
-  AND ($scope IS NULL OR s:Person OR s.region_code IS NULL OR s.region_code STARTS WITH $scope)
-WITH f, s, {{ finding_state }}
+WHERE $finding_ids IS NULL OR f.finding_id IN $finding_ids
+WITH f, s,
+     CASE WHEN s:Person AND s.id_type = 'RESIDENT_ID' THEN left(s.id_number, 6)
+          ELSE s.region_code END AS region
+WHERE $scope IS NULL OR region IS NULL OR region STARTS WITH $scope
+WITH f, s, region, {{ finding_state }}
 WHERE applies
 {{ list_type_in_force }}
 CALL (f, s, lt, applies, listed) {
@@ -15,11 +19,12 @@ CALL (f, s, lt, applies, listed) {
   RETURN collect(r {.rule_id, .measures, .list_measure_classes, .person_subjects,
                     .reaches_organisations, .subject_requires}) AS rules
 }
-WITH f, s, lt, rules
+WITH f, s, region, lt, rules
 ORDER BY f.decided_on DESC, f.finding_id
 LIMIT $limit
 RETURN {{ finding_fields }} AS finding,
        f {.status_seq, .status_to, .status_effective, .status_recorded} AS history,
        coalesce(f.category, lt.category) AS category,
        CASE WHEN s:Person THEN 'PERSON' ELSE 'ENTERPRISE' END AS subject_kind,
-       s.region_code AS region_code, rules
+       region AS region_code, rules,
+       [(f)-[n:NAMES]->(:Person) | n.capacity] AS capacities

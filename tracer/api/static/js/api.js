@@ -57,8 +57,10 @@ export const endpoints = {
   findingsOf: (uscc) => api("GET", `/v1/enterprises/${enc(uscc)}/findings`),
   searchEnterprises: (q) => api("GET", `/v1/enterprises?q=${enc(q)}&limit=20`),
   finding: (id) => api("GET", `/v1/findings/${enc(id)}`),
-  check: (idType, idNumber, asOf) =>
-    api("POST", "/v1/checks", { id_type: idType, id_number: idNumber, as_of: asOf || null }),
+  /** Check a person ({id_type, id_number}) or an enterprise ({uscc}); optional date,
+   *  instant of knowledge and measure. */
+  check: (subject, { asOf, knownOn, measure } = {}) =>
+    api("POST", "/v1/checks", { ...subject, as_of: asOf || null, known_on: knownOn || null, measure: measure || null }),
   network: (center, depth, asOf) =>
     api("POST", "/v1/network", { center, depth, limit: 300, as_of: asOf || null }),
   paths: (source, target, maxHops) =>

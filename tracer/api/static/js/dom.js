@@ -54,6 +54,10 @@ export const ROLE_ZH = {
   SHAREHOLDER: "股东",
   REGISTERED_PRACTITIONER: "注册执业人员",
   DIRECTLY_RESPONSIBLE: "直接责任人",
+  CO_LISTED: "共同列入",
+  RESTRICTED_OFFICER: "被限制消费的负责人",
+  EXIT_RESTRICTED: "被限制出境",
+  SUBJECT: "失信主体本身",
 };
 
 export const STATUS_ZH = {
@@ -63,6 +67,22 @@ export const STATUS_ZH = {
   REVOKED: "已撤销",
   REPAIRED: "已修复",
   EXPIRED: "已到期",
+};
+
+/** Why a person around a listed enterprise is exposed but not liable (Exposure.kind). */
+export const EXPOSURE_ZH = {
+  IN_OFFICE_DURING_ACT_PERIOD: "失信行为期间在任",
+  APPOINTED_AFTER_REFERENCE: "基准日后任职",
+  RELEASED: "已解除",
+  NAMED_ONLY_LIST: "须经认定点名",
+  DERIVED_CONTROLLER: "推定实际控制人（待确认）",
+};
+
+/** How a related-risk subject is related to the checked enterprise (RelatedRisk.relation). */
+export const RELATION_ZH = {
+  SHAREHOLDER: "股东",
+  CONTROLLER: "实际控制人",
+  OFFICER: "任职人员",
 };
 
 /** "法定代表人 LEGAL_REPRESENTATIVE" for a code, or the code. */

@@ -1,6 +1,8 @@
 // The network view: cytoscape.js (vendored), nodes and edges as the API's Network shape gives them.
 import { ROLE_ZH, pct, period } from "./dom.js";
 
+/** A highlighted path of two or three nodes is not blown up beyond this zoom. */
+const MAX_FOCUS_ZOOM = 1.4;
 const FONT = getComputedStyle(document.documentElement).getPropertyValue("--font").trim();
 
 const STYLE = [
@@ -204,7 +206,11 @@ export class Graph {
     if (nodes.empty()) return 0;
     this.cy.elements().addClass("faded");
     nodes.union(edges).removeClass("faded").addClass("hl");
-    this.cy.animate({ fit: { eles: nodes, padding: 60 } }, { duration: 250 });
+    this.cy.fit(nodes, 60);
+    if (this.cy.zoom() > MAX_FOCUS_ZOOM) {
+      this.cy.zoom(MAX_FOCUS_ZOOM);
+      this.cy.center(nodes);
+    }
     return nodes.length;
   }
 

@@ -2,7 +2,7 @@
 import { ApiError, endpoints, session } from "./api.js";
 import { h, replace } from "./dom.js";
 import { Graph } from "./graph.js";
-import { pathNodeIds, pathNodes, renderEnterprise, renderFinding, renderNode, renderPaths, renderPerson } from "./panels.js";
+import { BID_MEASURE, pathNodeIds, pathNodes, renderEnterprise, renderEnterpriseCheck, renderFinding, renderNode, renderPaths, renderPerson } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
 const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
@@ -103,7 +103,7 @@ function select(node) {
   if (!node) return;
   if (node.kind === "ENTERPRISE") openEnterprise(node.key, false);
   else if (node.kind === "FINDING") ctx.openFinding(node.key);
-  else if (node.kind === "PERSON" && node.person?.id_number) openPerson(node.person.id_type, node.person.id_number, null, false);
+  else if (node.kind === "PERSON" && node.person?.id_number) openPerson({ id_type: node.person.id_type, id_number: node.person.id_number }, {}, false);
   else showDetail((el) => renderNode(el, node));
 }
 
@@ -118,18 +118,25 @@ const ctx = {
       failed(error);
     }
   },
-  showLiabilityPath(liability) {
-    const nodes = pathNodes(liability.path, personId);
+  openEnterprise(uscc) {
+    openEnterprise(uscc, true);
+  },
+  openEnterpriseCheck(uscc) {
+    openEnterpriseCheck(uscc, { measure: BID_MEASURE });
+  },
+  /** Draw an evidence path (adding the nodes not shown yet) and highlight it. */
+  showPath(path, label) {
+    const nodes = pathNodes(path, personId);
     for (const node of nodes) state.graph.ensureNode(node);
-    const ids = pathNodeIds(liability.path, personId);
+    const ids = pathNodeIds(path, personId);
     for (let i = 0; i + 1 < ids.length; i += 1) {
       const a = state.graph.cy.getElementById(ids[i]);
       const b = state.graph.cy.getElementById(ids[i + 1]);
-      if (a.edgesWith(b).empty()) state.graph.link(ids[i], ids[i + 1], liability.path[2 * i + 1]?.type || "");
+      if (a.edgesWith(b).empty()) state.graph.link(ids[i], ids[i + 1], path[2 * i + 1]?.type || "");
     }
     if (nodes.length && state.graph.cy.nodes().some((n) => n.position().x === 0 && n.position().y === 0)) state.graph.layout();
     state.graph.highlight(ids);
-    status(`path of ${liability.rule} / ${liability.finding_id} highlighted`);
+    status(`path of ${label} highlighted`);
   },
   showChain(chain) {
     for (const subject of chain.subjects) {
@@ -167,13 +174,20 @@ async function openEnterprise(uscc, withNetwork) {
   }
 }
 
-async function openPerson(idType, idNumber, date, withNetwork) {
+async function openPerson(person, options, withNetwork) {
   try {
-    const [check] = await Promise.all([
-      endpoints.check(idType, idNumber, date),
-      withNetwork ? loadNetwork({ id_type: idType, id_number: idNumber }, true) : null,
-    ]);
+    const [check] = await Promise.all([endpoints.check(person, options), withNetwork ? loadNetwork(person, true) : null]);
     showDetail((el) => renderPerson(el, check, ctx));
+  } catch (error) {
+    failed(error);
+  }
+}
+
+/** "May it bid today?": the enterprise checked for a measure (default: public bidding). */
+async function openEnterpriseCheck(uscc, options) {
+  try {
+    const check = await endpoints.check({ uscc }, options);
+    showDetail((el) => renderEnterpriseCheck(el, check, ctx, !options.asOf));
   } catch (error) {
     failed(error);
   }
@@ -278,7 +292,13 @@ function wire() {
   });
   $("person-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    openPerson($("person-id-type").value, $("person-id").value.trim(), $("person-as-of").value || null, true);
+    const person = { id_type: $("person-id-type").value, id_number: $("person-id").value.trim() };
+    openPerson(person, { asOf: $("person-as-of").value, knownOn: $("person-known-on").value }, true);
+  });
+  $("bid-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const options = { measure: $("bid-measure").value, asOf: $("bid-as-of").value, knownOn: $("bid-known-on").value };
+    openEnterpriseCheck($("bid-uscc").value.trim().toUpperCase(), options);
   });
   $("paths-form").addEventListener("submit", (event) => {
     event.preventDefault();
