@@ -22,11 +22,19 @@ def graph(page: Any) -> dict[str, Any]:
     return summary
 
 
-def search_enterprise(page: Any, uscc: str) -> None:
+def search_enterprise_profile(page: Any, uscc: str) -> None:
+    """Open an enterprise's profile from the enterprise tab."""
     page.fill("#enterprise-query", uscc)
     page.click("#enterprise-form button[type=submit]")
     page.wait_for_selector("#detail h2")
-    page.wait_for_function("window.explorer.graph.cy.nodes().length > 0")
+
+
+def search_enterprise(page: Any, uscc: str) -> None:
+    """Open an enterprise's profile and wait for its network (the status line counts it).
+    Waits are on the DOM: ``wait_for_function`` polls with ``eval``, which the page's CSP
+    forbids."""
+    search_enterprise_profile(page, uscc)
+    page.wait_for_selector("#graph-status:has-text('nodes')")
 
 
 def test_enterprise_network_matches_the_api(page: Any, served: Served) -> None:
@@ -77,9 +85,7 @@ def test_expand_a_node_adds_its_neighbours(page: Any, served: Served) -> None:
         "id => window.explorer.graph.cy.getElementById(id).renderedPosition()", person_id
     )
     page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
-    page.wait_for_function(
-        "id => window.explorer.graph.cy.getElementById(id).nonempty()", arg=f"E:{STORY.other}"
-    )
+    page.wait_for_selector("#graph-status:has-text('(+')")  # "N nodes (+k) · M edges"
     after = {n["id"] for n in graph(page)["nodes"]}
     expected = served.api(
         "POST",
@@ -89,40 +95,163 @@ def test_expand_a_node_adds_its_neighbours(page: Any, served: Served) -> None:
     assert after == before | {n["id"] for n in expected["nodes"]}
 
 
+def check_person(page: Any, number: str) -> None:
+    """Open the person tab and check a person by ID number."""
+    page.click("button[data-tab=person]")
+    page.fill("#person-id", number)
+    page.click("#person-form button[type=submit]")
+    page.wait_for_selector("#detail #restricted")
+
+
+def shown_measures(card: Any) -> dict[str, str]:
+    """Measure code → "must" or "may" as a liability card shows them."""
+    chips = card.locator(".measure")
+    return {
+        chips.nth(i).get_attribute("data-measure"): chips.nth(i)
+        .locator("small")
+        .inner_text()
+        .strip()
+        for i in range(chips.count())
+    }
+
+
 def test_person_liabilities_path_and_exposures(page: Any, served: Served) -> None:
     login(page, served)
-    page.click("button[data-tab=person]")
-    page.fill("#person-id", STORY.liable)
-    page.click("#person-form button[type=submit]")
-    page.wait_for_selector("#liabilities .card")
+    check_person(page, STORY.liable)
     check = served.api("POST", "/v1/checks", json={"id_number": STORY.liable})
-    assert check["restricted"] is True
+    assert (check["liable"], check["restricted"]) == (True, True)
     cards = page.locator("#liabilities .card.liability")
     assert cards.count() == len(check["liabilities"])
     assert sorted(page.locator("#liabilities .card .rule").all_inner_texts()) == sorted(
         f"{item['rule']} · {item['rule_name']}" for item in check["liabilities"]
     )
     assert "RESTRICTED" in page.inner_text("#restricted")
-    cards.first.locator(".show-path").click()
+    assert "LIABLE" in page.inner_text("#liable")
+    for index, item in enumerate(check["liabilities"]):
+        card = page.locator(f'#liabilities .card[data-liability="{index}"]')
+        expected = {d["code"]: "must" if d["mandatory"] else "may" for d in item["measure_details"]}
+        assert shown_measures(card) == expected
+        if item["eligible_measures"]:
+            assert "not a restriction" in card.locator(".eligible").inner_text()
+        if item["period_basis"] == "OPEN":
+            assert "until performance / removal" in card.locator(".until").inner_text()
+    page.locator('#liabilities .card[data-rule="R3"] .show-path').first.click()
     highlighted = set(graph(page)["highlighted"])
     assert {f"E:{STORY.listed}", f"F:{STORY.finding}"} <= highlighted
     center = page.evaluate("window.explorer.graph.cy.nodes('.center')[0].id()")
     assert center in highlighted
 
 
+def test_credit_record_alone_is_liable_but_not_restricted(page: Any, served: Served) -> None:
+    login(page, served)
+    check_person(page, STORY.controller)
+    check = served.api("POST", "/v1/checks", json={"id_number": STORY.controller})
+    assert (check["liable"], check["restricted"]) == (True, False)
+    assert "LIABLE" in page.inner_text("#liable")
+    assert "not restricted" in page.inner_text("#restricted")
+    assert page.locator("#record-only").is_visible()
+    card = page.locator("#liabilities .card.liability")
+    assert card.count() == 1 and "record-only" in (card.get_attribute("class") or "")
+    assert shown_measures(card) == {"CREDIT_RECORD_ENTRY": "must"}
+
+
 def test_newcomer_is_exposed_not_liable(page: Any, served: Served) -> None:
     login(page, served)
-    page.click("button[data-tab=person]")
-    page.fill("#person-id", STORY.newcomer)
-    page.click("#person-form button[type=submit]")
-    page.wait_for_selector("#exposures .card")
+    check_person(page, STORY.newcomer)
     check = served.api("POST", "/v1/checks", json={"id_number": STORY.newcomer})
     assert check["liabilities"] == [] and check["exposures"]
     assert page.locator("#liabilities .card").count() == 0
     text = page.inner_text("#exposures")
     assert "Exposed, not liable" in text
     assert "appointed after the act" in text
+    kinds = page.locator("#exposures .card").evaluate_all("cards => cards.map(c => c.dataset.kind)")
+    assert kinds == [exposure["kind"] for exposure in check["exposures"]]
+    assert "APPOINTED_AFTER_REFERENCE" in page.inner_text("#exposures .kind")
     assert "not restricted" in page.inner_text("#restricted")
+    assert "not liable" in page.inner_text("#liable")
+
+
+# -- the enterprise panel: may it bid today? -------------------------------------------------
+
+
+def check_bid(page: Any, uscc: str, as_of: str = "", known_on: str = "") -> None:
+    """Check an enterprise in the Bid tab (public bidding, default today)."""
+    page.click("button[data-tab=bid]")
+    page.fill("#bid-uscc", uscc)
+    page.fill("#bid-as-of", as_of)
+    page.fill("#bid-known-on", known_on)
+    page.click("#bid-form button[type=submit]")
+    page.wait_for_selector("#verdict")
+
+
+def test_listed_enterprise_may_not_bid(page: Any, served: Served) -> None:
+    login(page, served)
+    check_bid(page, STORY.listed)
+    check = served.api(
+        "POST", "/v1/checks", json={"uscc": STORY.listed, "measure": "PUBLIC_BIDDING_BAN"}
+    )
+    assert check["restricted"] is True
+    verdict = page.inner_text("#verdict")
+    assert "May it bid today?" in verdict and "No — restricted" in verdict
+    assert "may 可以执行" in page.inner_text("#verdict .asked")  # 推荐性 in the memorandum
+    (listing,) = check["liabilities"]
+    rows = page.locator(f'#listing .card[data-finding="{STORY.finding}"] tr[data-measure]')
+    shown = {
+        rows.nth(i).get_attribute("data-measure"): rows.nth(i).locator("td").nth(1).inner_text()
+        for i in range(rows.count())
+    }
+    expected = {d["code"]: "must" if d["mandatory"] else "may" for d in listing["measure_details"]}
+    assert {code: text.split()[0] for code, text in shown.items()} == expected
+    assert "asked" in (
+        page.locator('#listing tr[data-measure="PUBLIC_BIDDING_BAN"]').get_attribute("class") or ""
+    )
+    assert STORY.finding in page.inner_text("#listing .path-text")
+    page.locator("#listing .show-path").first.click()
+    assert {f"E:{STORY.listed}", f"F:{STORY.finding}"} <= set(graph(page)["highlighted"])
+    assert "None" in page.inner_text("#related-risk")
+
+
+def test_clean_enterprise_may_bid_and_shows_related_risk_as_information(
+    page: Any, served: Served
+) -> None:
+    login(page, served)
+    check_bid(page, STORY.supplier)
+    check = served.api(
+        "POST", "/v1/checks", json={"uscc": STORY.supplier, "measure": "PUBLIC_BIDDING_BAN"}
+    )
+    assert (check["restricted"], len(check["related_risk"])) == (False, 1)
+    assert "Yes — not restricted" in page.inner_text("#verdict")
+    assert page.locator("#listing .card").count() == 0
+    assert "Information, not a restriction" in page.inner_text("#detail .info-only")
+    risk = page.locator("#related-risk .card.risk")
+    assert risk.count() == 1
+    assert risk.get_attribute("data-relation") == "SHAREHOLDER"
+    assert "60.0%" in risk.inner_text() and "顶点科技有限公司" in risk.inner_text()
+    risk.locator(".show-path").click()
+    highlighted = set(graph(page)["highlighted"])
+    assert {f"F:{STORY.finding}", f"E:{STORY.listed}", f"E:{STORY.supplier}"} <= highlighted
+
+
+def test_bid_check_as_known_before_a_revocation(page: Any, served: Served) -> None:
+    """An audit: on 2024-03-01 the lapsed enterprise was listed as then known (the revocation
+    was recorded on 2024-06-01); as now known the listing is void from the start."""
+    login(page, served)
+    check_bid(page, STORY.lapsed, as_of="2024-03-01", known_on="2024-05-31")
+    verdict = page.inner_text("#verdict")
+    assert "May it bid on 2024-03-01?" in verdict and "No — restricted" in verdict
+    assert "as known on 2024-05-31" in verdict
+    check_bid(page, STORY.lapsed, as_of="2024-03-01")
+    page.wait_for_selector("#verdict.yes")
+    assert "as known on" not in page.inner_text("#verdict")
+
+
+def test_bid_check_from_the_profile_for_a_viewer(page: Any, served: Served) -> None:
+    login(page, served, Role.VIEWER)
+    search_enterprise_profile(page, STORY.listed)
+    page.click("#bid-check")
+    page.wait_for_selector("#verdict")
+    assert "No — restricted" in page.inner_text("#verdict")
+    assert page.locator("#listing .card").count() == 1
 
 
 def test_paths_between_two_people(page: Any, served: Served) -> None:
@@ -156,17 +285,16 @@ def test_finding_timeline(page: Any, served: Served) -> None:
     page.wait_for_selector("#timeline")
     reach = served.api("GET", f"/v1/findings/{STORY.finding}")
     steps = page.locator("#timeline li[data-seq]").all_inner_texts()
-    assert len(steps) == len(reach["transitions"]) == 2
-    assert "UNDER_REVIEW" in steps[0] and "异议申请" in steps[0]
-    assert "维持认定" in steps[1]
+    assert len(steps) == len(reach["transitions"]) == 3
+    assert "→ ACTIVE" in steps[0] and "2021-01-15" in steps[0]
+    assert "UNDER_REVIEW" in steps[1] and "异议申请" in steps[1]
+    assert "effective 2021-02-01" in steps[1] and "recorded 2021-02-01 09:00" in steps[1]
+    assert "维持认定" in steps[2]
 
 
 def test_masking_follows_the_role(page: Any, served: Served) -> None:
     login(page, served, Role.IMPLEMENTER)
-    page.click("button[data-tab=person]")
-    page.fill("#person-id", STORY.liable)
-    page.click("#person-form button[type=submit]")
-    page.wait_for_selector("#liabilities .card")
+    check_person(page, STORY.liable)
     shown = page.inner_text("#detail .sub")
     assert STORY.liable not in page.content()
     assert STORY.liable[:6] in shown and "*" in shown

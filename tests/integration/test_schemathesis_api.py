@@ -1,7 +1,13 @@
-"""Property-based run of the app against its own OpenAPI schema: no 5xx, responses conform."""
+"""Property-based run of the app against its own OpenAPI schema: no 5xx, responses conform.
+
+Besides the generic run over every operation, the requests of the two time axes and of mixed
+subjects are driven with known subjects of the test graph (random identifiers never get past
+their check character) and with extreme dates, instants and offsets.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +16,7 @@ import neo4j
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.errors import InvalidSchema
@@ -25,16 +32,36 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import wipe
-from tests.integration.test_api_endpoints import build_graph
+from tests.integration.test_api_endpoints import (
+    ACME,
+    CONTROLLER,
+    DEFAULT,
+    DEFAULTER,
+    FINDING,
+    LAPSED,
+    LEGAL_REP,
+    REVOKED,
+    SUPPLIER,
+    build_graph,
+)
 from tracer.api.app import create_app
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
 from tracer.api.settings import ApiSettings
+from tracer.domain.identifiers import ID_TYPES
 from tracer.graph.driver import Target
 from tracer.queries.runner import QueryRunner
 
 #: Examples per operation and mode (bounded: the whole run stays well under a minute).
 EXAMPLES = 15
+#: Examples per targeted operation below.
+TARGETED = 40
+TARGETED_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -108,3 +135,129 @@ def test_api_conforms_to_its_schema(
             case.call_and_validate(headers={"X-API-Key": admin_key}, checks=CHECKS, timeout=120)
 
         call()
+
+
+# -- targeted: mixed subjects, as_of, known_on, effective dates -----------------------------
+
+KNOWN_SUBJECTS = [
+    {"uscc": ACME},
+    {"uscc": SUPPLIER.lower()},
+    {"uscc": LAPSED},
+    {"id_type": "RESIDENT_ID", "id_number": LEGAL_REP},
+    {"id_number": DEFAULTER},
+    {"id_type": "RESIDENT_ID", "id_number": CONTROLLER.lower()},
+]
+SUBJECT = st.one_of(
+    st.sampled_from(KNOWN_SUBJECTS),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "uscc": st.text(min_size=1, max_size=40),
+            "id_type": st.sampled_from(ID_TYPES),
+            "id_number": st.text(min_size=1, max_size=40),
+        },
+    ),
+)
+OFFSET = st.timedeltas(
+    min_value=-dt.timedelta(hours=23, minutes=59), max_value=dt.timedelta(hours=23, minutes=59)
+)
+#: The first and last instants ISO 8601 can write, shifted off UTC by an offset.
+EDGE_INSTANTS = [
+    dt.datetime.min.replace(tzinfo=dt.timezone(dt.timedelta(hours=10))),
+    dt.datetime.max.replace(tzinfo=dt.timezone(-dt.timedelta(hours=10))),
+]
+#: Dates (end of that day), instants with any offset the ISO format can carry, and junk.
+INSTANT = st.one_of(
+    st.sampled_from([dt.date.min, dt.date.max]).map(dt.date.isoformat),
+    st.sampled_from(EDGE_INSTANTS).map(dt.datetime.isoformat),
+    st.dates().map(dt.date.isoformat),
+    st.datetimes(timezones=OFFSET.map(dt.timezone)).map(dt.datetime.isoformat),
+    st.datetimes().map(dt.datetime.isoformat),
+    st.text(max_size=40),
+)
+#: Any date, the edges of the calendar, and the dates around the test graph's findings.
+DAY = st.one_of(
+    st.dates(),
+    st.sampled_from([dt.date.min, dt.date.max]),
+    st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2027, 12, 31)),
+).map(dt.date.isoformat)
+MEASURE = st.sampled_from(["PUBLIC_BIDDING_BAN", "FLIGHT_BAN", "EXIT_BAN", "CREDIT_RECORD_ENTRY"])
+
+
+def _optional(**fields: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({}, optional=fields)
+
+
+CHECK = st.builds(
+    lambda subject, rest: {**subject, **rest},
+    SUBJECT,
+    _optional(as_of=DAY, known_on=INSTANT, measure=MEASURE),
+)
+BATCH = st.builds(
+    lambda subjects, rest: {"subjects": subjects, **rest},
+    st.lists(SUBJECT, min_size=1, max_size=8),
+    _optional(as_of=DAY, known_on=INSTANT, measure=MEASURE),
+)
+TRANSITION = st.builds(
+    lambda status, rest: {"to_status": status, "reason": "schemathesis", **rest},
+    st.sampled_from(["ACTIVE", "UNDER_REVIEW", "CORRECTED", "REVOKED", "REPAIRED", "EXPIRED"]),
+    _optional(effective_on=DAY, new_effective_until=DAY),
+)
+RELEASE = st.builds(
+    lambda subject, rest: {"id_type": "RESIDENT_ID", "reason": "schemathesis", **subject, **rest},
+    st.sampled_from([{"id_number": LEGAL_REP}, {"id_number": CONTROLLER}]),
+    _optional(effective_on=DAY, wrongful=st.booleans()),
+)
+READ_QUERY = _optional(as_of=DAY, known_on=INSTANT)
+
+
+def _targeted_cases(schema: schemathesis.BaseSchema) -> st.SearchStrategy[schemathesis.Case[Any]]:
+    """Cases of the operations that take subjects, dates and instants."""
+
+    def post(path: str, body: st.SearchStrategy[Any], **params: str) -> st.SearchStrategy[Any]:
+        operation = schema[path]["POST"]
+        return body.map(
+            lambda value: operation.Case(
+                body=value, path_parameters=params or None, media_type="application/json"
+            )
+        )
+
+    def get(path: str, **params: str) -> st.SearchStrategy[Any]:
+        operation = schema[path]["GET"]
+        return READ_QUERY.map(
+            lambda query: operation.Case(query=query, path_parameters=params or None)
+        )
+
+    return st.one_of(
+        post("/v1/checks", CHECK),
+        post("/v1/checks/batch", BATCH),
+        get("/v1/findings/{finding_id}", finding_id=FINDING),
+        get("/v1/findings/{finding_id}", finding_id=REVOKED),
+        get("/v1/enterprises/{uscc}", uscc=ACME),
+        get("/v1/enterprises/{uscc}/findings", uscc=LAPSED),
+        post("/v1/findings/{finding_id}/releases", RELEASE, finding_id=DEFAULT),
+        post("/v1/findings/{finding_id}/transitions", TRANSITION, finding_id=FINDING),
+    )
+
+
+def test_subjects_dates_and_instants_never_fail_the_server(
+    api_schema: schemathesis.BaseSchema, admin_key: str
+) -> None:
+    """Checks (single and mixed batch), finding and enterprise reads with ``known_on``,
+    transitions and releases with effective dates: schema-valid requests built from the graph's
+    subjects and from extreme dates, instants and offsets answer 2xx or 4xx, never 5xx."""
+
+    @given(case=_targeted_cases(api_schema))
+    @settings(
+        max_examples=TARGETED * 8,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    def call(case: schemathesis.Case[Any]) -> None:
+        case.call_and_validate(
+            headers={"X-API-Key": admin_key}, checks=TARGETED_CHECKS, timeout=120
+        )
+
+    call()
