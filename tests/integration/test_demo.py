@@ -52,6 +52,9 @@ def test_demo_tours_then_reuses_the_graph(
     assert tour["exposure"]["restricted"] is False
     assert {x["reason"] for x in tour["exposure"]["exposures"]} == {"appointed after the act"}
     assert any(c["basis"] == "derived" for c in tour["ownership_chain"]["controllers"])
-    assert tour["ban_breach"], "the planted ban breach is found"
+    assert tour["ban_breach"], "a ban breach is found"
+    assert {b["ban"].split()[0] for b in tour["ban_breach"]} <= {"R2", "R7"}
+    r2 = next(x for x in tour["restricted_person"]["liabilities"] if x["rule"] == "R2")
+    assert (r2["measures"], r2["eligible_measures"]) == ([], ["MARKET_BAN"])
     counts = runner.read_one("MATCH (e:Enterprise) RETURN count(e) AS n")
     assert counts is not None and counts["n"] >= int(SMALL)

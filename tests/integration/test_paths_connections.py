@@ -9,8 +9,8 @@ import pytest
 
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
 from tracer.domain.errors import InvalidInput, NotFound
-from tracer.queries.models import redact
-from tracer.queries.paths import SubjectKey, find_paths
+from tracer.domain.keys import SubjectKey
+from tracer.queries.paths import find_paths
 from tracer.queries.runner import QueryRunner
 
 P1, P2, P3 = resident_id(1), resident_id(2), resident_id(3)
@@ -55,7 +55,7 @@ def test_person_to_person_through_a_shared_enterprise(graph: QueryRunner) -> Non
     }
     assert path.edges[0].source == path.nodes[0].id and path.edges[0].target == "E:" + A
     assert path.nodes[2].person is not None and path.nodes[2].person.id_masked.endswith(P2[-4:])
-    document = json.dumps(redact(result))
+    document = json.dumps(result.model_dump(mode="json"))
     assert P1 not in document and P2 not in document
     assert result.source.label == "张三" and result.target.flags == ["NAMED"]
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
-from tracer.queries.paths import SubjectKey
+from tracer.domain.keys import PersonKey, SubjectKey
+from tracer.queries.feedback import record_feedback
 from tracer.queries.reference import install_reference_data
 from tracer.queries.runner import QueryRunner
 from tracer.queries.stats import feedback_df, findings_df, liabilities_df, summary
-from tracer.queries.worklist import record_feedback
 
 AS_OF = dt.date(2024, 6, 1)
 A, B = uscc(1), uscc(2, division="310101")
-ZHANG = ("RESIDENT_ID", resident_id(1))
-PENG = ("RESIDENT_ID", resident_id(2))
+ZHANG = PersonKey("RESIDENT_ID", resident_id(1))
+PENG = PersonKey("RESIDENT_ID", resident_id(2))
 
 
 def build(runner: QueryRunner) -> None:
@@ -61,20 +61,20 @@ def test_summary_numbers(runner: QueryRunner) -> None:
     assert findings.by_authority == {"COURT1": 2, "MSA": 2}
     liable = stats.liable
     assert liable.persons == 2
-    assert liable.liabilities == 12  # zhang: F1 R1-R5, F3 R1-R4; peng (listed person): R1 R3 R5
-    assert liable.by_rule == {"R1": 2, "R2": 1, "R3": 2, "R4": 1, "R5": 2}
+    # zhang: F1 R1 R3 R4 R5, F3 R1 R3 R4; peng (listed): R1 R3 R5 — R2 only eligible is not
+    # counted (no measure applies), nor the listed person's own memoranda measures
+    assert liable.liabilities == 10
+    assert liable.by_rule == {"R1": 2, "R3": 2, "R4": 1, "R5": 2}
     assert liable.by_effect == {
         "CONSUMPTION_RESTRICTION": 2,
         "CREDIT_RECORD": 2,
         "HONOURS_REVOKED": 2,
-        "MARKET_BAN": 1,
-        "PERSONAL_PUNISHMENT": 1,
-    }
+    }  # R4 records; it adds no personal punishment
     feedback = {row.department: row for row in stats.feedback}
     court, msa = feedback["COURT1"], feedback["MSA"]
     assert (court.pushed, court.answered, court.completion) == (2, 1, 0.5)
     assert court.outcomes == {"APPLIED": 1}
-    assert (msa.pushed, msa.answered, msa.completion) == (2, 0, 0.0)
+    assert (msa.pushed, msa.answered, msa.completion) == (3, 0, 0.0)  # F1, F3 and peng's F4
     assert not stats.truncated
 
 
@@ -84,7 +84,7 @@ def test_frames(runner: QueryRunner) -> None:
     assert int(frame["findings"].sum()) == 4
     assert int(frame[frame["status"] == "UNDER_REVIEW"]["findings"].sum()) == 1
     liabilities = liabilities_df(runner, AS_OF)
-    assert len(liabilities) == 12 and "id_number" not in liabilities.columns
+    assert len(liabilities) == 10 and "id_number" not in liabilities.columns
     assert set(liabilities["finding_id"]) == {"F1", "F3", "F4"}
     assert all("*" in masked for masked in liabilities["id_masked"])
     completion = feedback_df(runner, AS_OF).set_index("department")
