@@ -82,7 +82,9 @@ def test_repair_is_prospective_and_keeps_the_past() -> None:
 
 
 def test_a_change_of_term_is_known_from_its_recording() -> None:
-    changes = [Change(1, "ACTIVE", D(2021, 6, 1), at(2021, 6, 1), new_effective_until=D(2023, 12, 31))]
+    changes = [
+        Change(1, "ACTIVE", D(2021, 6, 1), at(2021, 6, 1), new_effective_until=D(2023, 12, 31))
+    ]
     line = status_line(DECIDED, LOADED, changes, effective_until=D(2021, 12, 31))
     assert applies_on(line.applies, D(2023, 12, 31), NOW)
     assert not applies_on(line.applies, D(2022, 1, 1), at(2021, 5, 1))  # old term then
