@@ -1,5 +1,6 @@
-"""Loading against the real Neo4j: content, idempotence, history, formats, references,
-interrupted-load recovery and reconciliation on a generated corrupt set."""
+"""Loading against the real Neo4j: content, idempotence, history, the lifecycle's checks,
+versioned reference overrides, formats, references and interrupted-load recovery (a generated
+corrupt set: test_generate_load.py)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,22 @@ import pytest
 
 from tests.conftest import wipe
 from tests.unit.test_validate import EXPECTED, rejects_by_line
+from tracer.domain.clock import Clock
 from tracer.graph.driver import Target
 from tracer.loaders.generate import generate_dataset
 from tracer.loaders.load import load_directory
+from tracer.loaders.report import LoadReport
+from tracer.queries.reference import shipped_tables
 from tracer.queries.runner import QueryRunner
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "load"
 TRACER = [sys.executable, "-m", "tracer.cli"]
+D = dt.date
+#: A fixed server clock: times of record are known in advance.
+NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
+CLOCK = Clock(now=lambda: NOW)
+#: Random ids by design (a reference change, an install stamp): never compared.
+RANDOM_IDS = ("change_id", "stamp")
 
 
 def stats(runner: QueryRunner) -> dict[str, int]:
@@ -46,15 +56,34 @@ def stats(runner: QueryRunner) -> dict[str, int]:
 
 
 def _key(props: dict[str, Any]) -> str:
-    for name in ("transition_id", "uscc", "code", "finding_id", "honour_id", "rule_id"):
+    for name in ("transition_id", "version_id", "uscc", "code", "finding_id", "honour_id"):
         if name in props:
             return f"{name}={props[name]}"
     return f"{props.get('id_type')}:{props.get('id_number')}"
 
 
-def fingerprint(runner: QueryRunner, ignore: tuple[str, ...] = ("at",)) -> str:
-    """A hash of every node and relationship with its properties (``ignore``d ones excluded:
-    by default the instant of a Transition)."""
+def _recorded(value: Any) -> Any:
+    """A time of record (a server instant) as a placeholder; the open end (year 9999) kept."""
+    if isinstance(value, list):
+        return [_recorded(item) for item in value]
+    if isinstance(value, dt.datetime) and value.year < 9999:
+        return "<recorded>"
+    return value
+
+
+def fingerprint(
+    runner: QueryRunner, ignore: tuple[str, ...] = (), times_of_record: bool = True
+) -> str:
+    """A hash of every node and relationship with its properties, ``ignore``d ones and random
+    ids excluded; ``times_of_record=False`` replaces server instants by a placeholder (to compare
+    loads made at different times)."""
+
+    def shown(props: dict[str, Any]) -> str:
+        kept = {k: v for k, v in props.items() if k not in (*ignore, *RANDOM_IDS)}
+        if not times_of_record:
+            kept = {k: _recorded(v) for k, v in kept.items()}
+        return json.dumps(kept, default=str, sort_keys=True, ensure_ascii=False)
+
     nodes = runner.read(
         "MATCH (n) WHERE NOT n:TracerTestSession RETURN labels(n) AS labels, properties(n) AS p"
     )
@@ -62,16 +91,37 @@ def fingerprint(runner: QueryRunner, ignore: tuple[str, ...] = ("at",)) -> str:
         "MATCH (a)-[r]->(b) RETURN type(r) AS type, properties(r) AS p, "
         "properties(a) AS a, properties(b) AS b"
     )
-    lines = sorted(
-        json.dumps(
-            [row["labels"], {k: v for k, v in row["p"].items() if k not in ignore}], default=str
-        )
-        for row in nodes
-    ) + sorted(
-        json.dumps([row["type"], row["p"], _key(row["a"]), _key(row["b"])], default=str)
-        for row in rels
+    lines = sorted(f"{row['labels']} {shown(row['p'])}" for row in nodes) + sorted(
+        f"{row['type']} {shown(row['p'])} {_key(row['a'])} {_key(row['b'])}" for row in rels
     )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def counts(report: LoadReport) -> dict[str, tuple[int, int, int]]:
+    """(read, loaded, rejected) per file; asserts ``read = loaded + rejected``."""
+    found = {stem: (c.read, c.loaded, c.rejected) for stem, c in report.files.items()}
+    for stem, (read, loaded, rejected) in found.items():
+        assert read == loaded + rejected, stem
+    return found
+
+
+def history(runner: QueryRunner, finding_id: str) -> list[tuple[Any, ...]]:
+    """(seq, from, to, effective_on, new_effective_until) of a finding's transitions."""
+    rows = runner.read(
+        "MATCH (:Finding {finding_id: $id})-[:HAS_TRANSITION]->(t) "
+        "RETURN t.seq AS seq, t.from_status AS from_status, t.to_status AS to, "
+        "t.effective_on AS effective_on, t.new_effective_until AS until ORDER BY seq",
+        id=finding_id,
+    )
+    return [tuple(row.values()) for row in rows]
+
+
+def write_files(directory: Path, files: dict[str, str]) -> Path:
+    """Write ``{name: text}`` (UTF-8) into ``directory``; returns it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
 
 
 @pytest.fixture()
@@ -87,8 +137,12 @@ def wipe_again(runner: QueryRunner) -> None:
 
 # -- content ----------------------------------------------------------------------------------
 def test_basic_load_content(runner: QueryRunner, tmp_path: Path) -> None:
-    report = load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv")
-    assert all(c.rejected == 0 and c.read == c.loaded for c in report.files.values())
+    report = load_directory(
+        runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv", clock=CLOCK
+    )
+    assert all(rejected == 0 for _, _, rejected in counts(report).values())
+    assert report.files["transitions"].loaded == 4
+    assert report.status_since_defaulted == 0
     assert report.reference_data["list_types"] >= 5
     kinds = runner.read("MATCH (e:Enterprise) RETURN e.uscc AS uscc, e.kind AS kind ORDER BY uscc")
     assert {r["uscc"]: r["kind"] for r in kinds} == {
@@ -98,12 +152,7 @@ def test_basic_load_content(runner: QueryRunner, tmp_path: Path) -> None:
         "93500101MA03E6F751": "COOPERATIVE",
     }
     dates = runner.read("MATCH (e:Enterprise) RETURN e.established_on AS d ORDER BY d")
-    assert [r["d"] for r in dates] == [
-        dt.date(2001, 1, 1),
-        dt.date(2012, 7, 15),
-        dt.date(2015, 3, 2),
-        dt.date(2018, 5, 6),
-    ]
+    assert [r["d"] for r in dates] == [D(2001, 1, 1), D(2012, 7, 15), D(2015, 3, 2), D(2018, 5, 6)]
     shares = runner.read(
         "MATCH (h)-[o:OWNS]->(e) RETURN labels(h)[0] AS holder, o.share AS share, "
         "o.start_key AS start_key ORDER BY share, holder"
@@ -114,39 +163,70 @@ def test_basic_load_content(runner: QueryRunner, tmp_path: Path) -> None:
         ("Department", 1.0, ""),
         ("Person", 1.0, ""),
     ]
+    findings = runner.read(
+        "MATCH (f:Finding)-[:AGAINST]->(s) RETURN f.finding_id AS id, labels(s)[0] AS subject, "
+        "f.category AS category, f.ground AS ground, f.severe AS severe, "
+        "f.exit_restricted AS exit, f.status AS status ORDER BY id"
+    )
+    assert [tuple(row.values()) for row in findings] == [
+        # category from the list type; booleans also as 是/否 and 1
+        ("F-2023-001", "Enterprise", "REFUSE_OBLIGATION", "EVADING_ENFORCEMENT", None, True,
+         "ACTIVE"),
+        ("F-2023-002", "Enterprise", "MARKET_ORDER", None, True, False, "ACTIVE"),
+        ("F-2024-003", "Person", "REFUSE_OBLIGATION", "ABLE_BUT_REFUSING", None, True,
+         "UNDER_REVIEW"),
+    ]  # fmt: skip
     transitions = runner.read(
         "MATCH (f:Finding)-[:HAS_TRANSITION]->(t:Transition) "
-        "RETURN t.transition_id AS id, t.seq AS seq, t.from_status AS from_status, "
-        "t.to_status AS to, t.actor AS actor ORDER BY id"
+        "RETURN t.transition_id AS id, t.from_status AS from_status, t.to_status AS to, "
+        "t.effective_on AS effective_on, t.recorded_at AS recorded_at, "
+        "t.new_effective_until AS until, t.actor AS actor ORDER BY id"
     )
-    assert transitions == [
-        {"id": "F-2023-001#1", "seq": 1, "from_status": None, "to": "ACTIVE",
-         "actor": "loader:findings.csv"},
-        {"id": "F-2023-002#1", "seq": 1, "from_status": None, "to": "ACTIVE",
-         "actor": "loader:findings.csv"},
-        {"id": "F-2024-003#1", "seq": 1, "from_status": None, "to": "UNDER_REVIEW",
-         "actor": "loader:findings.csv"},
-    ]  # fmt: skip
-    against = runner.read(
-        "MATCH (f:Finding)-[:AGAINST]->(s) RETURN f.finding_id AS f, labels(s)[0] AS s, "
-        "f.category AS category ORDER BY f"
+    loader = "loader:findings.csv"
+    assert [tuple(row.values()) for row in transitions] == [
+        ("F-2023-001#1", None, "ACTIVE", D(2023, 1, 10), NOW, None, loader),
+        ("F-2023-002#1", None, "ACTIVE", D(2023, 6, 1), NOW, None, loader),
+        # the transitions file, through the lifecycle: objection, upheld, longer term
+        ("F-2023-002#2", "ACTIVE", "UNDER_REVIEW", D(2024, 1, 5), NOW, None, "BJ_AMR"),
+        ("F-2023-002#3", "UNDER_REVIEW", "ACTIVE", D(2024, 2, 1), NOW, None, "BJ_AMR"),
+        ("F-2023-002#4", "ACTIVE", "ACTIVE", D(2024, 2, 1), NOW, D(2026, 5, 31), "BJ_AMR"),
+        # a status given with status_since: ACTIVE from the decision, then the status
+        ("F-2024-003#1", None, "ACTIVE", D(2024, 2, 1), NOW, None, loader),
+        ("F-2024-003#2", "ACTIVE", "UNDER_REVIEW", D(2024, 3, 1), NOW, None, loader),
+    ]
+    line = runner.read_one(
+        "MATCH (f:Finding {finding_id: 'F-2023-002'}) "
+        "RETURN f.line_from AS starts, f.line_to AS ends, f.term_until AS terms"
     )
-    assert [(r["f"], r["s"], r["category"]) for r in against] == [
-        ("F-2023-001", "Enterprise", "REFUSE_OBLIGATION"),  # category from the list type
-        ("F-2023-002", "Enterprise", "MARKET_ORDER"),
-        ("F-2024-003", "Person", "REFUSE_OBLIGATION"),
+    assert line == {
+        "starts": [D(2023, 6, 1), D(2024, 2, 1)],  # suspended while under review
+        "ends": [D(2024, 1, 4), D(2026, 5, 31)],
+        "terms": [D(2026, 5, 31)],
+    }
+    named = runner.read(
+        "MATCH (f:Finding)-[n]->(p:Person) WHERE type(n) IN ['NAMES', 'RELEASES'] "
+        "RETURN f.finding_id AS f, type(n) AS type, coalesce(n.capacity, n.reason) AS what, "
+        "n.effective_on AS effective_on, p.id_number AS person ORDER BY f, type, what"
+    )
+    assert [tuple(row.values()) for row in named] == [
+        ("F-2023-001", "NAMES", "DIRECTLY_RESPONSIBLE", None, "110105198001010016"),
+        ("F-2023-001", "NAMES", "EXIT_RESTRICTED", D(2023, 2, 1), "110105198001010016"),
+        ("F-2023-002", "NAMES", "DIRECTLY_RESPONSIBLE", None, "110108197512120027"),
+        ("F-2023-002", "RELEASES", "FORMER_OFFICER", D(2024, 7, 1), "110108197512120027"),
     ]
     decided = runner.read("MATCH (f:Finding)-[:DECIDED_BY]->(d) RETURN d.code AS d ORDER BY d")
     assert [r["d"] for r in decided] == ["BJ_AMR", "BJ_COURT"]
-    assert stats(runner)["rels"] == 24
+    assert stats(runner)["rels"] == 30
 
 
 def test_reload_changes_nothing(runner: QueryRunner, tmp_path: Path) -> None:
-    load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv")
+    first = load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv")
     before, print_before = stats(runner), fingerprint(runner)
-    load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv")
+    again = load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv")
+    assert counts(again) == counts(first)  # transitions already recorded count as loaded
+    assert again.status_since_defaulted == 0
     assert stats(runner) == before
-    assert fingerprint(runner) == print_before
+    assert fingerprint(runner) == print_before  # times of record included
 
 
 def test_later_file_closes_a_position_and_changes_a_status(
@@ -154,36 +234,122 @@ def test_later_file_closes_a_position_and_changes_a_status(
 ) -> None:
     load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv")
     report = load_directory(runner, FIXTURES / "update", rejects_path=tmp_path / "r2.csv")
-    assert {s: (c.read, c.loaded) for s, c in report.files.items()} == {
-        "positions": (2, 2),
-        "findings": (1, 1),
-    }
+    assert counts(report) == {"positions": (2, 2, 0), "findings": (1, 1, 0)}
     held = runner.read(
         "MATCH (p:Person)-[h:HOLDS {role: 'LEGAL_REPRESENTATIVE'}]->"
         "(:Enterprise {uscc: '91110105MA01A2B325'}) "
         "RETURN p.name AS name, h.start_date AS start, h.end_date AS end ORDER BY start"
     )
     assert held == [
-        {"name": "张三", "start": dt.date(2015, 3, 2), "end": dt.date(2024, 6, 30)},
-        {"name": "王五", "start": dt.date(2024, 7, 1), "end": None},
+        {"name": "张三", "start": D(2015, 3, 2), "end": D(2024, 6, 30)},
+        {"name": "王五", "start": D(2024, 7, 1), "end": None},
     ]
     finding = runner.read_one(
-        "MATCH (f:Finding {finding_id: 'F-2023-001'}) RETURN f.status AS status, f.basis AS basis"
+        "MATCH (f:Finding {finding_id: 'F-2023-001'}) "
+        "RETURN f.status AS status, f.basis AS basis, f.ground AS ground"
     )
-    assert finding == {"status": "REVOKED", "basis": "(2023)京01执123号"}  # absent never erases
-    transitions = runner.read(
-        "MATCH (:Finding {finding_id: 'F-2023-001'})-[:HAS_TRANSITION]->(t) "
-        "RETURN t.seq AS seq, t.from_status AS from_status, t.to_status AS to ORDER BY seq"
-    )
-    assert transitions == [
-        {"seq": 1, "from_status": None, "to": "ACTIVE"},
-        {"seq": 2, "from_status": "ACTIVE", "to": "REVOKED"},
+    # absent never erases
+    assert finding == {
+        "status": "REVOKED",
+        "basis": "(2023)京01执123号",
+        "ground": "EVADING_ENFORCEMENT",
+    }
+    assert history(runner, "F-2023-001") == [
+        (1, None, "ACTIVE", D(2023, 1, 10), None),
+        (2, "ACTIVE", "REVOKED", D(2024, 9, 1), None),
     ]
-    # loading the old delivery again neither reopens the position nor appends a transition
-    # that repeats history twice: it records the status the file states, once
-    before = stats(runner)
+    # loading either delivery again neither reopens the position nor records a status its
+    # history already holds (basic says ACTIVE: an earlier status of F-2023-001)
+    before = stats(runner), fingerprint(runner)
     load_directory(runner, FIXTURES / "update", rejects_path=tmp_path / "r3.csv")
-    assert stats(runner) == before
+    load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r4.csv")
+    assert (stats(runner), fingerprint(runner)) == before
+
+
+def test_the_lifecycle_refuses_illegal_changes(runner: QueryRunner, tmp_path: Path) -> None:
+    load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv", clock=CLOCK)
+    rejects = tmp_path / "refused.csv"
+    report = load_directory(runner, FIXTURES / "refused", rejects_path=rejects, clock=CLOCK)
+    assert counts(report) == {"findings": (2, 0, 2), "transitions": (6, 2, 4)}
+    expected = {
+        ("findings.csv", 2): {"ILLEGAL_TRANSITION"},  # ACTIVE -> CORRECTED
+        ("findings.csv", 3): {"DATE_ORDER"},  # before the finding's last change
+        # refused by the lifecycle, row by row, with its reason
+        ("transitions.csv", 2): {"ILLEGAL_TRANSITION"},
+        ("transitions.csv", 5): {"DATE_ORDER"},  # before the decision (checked up front)
+        ("transitions.csv", 6): {"BAD_VALUE"},
+        ("transitions.csv", 7): {"ILLEGAL_TRANSITION"},
+    }
+    assert rejects_by_line(rejects) == expected
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        messages = {
+            (row["file"], int(row["line"])): row["message"] for row in csv.DictReader(handle)
+        }
+    assert "cannot move from UNDER_REVIEW to REPAIRED" in messages[("transitions.csv", 2)]
+    assert "after the period ended (2026-05-31)" in messages[("transitions.csv", 6)]
+    assert "cannot take effect earlier" in messages[("transitions.csv", 7)]
+    assert report.quality.reasons["transitions"] == {
+        "ILLEGAL_TRANSITION": 2,
+        "DATE_ORDER": 1,
+        "BAD_VALUE": 1,
+    }
+    # rows are applied in file order: once upheld, the same repair is legal
+    assert history(runner, "F-2024-003")[2:] == [
+        (3, "UNDER_REVIEW", "ACTIVE", D(2024, 5, 1), None),
+        (4, "ACTIVE", "REPAIRED", D(2024, 6, 1), None),
+    ]
+    assert len(history(runner, "F-2023-001")) == 1
+    assert len(history(runner, "F-2023-002")) == 4
+    before = stats(runner), fingerprint(runner)
+    again = load_directory(runner, FIXTURES / "refused", rejects_path=rejects)
+    assert counts(again) == counts(report)
+    assert rejects_by_line(rejects) == expected
+    assert (stats(runner), fingerprint(runner)) == before
+
+
+def test_status_without_status_since_takes_effect_on_the_load_date(
+    runner: QueryRunner, tmp_path: Path
+) -> None:
+    load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv", clock=CLOCK)
+    header = "finding_id,subject_id,list_type,category,authority,decided_on,status,status_since\n"
+    later = write_files(
+        tmp_path / "later",
+        {
+            "findings.csv": header
+            + "F-2025-005,91110105MA01A2B325,WAGE_ARREARS,,BJ_AMR,2025-03-01,REPAIRED,\n"
+            + "F-2025-006,91110105MA01A2B325,WAGE_ARREARS,,BJ_AMR,2025-03-01,REPAIRED,2025-06-01\n"
+            # in F-2023-002's history already (objection, then upheld): nothing to record
+            + "F-2023-002,91110105MA01A2B325,MARKET_SUPERVISION_SERIOUS,MARKET_ORDER,BJ_AMR,"
+            "2023-06-01,UNDER_REVIEW,\n"
+        },
+    )
+    report = load_directory(runner, later, rejects_path=tmp_path / "r2.csv", clock=CLOCK)
+    assert counts(report) == {"findings": (3, 3, 0)}
+    assert report.status_since_defaulted == 1
+    assert history(runner, "F-2025-005")[1] == (2, "ACTIVE", "REPAIRED", CLOCK.today(), None)
+    assert history(runner, "F-2025-006")[1] == (2, "ACTIVE", "REPAIRED", D(2025, 6, 1), None)
+    assert len(history(runner, "F-2023-002")) == 4
+
+
+def test_a_term_change_in_a_reloaded_file_is_recorded_once(
+    runner: QueryRunner, tmp_path: Path
+) -> None:
+    load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv")
+    longer = write_files(
+        tmp_path / "longer",
+        {
+            "findings.csv": "finding_id,subject_id,list_type,authority,decided_on,"
+            "effective_until,status_since\n"
+            "F-2023-001,91110108MA02C4D594,JUDGMENT_DEFAULTER,BJ_COURT,2023-01-10,"
+            "2026-01-10,2024-12-01\n"
+        },
+    )
+    for _ in range(2):
+        load_directory(runner, longer, rejects_path=tmp_path / "r2.csv")
+        assert history(runner, "F-2023-001") == [
+            (1, None, "ACTIVE", D(2023, 1, 10), None),
+            (2, "ACTIVE", "ACTIVE", D(2024, 12, 1), D(2026, 1, 10)),
+        ]
 
 
 def test_broken_rows_with_the_graph(runner: QueryRunner, tmp_path: Path) -> None:
@@ -198,16 +364,22 @@ def test_broken_rows_with_the_graph(runner: QueryRunner, tmp_path: Path) -> None
         ("positions.csv", 7): {"REF_PERSON"},
         ("finding_persons.csv", 3): {"REF_FINDING"},
         ("finding_persons.csv", 4): {"REF_REJECTED"},
+        ("transitions.csv", 6): {"REF_FINDING"},
     }
-    for counts in report.files.values():
-        assert counts.read == counts.loaded + counts.rejected
+    counts(report)
     # nothing rejected reached the graph; the custom list type did
     # three rows loaded: two enterprises, one of them also as an identical repeat
     assert runner.read_one("MATCH (e:Enterprise) RETURN count(e) AS n") == {"n": 2}
     assert runner.read_one("MATCH (l:ListType {code: 'CUSTOM_LIST'}) RETURN l.name AS n") == {
         "n": "自定义名单"
     }
-    assert runner.read_one("MATCH (r:Rule {rule_id: 'R9'}) RETURN count(r) AS n") == {"n": 0}
+    refused = runner.read_one(
+        "MATCH (r) WHERE r.rule_id IN ['R9', 'R11'] OR r:MeasureBasis RETURN count(r) AS n"
+    )
+    assert refused == {"n": 0}
+    assert runner.read_one("MATCH (t:Transition) RETURN collect(t.finding_id) AS f") == {
+        "f": ["F1", "F5"]  # recorded with the findings; no row of transitions.csv applied
+    }
 
 
 def test_references_resolve_from_the_graph(runner: QueryRunner, tmp_path: Path) -> None:
@@ -219,16 +391,86 @@ def test_references_resolve_from_the_graph(runner: QueryRunner, tmp_path: Path) 
     assert report.files["positions"].rejected == 0
 
 
+# -- reference overrides --------------------------------------------------------------------------
+def test_a_versioned_rule_override_is_recorded_beside_the_old_version(
+    runner: QueryRunner, tmp_path: Path
+) -> None:
+    revised = write_files(
+        tmp_path / "revised",
+        {
+            "rules.csv": "rule_id,name,valid_from,source\n"
+            "R1,记入个人信用记录（本地修订）,2026-01-01,本地文件\n"
+        },
+    )
+    report = load_directory(runner, revised, rejects_path=tmp_path / "r.csv", actor="tester")
+    assert counts(report) == {"rules": (1, 1, 0)}
+    assert report.reference_data["rules"] == len(shipped_tables()["rules"]) + 1
+    versions = runner.read(
+        "MATCH (r:Rule {rule_id: 'R1'}) RETURN r.version_id AS id, r.name AS name, "
+        "r.origin AS origin, r.effect AS effect ORDER BY id"
+    )
+    shipped = next(row for row in shipped_tables()["rules"] if row["rule_id"] == "R1")
+    assert versions == [
+        {"id": "R1|0001-01-01|", "name": shipped["name"], "origin": "SHIPPED",
+         "effect": "CREDIT_RECORD"},
+        # the new version builds on the old one: columns not given are kept
+        {"id": "R1|2026-01-01|", "name": "记入个人信用记录（本地修订）", "origin": "OVERRIDE",
+         "effect": "CREDIT_RECORD"},
+    ]  # fmt: skip
+    change = runner.read(
+        "MATCH (c:ReferenceChange {version_id: 'R1|2026-01-01|'}) "
+        "RETURN c.stem AS stem, c.actor AS actor, c.before AS before, c.after AS after"
+    )
+    assert len(change) == 1
+    assert change[0]["stem"] == "rules" and change[0]["actor"] == "tester"
+    assert change[0]["before"] is None
+    assert json.loads(change[0]["after"])["valid_from"] == "2026-01-01"
+    before = stats(runner), fingerprint(runner)
+    load_directory(runner, revised, rejects_path=tmp_path / "r.csv", actor="tester")
+    assert (stats(runner), fingerprint(runner)) == before  # no second change recorded
+
+
+def test_old_list_types_period_column_still_gives_a_default_period(
+    runner: QueryRunner, tmp_path: Path
+) -> None:
+    list_type = (
+        "code,name,category,default_period_years,source\nLOCAL_LIST,地方名单,MARKET_ORDER,{},test\n"
+    )
+    first = write_files(
+        tmp_path / "first",
+        {
+            "list_types.csv": list_type.format(3),
+            "enterprises.csv": "uscc,name\n91110105MA01A2B325,北京甲科技有限公司\n",
+            "findings.csv": "finding_id,subject_id,list_type,authority,decided_on\n"
+            "L-1,91110105MA01A2B325,LOCAL_LIST,某局,2024-01-10\n",
+        },
+    )
+    report = load_directory(runner, first, rejects_path=tmp_path / "r.csv")
+    assert counts(report)["findings"] == (1, 1, 0)
+    term = (
+        "MATCH (f:Finding {finding_id: 'L-1'}) RETURN f.term_until AS until, f.term_basis AS basis"
+    )
+    assert runner.read_one(term) == {"until": [D(2027, 1, 9)], "basis": "DEFAULT"}
+    # a later change of the period redoes the stored lines of findings already loaded
+    longer = write_files(tmp_path / "longer", {"list_types.csv": list_type.format(5)})
+    load_directory(runner, longer, rejects_path=tmp_path / "r2.csv")
+    assert runner.read_one(term) == {"until": [D(2029, 1, 9)], "basis": "DEFAULT"}
+
+
 # -- formats and encodings ---------------------------------------------------------------------
 def _convert(source: Path, target: Path, fmt: str) -> None:
+    """Every CSV of ``source`` as ``fmt`` in ``target``, column names upper-cased (they are
+    case-insensitive); ``gbk`` is a CSV in GBK."""
     target.mkdir()
     for path in source.glob("*.csv"):
+        if fmt == "gbk":
+            header, body = path.read_text(encoding="utf-8").split("\n", 1)
+            (target / path.name).write_bytes(f"{header.upper()}\n{body}".encode("gbk"))
+            continue
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        frame = frame.rename(columns=str.upper)  # column names are case-insensitive
+        frame = frame.rename(columns=str.upper)
         out = target / f"{path.stem}.{fmt}"
-        if fmt == "csv":
-            out.write_bytes(path.read_text(encoding="utf-8").upper().encode("gbk"))
-        elif fmt == "xlsx":
+        if fmt == "xlsx":
             frame.to_excel(out, index=False)
         elif fmt == "parquet":
             frame.replace("", None).to_parquet(out)
@@ -236,32 +478,52 @@ def _convert(source: Path, target: Path, fmt: str) -> None:
             frame.to_json(out, orient="records", lines=True, force_ascii=False)
 
 
-def test_every_format_loads_the_same_graph(clean: QueryRunner, tmp_path: Path) -> None:
-    load_directory(clean, FIXTURES / "basic", rejects_path=tmp_path / "r.csv")
-    actor = ("at", "actor")  # the actor names the file: "loader:findings.xlsx"
-    expected = fingerprint(clean, actor)
-    for fmt in ("xlsx", "parquet", "jsonl"):
-        wipe_again(clean)
-        directory = tmp_path / fmt
-        _convert(FIXTURES / "basic", directory, fmt)
-        report = load_directory(clean, directory, rejects_path=tmp_path / f"{fmt}.csv")
-        assert sum(c.rejected for c in report.files.values()) == 0, fmt
-        assert fingerprint(clean, actor) == expected, fmt
-
-
-def test_gbk_csv_with_chinese_round_trips(clean: QueryRunner, tmp_path: Path) -> None:
-    directory = tmp_path / "gbk"
-    directory.mkdir()
-    text = (FIXTURES / "basic" / "enterprises.csv").read_text(encoding="utf-8")
-    header, body = text.split("\n", 1)
-    (directory / "enterprises.csv").write_bytes((header.upper() + "\n" + body).encode("gbk"))
-    shutil.copy(FIXTURES / "basic" / "departments.csv", directory / "departments.csv")
-    report = load_directory(clean, directory, rejects_path=tmp_path / "r.csv")
-    assert report.files["enterprises"].loaded == 4
-    names = clean.read("MATCH (e:Enterprise) RETURN e.name AS name ORDER BY name")
-    assert sorted(r["name"] for r in names) == sorted(
-        ["北京甲科技有限公司", "北京乙建设有限公司", "北京丙研究院", "重庆丁农民专业合作社"]
+def new_columns(runner: QueryRunner) -> list[tuple[Any, ...]]:
+    """The columns added this round as the graph holds them: ground, severe, exit_restricted,
+    the status effective from status_since, finding_persons.effective_on and the transitions."""
+    findings = runner.read(
+        "MATCH (f:Finding) RETURN f.finding_id AS id, f.ground AS ground, f.severe AS severe, "
+        "f.exit_restricted AS exit, last(f.status_to) AS status, "
+        "last(f.status_effective) AS since ORDER BY id"
     )
+    named = runner.read(
+        "MATCH (:Finding)-[n:NAMES|RELEASES]->() RETURN type(n) AS type, "
+        "coalesce(n.capacity, n.reason) AS what, n.effective_on AS effective_on ORDER BY what"
+    )
+    changes = runner.read(
+        "MATCH (t:Transition) WHERE t.actor = 'BJ_AMR' "
+        "RETURN t.to_status AS to, t.reason AS reason ORDER BY t.seq"
+    )
+    return [tuple(row.values()) for row in (*findings, *named, *changes)]
+
+
+NEW_COLUMNS = [
+    ("F-2023-001", "EVADING_ENFORCEMENT", None, True, "ACTIVE", D(2023, 1, 10)),
+    ("F-2023-002", None, True, False, "ACTIVE", D(2024, 2, 1)),
+    ("F-2024-003", "ABLE_BUT_REFUSING", None, True, "UNDER_REVIEW", D(2024, 3, 1)),
+    ("NAMES", "DIRECTLY_RESPONSIBLE", None),
+    ("NAMES", "DIRECTLY_RESPONSIBLE", None),
+    ("NAMES", "EXIT_RESTRICTED", D(2023, 2, 1)),
+    ("RELEASES", "FORMER_OFFICER", D(2024, 7, 1)),
+    ("UNDER_REVIEW", "异议受理，信息核实中"),
+    ("ACTIVE", "核实无误，维持原认定"),
+    ("ACTIVE", "延长惩戒期限"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["gbk", "xlsx", "parquet", "jsonl"])
+def test_every_format_loads_the_same_graph(clean: QueryRunner, tmp_path: Path, fmt: str) -> None:
+    load_directory(clean, FIXTURES / "basic", rejects_path=tmp_path / "r.csv", clock=CLOCK)
+    assert new_columns(clean) == NEW_COLUMNS
+    expected = fingerprint(clean, ignore=("actor",))  # it names the file: loader:findings.xlsx
+    wipe_again(clean)
+    directory = tmp_path / fmt
+    _convert(FIXTURES / "basic", directory, fmt)
+    report = load_directory(clean, directory, rejects_path=tmp_path / f"{fmt}.csv", clock=CLOCK)
+    assert all(rejected == 0 for _, _, rejected in counts(report).values())
+    assert report.files["transitions"].loaded == 4
+    assert new_columns(clean) == NEW_COLUMNS
+    assert fingerprint(clean, ignore=("actor",)) == expected
 
 
 # -- dry run and the command line ----------------------------------------------------------
@@ -290,6 +552,8 @@ def test_cli_json_and_errors(
     document = json.loads(proc.stdout)
     assert document["rejects_file"] == str(rejects)
     assert document["files"]["enterprises"] == {"read": 16, "loaded": 3, "rejected": 13}
+    assert document["files"]["transitions"] == {"read": 5, "loaded": 0, "rejected": 5}
+    assert document["status_since_defaulted"] == 0
     missing = subprocess.run(
         [*TRACER, "load", str(tmp_path / "nope")],
         capture_output=True,
@@ -327,24 +591,7 @@ def test_cli_json_and_errors(
     assert json.loads(dry.stdout)["graph_checked"] is False
 
 
-# -- generated data: reconciliation and interrupted loads -------------------------------------
-def test_reconciliation_on_a_generated_corrupt_set(runner: QueryRunner, tmp_path: Path) -> None:
-    summary = generate_dataset(tmp_path / "data", 400, seed=7, corrupt_rate=0.03)
-    rejects = tmp_path / "rejects.csv"
-    report = load_directory(runner, tmp_path / "data", rejects_path=rejects)
-    with rejects.open(encoding="utf-8", newline="") as handle:
-        rejected_lines = {(row["file"], row["line"]) for row in csv.DictReader(handle)}
-    for stem, counts in report.files.items():
-        assert counts.read == counts.loaded + counts.rejected, stem
-        assert counts.read == summary.rows[stem], stem
-        injected = sum(summary.corruptions.get(stem, {}).values())
-        assert counts.rejected >= injected, stem
-        assert len({line for file, line in rejected_lines if file == f"{stem}.csv"}) == (
-            counts.rejected
-        )
-    assert sum(c.rejected for c in report.files.values()) > 0
-
-
+# -- generated data: interrupted loads ----------------------------------------------------------
 def test_interrupted_load_completes_to_the_same_graph(
     clean: QueryRunner, neo4j_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -364,11 +611,11 @@ def test_interrupted_load_completes_to_the_same_graph(
     partial = stats(clean)
     finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert finished.returncode == 0, finished.stderr
-    resumed = stats(clean), fingerprint(clean)
+    resumed = stats(clean), fingerprint(clean, times_of_record=False)
     assert resumed[0] != partial  # the kill really happened mid-load
     wipe_again(clean)
     subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    assert (stats(clean), fingerprint(clean)) == resumed
+    assert (stats(clean), fingerprint(clean, times_of_record=False)) == resumed
 
 
 def test_department_kind_and_enterprise_address_are_loaded(

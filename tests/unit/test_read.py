@@ -57,12 +57,12 @@ def test_xlsx_date_and_number_cells(tmp_path: Path) -> None:
     path = tmp_path / "shareholdings.xlsx"
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["share", "start_date", "holder_id"])
+    sheet.append(["share", "start_date", "holder_id", "severe"])
     # Excel keeps numbers as doubles: long IDs must be text cells (docs/LOADING.md)
-    sheet.append([0.35, dt.datetime(2020, 1, 2), 123456789012])
+    sheet.append([0.35, dt.datetime(2020, 1, 2), 123456789012, True])
     book.save(path)
     assert _cells(path) == [
-        {"share": "0.35", "start_date": "2020-01-02", "holder_id": "123456789012"}
+        {"share": "0.35", "start_date": "2020-01-02", "holder_id": "123456789012", "severe": "true"}
     ]
 
 

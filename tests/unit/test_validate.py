@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from tracer.loaders import validate
+from tracer.loaders.batch import Batch
+from tracer.loaders.checks import Context
 from tracer.loaders.load import load_directory
+from tracer.loaders.read import read_table
 from tracer.loaders.report import LoadReport
+from tracer.loaders.specs import SPECS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "load"
 
@@ -16,6 +22,8 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "load"
 EXPECTED = {
     ("list_types.csv", 3): {"BAD_CODE"},
     ("rules.csv", 2): {"REF_MEASURE"},
+    ("rules.csv", 3): {"REF_LIST_TYPE"},
+    ("measure_basis.csv", 2): {"REF_BASIC_LIST_EDITION"},
     ("departments.csv", 2): {"FILE_MISSING_COLUMN"},
     ("departments.csv", 3): {"FILE_MISSING_COLUMN"},
     ("enterprises.csv", 3): {"USCC_LENGTH"},
@@ -47,7 +55,17 @@ EXPECTED = {
     ("findings.csv", 3): {"LIST_TYPE_UNKNOWN"},
     ("findings.csv", 4): {"DATE_ORDER"},
     ("findings.csv", 5): {"CODE_UNKNOWN"},
+    ("findings.csv", 7): {"CATEGORY_MISMATCH"},
+    ("findings.csv", 8): {"BAD_VALUE"},
+    ("findings.csv", 9): {"BAD_VALUE"},
+    ("findings.csv", 10): {"DATE_FUTURE"},
     ("finding_persons.csv", 5): {"CODE_UNKNOWN"},
+    ("finding_persons.csv", 6): {"DATE_FUTURE"},
+    ("finding_persons.csv", 7): {"DATE_ORDER"},
+    ("transitions.csv", 2): {"DATE_FUTURE"},
+    ("transitions.csv", 3): {"CODE_UNKNOWN"},
+    ("transitions.csv", 4): {"REQUIRED_MISSING"},
+    ("transitions.csv", 5): {"DATE_ORDER"},
     ("redlist.jsonl", 1): {"DATE_ORDER"},
     ("redlist.jsonl", 2): {"ROW_MALFORMED"},
 }
@@ -85,6 +103,9 @@ def test_rejects_file_columns_and_raw_row(broken: tuple[LoadReport, Path]) -> No
     assert "ENTERPRISE" in kind["message"]
     check = next(r for r in rows if r["reason_code"] == "ID_CHECK")
     assert "110105198001010017" not in check["message"]  # never echo a full ID
+    mismatch = next(r for r in rows if r["reason_code"] == "CATEGORY_MISMATCH")
+    assert mismatch["column"] == "category"
+    assert "MARKET_ORDER" in mismatch["message"] and "REFUSE_OBLIGATION" in mismatch["message"]
 
 
 def test_counts_reconcile_without_a_graph(broken: tuple[LoadReport, Path]) -> None:
@@ -94,23 +115,26 @@ def test_counts_reconcile_without_a_graph(broken: tuple[LoadReport, Path]) -> No
     counts = {stem: (c.read, c.loaded, c.rejected) for stem, c in report.files.items()}
     assert counts == {
         "list_types": (2, 1, 1),
-        "rules": (1, 0, 1),
+        "rules": (2, 0, 2),
+        "measure_basis": (1, 0, 1),
         "departments": (2, 0, 2),
         "enterprises": (16, 4, 12),
         "persons": (8, 2, 6),
         "positions": (6, 4, 2),
         "shareholdings": (6, 1, 5),
         "practitioners": (1, 0, 1),
-        "findings": (5, 2, 3),
-        "finding_persons": (4, 3, 1),
+        "findings": (9, 2, 7),
+        "finding_persons": (6, 3, 3),
+        "transitions": (5, 1, 4),
         "redlist": (3, 1, 2),
     }
     # references outside the batch could not be checked: enterprises line 15, positions 5-7,
-    # finding_persons 3-4
+    # finding_persons 3-4, transitions 6
     assert report.unchecked_references == {
         "enterprises": 1,
         "positions": 3,
         "finding_persons": 2,
+        "transitions": 1,
     }
     assert report.repeats == {"enterprises": 1}
 
@@ -153,3 +177,29 @@ def test_case_insensitive_columns_and_every_value_format(tmp_path: Path) -> None
         "shareholdings": 0,
     }
     assert report.unchecked_references == {}
+
+
+def test_new_finding_columns_are_normalised(tmp_path: Path) -> None:
+    path = tmp_path / "findings.csv"
+    path.write_text(
+        "finding_id,subject_id,list_type,authority,decided_on,ground,severe,exit_restricted,"
+        "status,status_since\n"
+        "A,91110105MA01A2B325,JUDGMENT_DEFAULTER,某法院,2023-01-10,able_but_refusing,是,否,"
+        "repaired,2024/3/1\n"
+        "B,91110105MA01A2B325,SERIOUS_DISHONESTY,某局,2023-01-10,,Y,0,,\n"
+        "C,91110105MA01A2B325,SERIOUS_DISHONESTY,某局,2023-01-10,,,TRUE,,\n",
+        encoding="utf-8",
+    )
+    batch = Batch(SPECS["findings"], [read_table(path)])
+    categories = {"JUDGMENT_DEFAULTER": "REFUSE_OBLIGATION", "SERIOUS_DISHONESTY": None}
+    ctx = Context(graph=None, today=dt.date(2026, 1, 1), list_types=categories)
+    rows = validate.findings(batch, ctx)
+    columns = ["finding_id", "category", "ground", "severe", "exit_restricted", "status"]
+    assert [tuple(row) for row in rows[[*columns, "status_since"]].to_numpy()] == [
+        ("A", "REFUSE_OBLIGATION", "ABLE_BUT_REFUSING", True, False, "REPAIRED",
+         dt.date(2024, 3, 1)),
+        ("B", None, None, True, False, "ACTIVE", None),
+        ("C", None, None, None, True, "ACTIVE", None),
+    ]  # fmt: skip
+    assert batch.rejected == 0
+    assert ctx.decided == dict.fromkeys("ABC", dt.date(2023, 1, 10))

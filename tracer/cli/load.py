@@ -85,6 +85,11 @@ def _summary(report: LoadReport) -> None:
     if quality.top_reasons:
         reasons = ", ".join(f"{r.reason_code} {r.count}" for r in quality.top_reasons)
         out.print(f"Top reject reasons: {reasons}")
+    if report.status_since_defaulted:
+        out.print(
+            f"[yellow]{report.status_since_defaulted} finding(s)[/] give a status without "
+            "status_since: it takes effect from the load date"
+        )
     for error in report.file_errors:
         out.print(f"[red]unreadable:[/] {error.file}: {error.message}")
     for stem, columns in report.ignored_columns.items():

@@ -42,7 +42,8 @@ ID_MESSAGES = {
 @dataclass
 class Context:
     """What validation knows besides the rows: the graph (None when unreachable), today, the
-    list types, and the keys found valid or rejected in this load so far."""
+    list types (code -> category), the keys found valid or rejected in this load so far, the
+    stored state of findings given again, and the decision dates of findings seen so far."""
 
     graph: GraphKeys | None
     today: date
@@ -50,6 +51,7 @@ class Context:
     valid: dict[str, set[Any]] = field(default_factory=dict)
     rejected: dict[str, set[Any]] = field(default_factory=dict)
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    decided: dict[str, date] = field(default_factory=dict)
     unchecked: Counter[str] = field(default_factory=Counter)
 
 
@@ -164,6 +166,13 @@ def not_before(batch: Batch, early: pd.Series, late: pd.Series, column: str, wha
     flags = [a is not None and b is not None and b < a for a, b in zip(early, late, strict=True)]
     bad = pd.Series(flags, index=batch.frame.index, dtype=bool)
     batch.reject(bad, column, "DATE_ORDER", what)
+
+
+def not_future(batch: Batch, days: pd.Series, today: date, column: str) -> None:
+    """Reject rows whose date is after ``today`` (``DATE_FUTURE``): an effective date must have
+    come, as for a change made from the command line."""
+    future = days.map(lambda day: day is not None and day > today).astype(bool)
+    batch.reject(future, column, "DATE_FUTURE", f"{column} is in the future (today is {today})")
 
 
 def shares(batch: Batch, column: str, unit_column: str) -> pd.Series:

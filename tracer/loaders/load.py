@@ -30,14 +30,23 @@ from tracer.loaders.read import STEMS, RawTable, UnreadableFile, discover, read_
 from tracer.loaders.report import FileCounts, FileError, LoadReport, quality, write_rejects
 from tracer.loaders.specs import REFERENCE_STEMS, SPECS
 from tracer.loaders.write import BATCH_SIZE, write_findings, write_stem, write_transitions
-from tracer.queries.reference import install_reference_data, merge_rows, shipped_tables
+from tracer.queries.lifecycle import is_new_status
+from tracer.queries.reference import (
+    EARLIEST_DAY,
+    Row,
+    install_reference_data,
+    merge_rows,
+    shipped_tables,
+)
 from tracer.queries.runner import QueryRunner
-from tracer.queries.timeline import refresh_lines
+from tracer.queries.timeline import history, refresh_lines
 from tracer.queries.upgrade import upgrade
 
 #: ``progress(stage, stem, done, total)``: stage is "validate" or "write"; rows for "write".
 Progress = Callable[[str, str, int, int], None]
 EXTRA_COLUMNS = {"shareholdings": ("share_unit",)}
+#: Reference tables that give default periods: when one changes, stored status lines are redone.
+PERIOD_STEMS = frozenset({"list_types", "list_type_periods"})
 
 
 def default_rejects_path(directory: Path) -> Path:
@@ -92,15 +101,25 @@ def _overrides(results: dict[str, validate.Validated]) -> dict[str, list[dict[st
     return {stem: list(results[stem].rows["row"]) for stem in REFERENCE_STEMS if stem in results}
 
 
+def _reference_base(graph: GraphKeys | None) -> dict[str, list[Row]]:
+    """The reference tables before this load's overrides: shipped, then the graph's versions
+    (earlier overrides) where the graph is reachable."""
+    base = shipped_tables()
+    if graph is not None:
+        for stem, rows in graph.reference_tables().items():
+            base[stem] = [*base.get(stem, []), *rows]
+    return base
+
+
 def _validate_reference(
-    tables: dict[str, list[RawTable]], ctx: Context
+    tables: dict[str, list[RawTable]], ctx: Context, base: dict[str, list[Row]]
 ) -> dict[str, validate.Validated]:
     results: dict[str, validate.Validated] = {}
     for stem in REFERENCE_STEMS:
         if stem in tables:
             batch = Batch(SPECS[stem], tables[stem])
             results[stem] = validate.Validated(stem, batch, validate.reference(batch, ctx))
-    known = validate.reference_codes(shipped_tables())
+    known = validate.reference_codes(base)
     for stem, result in results.items():
         codes = validate.reference_codes({stem: list(result.rows["row"])})
         for target, values in codes.items():
@@ -110,8 +129,24 @@ def _validate_reference(
     return results
 
 
+def _list_type_categories(tables: dict[str, dict[str, Row]]) -> dict[str, str | None]:
+    """Each list type's category (None: each finding gives one), from its national version with
+    the latest ``valid_from``."""
+    chosen: dict[str, Row] = {}
+    for row in tables["list_types"].values():
+        rank = (not row.get("jurisdiction"), row.get("valid_from") or EARLIEST_DAY)
+        found = chosen.get(row["code"])
+        if found is None or rank >= (
+            not found.get("jurisdiction"),
+            found.get("valid_from") or EARLIEST_DAY,
+        ):
+            chosen[row["code"]] = row
+    return {str(code): _text(row.get("category")) for code, row in chosen.items()}
+
+
 def _status_since_defaulted(results: dict[str, validate.Validated], ctx: Context) -> int:
-    """Findings whose non-ACTIVE status takes effect from the load date (no ``status_since``)."""
+    """Findings whose given status is recorded as taking effect from the load date (a new
+    non-ACTIVE status without ``status_since``)."""
     if "findings" not in results:
         return 0
     rows = results["findings"].rows
@@ -119,9 +154,13 @@ def _status_since_defaulted(results: dict[str, validate.Validated], ctx: Context
     for finding_id, status, since in zip(
         rows["finding_id"], rows["status"], rows["status_since"], strict=True
     ):
-        stored = ctx.findings.get(finding_id, {}).get("status", "ACTIVE")
-        if status != stored and since is None:
-            count += 1
+        if since is not None:
+            continue
+        state = ctx.findings.get(finding_id)
+        if state is None:
+            count += status != "ACTIVE"
+        else:
+            count += is_new_status(state["status"], history(state), status, None)
     return count
 
 
@@ -166,21 +205,20 @@ def load_directory(
     read_done = time.monotonic()
     ctx = Context(graph=graph, today=clock.today())
 
-    results = _validate_reference(tables, ctx)
+    base = _reference_base(graph)
+    results = _validate_reference(tables, ctx, base)
     overrides = _overrides(results)
     reference_counts: dict[str, int] = {}
     if runner is not None and writing:
         installed = install_reference_data(runner, overrides, actor=actor, clock=clock)
         reference_counts = installed.rows
         upgrade(runner, clock)
-        if installed.changed.get("list_type_periods"):
+        if PERIOD_STEMS & set(installed.changed):
             refresh_lines(runner, clock=clock, everything=True)
-    merged = merge_rows(shipped_tables(), overrides)
-    ctx.list_types = {
-        str(row["code"]): _text(row.get("category")) for row in merged["list_types"].values()
-    }
-    if graph is not None:
-        ctx.list_types = {**graph.list_types(), **ctx.list_types}
+    list_types = {"list_types": base["list_types"]}
+    ctx.list_types = _list_type_categories(
+        merge_rows(list_types, {"list_types": overrides.get("list_types", [])})
+    )
 
     for stem in STEMS:
         if stem in REFERENCE_STEMS or stem not in tables:

@@ -7,6 +7,7 @@ from typing import Any
 
 from tracer.domain.keys import PersonKey
 from tracer.queries.catalogue import cypher
+from tracer.queries.reference import snapshot
 from tracer.queries.runner import QueryRunner
 
 _QUERIES = {
@@ -51,7 +52,6 @@ class GraphKeys:
             found.update({str(row["finding_id"]): row for row in rows})
         return found
 
-    def list_types(self) -> dict[str, str | None]:
-        """Every ListType code in the graph with its category (of its latest version)."""
-        rows = self.runner.read(cypher("load_lookup_list_types"))
-        return {str(row["code"]): row["category"] for row in rows}
+    def reference_tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Every version of every reference table installed in the graph (typed rows)."""
+        return {stem: list(rows) for stem, rows in snapshot(self.runner).tables.items()}

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -27,15 +28,15 @@ from tracer.domain.codes import (
     SUBJECT_KINDS,
 )
 from tracer.domain.codes import ENTERPRISE_KINDS as KINDS
-from tracer.domain.keys import PersonKey
 from tracer.domain.identifiers import uscc_kind
+from tracer.domain.keys import PersonKey
 from tracer.loaders import checks
 from tracer.loaders.batch import Batch
 from tracer.loaders.checks import Context
 from tracer.loaders.read import FILE, LINE
 from tracer.queries.lifecycle import LEGAL_TRANSITIONS, is_new_status
-from tracer.queries.timeline import history
 from tracer.queries.reference import TABLES, validate_reference_row
+from tracer.queries.timeline import history
 
 DEPARTMENT_KIND_PATTERN = r"[A-Z][A-Z0-9_]{1,39}"
 CODE_PATTERN = r"[A-Z][A-Z0-9_]{0,63}"
@@ -281,16 +282,14 @@ def _booleans(batch: Batch, column: str) -> pd.Series:
 
 
 def _status_changes(batch: Batch, ctx: Context, frame: pd.DataFrame) -> None:
-    """A status that differs from the stored one is a transition, with the same checks as the
-    command line: a legal move, effective (``status_since``) not before the decision or an
-    earlier change, and not in the future."""
+    """A status that differs from the stored one and is not in the finding's history is a
+    transition, with the checks of the command line: a legal move, effective (``status_since``)
+    not before the decision or an earlier change."""
     stored = ctx.graph.findings(frame["finding_id"].dropna()) if ctx.graph is not None else {}
     ctx.findings.update(stored)
-    illegal, early, future = [], [], []
+    illegal, early = [], []
     for index, row in frame.iterrows():
         since = row["status_since"]
-        if since is not None and since > ctx.today:
-            future.append(index)
         state = stored.get(row["finding_id"])
         status = row["status"]
         if state is None or status is None:
@@ -313,12 +312,32 @@ def _status_changes(batch: Batch, ctx: Context, frame: pd.DataFrame) -> None:
         "DATE_ORDER",
         "status_since is before the decision or an earlier change of this finding",
     )
-    batch.reject(
-        pd.Series(batch.frame.index.isin(future), index=batch.frame.index),
-        "status_since",
-        "DATE_FUTURE",
-        "status_since is in the future",
-    )
+
+
+def _new_terms(frame: pd.DataFrame, ctx: Context) -> pd.Series:
+    """``effective_until``, except where that term is already in a stored finding's history: a
+    file loaded again records no change of term twice (the engine compares with the term of the
+    decision only)."""
+
+    def term(finding_id: str | None, until: date | None) -> date | None:
+        state = ctx.findings.get(finding_id) if finding_id is not None else None
+        if until is None or state is None:
+            return until
+        recorded = {change.new_effective_until for change in history(state)}
+        return None if until in recorded else until
+
+    pairs = zip(frame["finding_id"], frame["effective_until"], strict=True)
+    return pd.Series([term(*pair) for pair in pairs], index=frame.index, dtype=object)
+
+
+def _decisions(ctx: Context, finding_ids: pd.Series) -> pd.Series:
+    """The decision date of each finding: from this load's findings, else from the graph (None
+    when unknown, e.g. in a dry run without a database)."""
+    missing = {fid for fid in finding_ids.dropna() if fid not in ctx.decided}
+    if missing and ctx.graph is not None:
+        found = ctx.graph.findings(missing)
+        ctx.decided.update({fid: state["decided_on"] for fid, state in found.items()})
+    return finding_ids.map(lambda fid: ctx.decided.get(fid) if fid is not None else None)
 
 
 def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
@@ -387,11 +406,15 @@ def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
         "status_since",
         "status_since is before decided_on",
     )
+    checks.not_future(batch, frame["status_since"], ctx.today, "status_since")
     _status_changes(batch, ctx, frame)
+    frame["effective_until"] = _new_terms(frame, ctx)
     rows = checks.dedupe(batch, frame.drop(columns="file"), ["finding_id"])
     _subject_references(batch, ctx, kinds, frame["subject"])
     _finish(batch, ctx, frame, "finding", "finding_id")
-    return frame.loc[rows.index[batch.good[rows.index]]]
+    written = frame.loc[rows.index[batch.good[rows.index]]]
+    ctx.decided.update(zip(written["finding_id"], written["decided_on"], strict=True))
+    return written
 
 
 def finding_persons(batch: Batch, ctx: Context) -> pd.DataFrame:
@@ -406,21 +429,26 @@ def finding_persons(batch: Batch, ctx: Context) -> pd.DataFrame:
             "effective_on": checks.dates(batch, "effective_on"),
         }
     )
-    future = frame["effective_on"].map(lambda day: day is not None and day > ctx.today)
-    batch.reject(
-        future.astype(bool), "effective_on", "DATE_FUTURE", "effective_on is in the future"
-    )
+    checks.not_future(batch, frame["effective_on"], ctx.today, "effective_on")
     rows = checks.dedupe(batch, frame, ["finding_id", "person", "capacity"])
     checks.references(batch, ctx, "finding", frame["finding_id"], "finding_id", "finding")
+    checks.not_before(
+        batch,
+        _decisions(ctx, frame["finding_id"].where(batch.good, None)),
+        frame["effective_on"],
+        "effective_on",
+        "effective_on is before the finding's decision",
+    )
     checks.references(batch, ctx, "person", frame["person"], "id_number", "person")
     return rows[batch.good[rows.index]]
 
 
 def transitions(batch: Batch, ctx: Context) -> pd.DataFrame:
-    """Status changes from other systems: a known finding and status, an effective date, actor
-    and reason, an optional change of term, and for a per-person release the person. Whether the
-    move is legal on its date is checked when it is written, exactly as from the command line
-    (a refused move is rejected with the lifecycle's reason)."""
+    """Status changes from other systems: a known finding and status, an effective date (come,
+    and not before the decision), actor and reason, an optional change of term (not before the
+    decision), and for a per-person release the person. Whether the move is legal on its date
+    is checked when it is written, exactly as from the command line (a refused move is rejected
+    with the lifecycle's reason)."""
     checks.required(batch)
     numbers = batch.text("id_number")
     frame = pd.DataFrame(
@@ -451,10 +479,16 @@ def transitions(batch: Batch, ctx: Context) -> pd.DataFrame:
         "REQUIRED_MISSING",
         "a RELEASED row names the person (id_type, id_number)",
     )
+    checks.not_future(batch, frame["effective_on"], ctx.today, "effective_on")
     checks.references(batch, ctx, "finding", frame["finding_id"], "finding_id", "finding")
     checks.references(
         batch, ctx, "person", frame["person"].where(release, None), "id_number", "person"
     )
+    decided = _decisions(ctx, frame["finding_id"].where(batch.good, None))
+    for column in ("effective_on", "new_effective_until"):
+        checks.not_before(
+            batch, decided, frame[column], column, f"{column} is before the finding's decision"
+        )
     return frame[batch.good]
 
 
@@ -544,11 +578,13 @@ LINKS: dict[tuple[str, str], tuple[str, str]] = {
     ("list_type_measures", "list_type"): ("list_types", "code"),
     ("list_type_periods", "list_type"): ("list_types", "code"),
     ("measure_basis", "measure"): ("measures", "code"),
+    ("measure_basis", "edition"): ("basic_list_editions", "edition"),
 }
 
 
 def reference_links(batch: Batch, rows: pd.DataFrame, known: dict[str, set[str]]) -> pd.DataFrame:
-    """Reject override rows naming a code defined nowhere (``REF_MEASURE``, ``REF_LIST_TYPE``)."""
+    """Reject override rows naming a code defined nowhere (``REF_MEASURE``, ``REF_LIST_TYPE``,
+    ``REF_BASIC_LIST_EDITION``): neither shipped, nor in the graph, nor in this load."""
     stem = batch.spec.stem
     for (source, column), (target, _) in LINKS.items():
         if source != stem:

@@ -10,18 +10,19 @@ from typing import Any
 import pandas as pd
 
 from tracer.domain.clock import Clock
-from tracer.domain.errors import TracerError
+from tracer.domain.errors import Conflict, InvalidInput, NotFound, TracerError
 from tracer.domain.keys import PersonKey
 from tracer.loaders.batch import Reject
+from tracer.loaders.lookup import GraphKeys
 from tracer.queries.catalogue import cypher
 from tracer.queries.lifecycle import (
     FindingInput,
     record_findings,
     release_person,
     transition_finding,
-    transitions,
 )
 from tracer.queries.runner import QueryRunner
+from tracer.queries.timeline import history
 
 #: Rows per transaction, measured with bench/bench_load.py (see docs/LOADING.md).
 BATCH_SIZE = 1_000
@@ -254,18 +255,33 @@ def write_findings(
     return written
 
 
-def _recorded(runner: QueryRunner, row: dict[str, Any]) -> bool:
-    """The same change is already in the finding's history (the file was loaded before)."""
-    return any(
-        record.to_status == row["to_status"]
-        and record.effective_on == row["effective_on"]
-        and record.new_effective_until == row["new_effective_until"]
-        for record in transitions(runner, row["finding_id"])
-    )
+#: A change as the history holds it: to_status, effective_on, new_effective_until.
+ChangeKey = tuple[str, Any, Any]
 
 
-#: Reason codes of a transition the lifecycle refused, by error.
-REFUSED = {"Conflict": "ILLEGAL_TRANSITION", "InvalidInput": "BAD_VALUE", "NotFound": "REF_FINDING"}
+def _recorded(runner: QueryRunner, finding_ids: Iterable[str]) -> dict[str, set[ChangeKey]]:
+    """The changes each finding's stored history holds (one look-up for the whole file), so a
+    row loaded before is skipped."""
+    states = GraphKeys(runner).findings(finding_ids)
+    return {
+        finding_id: {
+            (change.to_status, change.effective_on, change.new_effective_until)
+            for change in history(state)
+        }
+        for finding_id, state in states.items()
+    }
+
+
+#: Reason codes of a transition the lifecycle refused, by error (else ``REFUSED``).
+REFUSALS: tuple[tuple[type[TracerError], str], ...] = (
+    (Conflict, "ILLEGAL_TRANSITION"),
+    (InvalidInput, "BAD_VALUE"),
+    (NotFound, "REF_FINDING"),
+)
+
+
+def _refusal(error: TracerError) -> str:
+    return next((reason for kind, reason in REFUSALS if isinstance(error, kind)), "REFUSED")
 
 
 def write_transitions(
@@ -278,18 +294,22 @@ def write_transitions(
         "finding_id", "to_status", "effective_on", "actor", "reason", "document",
         "new_effective_until", "person", "line", "file", "raw",
     ]  # fmt: skip
+    recorded = _recorded(runner, rows["finding_id"])
     for r in _records(rows, columns):
+        change = (r["to_status"], r["effective_on"], r["new_effective_until"])
+        known = recorded.setdefault(r["finding_id"], set())
         try:
             if r["to_status"] == "RELEASED":
                 release_person(
                     runner, r["finding_id"], r["person"], r["actor"], r["reason"],
                     r["effective_on"], document=r["document"], clock=clock,
                 )  # fmt: skip
-            elif not _recorded(runner, r):
+            elif change not in known:
                 transition_finding(
                     runner, r["finding_id"], r["to_status"], r["actor"], r["reason"],
                     r["effective_on"], r["document"], r["new_effective_until"], clock,
                 )  # fmt: skip
+                known.add(change)
             written += 1
         except TracerError as exc:
             rejects.append(
@@ -297,7 +317,7 @@ def write_transitions(
                     str(r["file"]),
                     int(r["line"]),
                     "to_status",
-                    REFUSED.get(type(exc).__name__, "REFUSED"),
+                    _refusal(exc),
                     str(exc),
                     str(r["raw"]),
                 )
