@@ -16,8 +16,10 @@ from tracer.domain.keys import PersonKey
 from tracer.queries.liability import check_person, finding_reach
 from tracer.queries.lifecycle import (
     LEGAL_TRANSITIONS,
+    FindingInput,
     end_suspension,
     expire_due,
+    record_findings,
     release_person,
     suspend_person,
     transition_finding,
@@ -164,8 +166,8 @@ def test_a_change_of_term_is_a_transition_known_from_its_recording(
 ) -> None:
     runner, boss, _ = listed
     extended = transition_finding(
-        runner, "F1", "ACTIVE", "法院", "延长期限", D(2022, 2, 1), new_effective_until=D(2026, 12, 31),
-        clock=clock(at(2022, 2, 1)),
+        runner, "F1", "ACTIVE", "法院", "延长期限", D(2022, 2, 1),
+        new_effective_until=D(2026, 12, 31), clock=clock(at(2022, 2, 1)),
     )  # fmt: skip
     assert extended.new_effective_until == D(2026, 12, 31) and extended.to_status == "ACTIVE"
     assert liable(runner, boss, D(2026, 12, 31)) and not liable(runner, boss, D(2027, 1, 1))
@@ -174,6 +176,39 @@ def test_a_change_of_term_is_a_transition_known_from_its_recording(
     assert reach.finding.effective_until == D(2026, 12, 31)
     with pytest.raises(InvalidInput, match="only changes the term"):
         transition_finding(runner, "F1", "ACTIVE", "a", "nothing", clock=clock(at(2022, 2, 2)))
+
+
+def test_a_finding_recorded_again_changes_its_term_once_and_never_its_decision(
+    listed: tuple[QueryRunner, PersonKey, PersonKey],
+) -> None:
+    runner, _, _ = listed
+    co = uscc(21)
+    given = FindingInput(
+        finding_id="F1", subject_uscc=co, list_type="SERIOUS_DISHONESTY",
+        authority="TEST-AUTHORITY", decided_on=DECIDED, effective_until=D(2025, 12, 31),
+        status_since=D(2022, 2, 1),
+    )  # fmt: skip
+    record_findings(runner, [given], "loader", clock(at(2022, 2, 1)))
+    record_findings(runner, [given], "loader", clock(at(2022, 2, 2)))  # the same file again
+    transition_finding(
+        runner, "F1", "ACTIVE", "法院", "延长期限", D(2022, 3, 1),
+        new_effective_until=D(2026, 6, 30), clock=clock(at(2022, 3, 1)),
+    )  # fmt: skip
+    record_findings(runner, [given], "loader", clock(at(2022, 4, 1)))  # after a later change
+    terms = [(t.seq, t.new_effective_until) for t in transitions(runner, "F1")]
+    assert terms == [(1, None), (2, D(2025, 12, 31)), (3, D(2026, 6, 30))]
+    for change in ({"decided_on": D(2021, 6, 1)}, {"list_type": "WAGE_ARREARS"}):
+        with pytest.raises(
+            InvalidInput, match=f"cannot change its decision \\({next(iter(change))}"
+        ):
+            record_findings(
+                runner, [given.model_copy(update=change)], "loader", clock(at(2022, 4, 2))
+            )
+    transition_finding(runner, "F1", "UNDER_REVIEW", "a", "异议", clock=clock(at(2022, 5, 1)))
+    later = given.model_copy(update={"effective_until": D(2027, 1, 1)})
+    with pytest.raises(InvalidInput, match="status is UNDER_REVIEW"):
+        record_findings(runner, [later], "loader", clock(at(2022, 5, 2)))
+    assert len(transitions(runner, "F1")) == 4
 
 
 def test_effective_dates_are_checked_and_the_time_of_record_is_the_servers(

@@ -22,7 +22,7 @@ import neo4j
 import pandas as pd
 import pytest
 
-from tests.conftest import wipe
+from tests.fixtures.database import wipe
 from tests.unit.test_validate import EXPECTED, rejects_by_line
 from tracer.domain.clock import Clock
 from tracer.graph.driver import Target
@@ -350,6 +350,42 @@ def test_a_term_change_in_a_reloaded_file_is_recorded_once(
             (1, None, "ACTIVE", D(2023, 1, 10), None),
             (2, "ACTIVE", "ACTIVE", D(2024, 12, 1), D(2026, 1, 10)),
         ]
+
+
+def test_a_reload_keeps_the_decision(runner: QueryRunner, tmp_path: Path) -> None:
+    load_directory(runner, FIXTURES / "basic", rejects_path=tmp_path / "r.csv", clock=CLOCK)
+    before = stats(runner), fingerprint(runner)
+    changed = write_files(
+        tmp_path / "changed",
+        {
+            "findings.csv": "finding_id,subject_kind,subject_id,list_type,authority,decided_on,"
+            "effective_until\n"
+            "F-2023-001,,91110108MA02C4D594,JUDGMENT_DEFAULTER,BJ_COURT,2023-02-10,\n"
+            "F-2023-002,,91110105MA01A2B325,WAGE_ARREARS,BJ_AMR,2023-06-01,\n"
+            # under review: its term cannot change
+            "F-2024-003,PERSON,RESIDENT_ID:500103199003150033,JUDGMENT_DEFAULTER,某区人民法院,"
+            "2024-02-01,2027-01-31\n"
+        },
+    )
+    rejects = tmp_path / "changed.csv"
+    report = load_directory(runner, changed, rejects_path=rejects, clock=CLOCK)
+    assert counts(report) == {"findings": (3, 0, 3)}
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        found = {
+            (int(row["line"]), row["reason_code"], row["column"]): row["message"]
+            for row in csv.DictReader(handle)
+        }
+    assert set(found) == {
+        (2, "DECISION_CHANGED", "decided_on"),
+        (3, "DECISION_CHANGED", "list_type"),
+        (4, "ILLEGAL_TRANSITION", "effective_until"),
+    }
+    assert (
+        "stored decided_on 2023-01-10, given 2023-02-10"
+        in found[2, "DECISION_CHANGED", "decided_on"]
+    )
+    assert "UNDER_REVIEW" in found[4, "ILLEGAL_TRANSITION", "effective_until"]
+    assert (stats(runner), fingerprint(runner)) == before
 
 
 def test_broken_rows_with_the_graph(runner: QueryRunner, tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -34,7 +33,14 @@ from tracer.loaders import checks
 from tracer.loaders.batch import Batch
 from tracer.loaders.checks import Context
 from tracer.loaders.read import FILE, LINE
-from tracer.queries.lifecycle import LEGAL_TRANSITIONS, is_new_status
+from tracer.queries.lifecycle import (
+    LEGAL_TRANSITIONS,
+    changed_facts,
+    is_new_status,
+    is_new_term,
+    term_may_change,
+    term_rule,
+)
 from tracer.queries.reference import TABLES, validate_reference_row
 from tracer.queries.timeline import history
 
@@ -281,53 +287,76 @@ def _booleans(batch: Batch, column: str) -> pd.Series:
     return parsed.where(~bad, None)
 
 
-def _status_changes(batch: Batch, ctx: Context, frame: pd.DataFrame) -> None:
-    """A status that differs from the stored one and is not in the finding's history is a
-    transition, with the checks of the command line: a legal move, effective (``status_since``)
-    not before the decision or an earlier change."""
+def _known_findings(batch: Batch, ctx: Context, frame: pd.DataFrame) -> None:
+    """A finding given again keeps its decision (``DECISION_CHANGED`` where a stored fact would
+    be overwritten). A status that differs from the stored one and is not in its history, or a
+    term neither of the decision nor in its history, is a transition, with the checks of the
+    command line: a legal move, effective (``status_since``) not before the decision or an
+    earlier change, a term only where the status may take one."""
     stored = ctx.graph.findings(frame["finding_id"].dropna()) if ctx.graph is not None else {}
     ctx.findings.update(stored)
-    illegal, early = [], []
+    rejected: dict[str, list[object]] = {"illegal": [], "term": [], "early": []}
+    changed: dict[object, tuple[str, object, object]] = {}
     for index, row in frame.iterrows():
-        since = row["status_since"]
         state = stored.get(row["finding_id"])
-        status = row["status"]
-        if state is None or status is None:
+        if state is None or not batch.good.at[index]:
             continue
-        if not is_new_status(state["status"], history(state), status, since):
+        given = {str(key): value for key, value in row.items()}
+        given["subject_id"] = _subject_id(row["subject"])
+        overwritten = changed_facts(state, given)
+        if overwritten:
+            fact = overwritten[0]
+            changed[index] = (fact, state[fact], given[fact])
             continue
-        if status not in LEGAL_TRANSITIONS.get(state["status"], frozenset()):
-            illegal.append(index)
-        elif since is not None and since < (state.get("last_effective") or state["decided_on"]):
-            early.append(index)
+        changes, since, status = history(state), row["status_since"], row["status"]
+        new_status = status is not None and is_new_status(state["status"], changes, status, since)
+        if new_status and status not in LEGAL_TRANSITIONS.get(state["status"], frozenset()):
+            rejected["illegal"].append(index)
+        elif is_new_term(state, changes, row["effective_until"]) and not term_may_change(
+            state["status"], status if new_status else None
+        ):
+            rejected["term"].append(index)
+        elif (new_status or is_new_term(state, changes, row["effective_until"])) and (
+            since is not None and since < (state.get("last_effective") or state["decided_on"])
+        ):
+            rejected["early"].append(index)
+    for column in sorted({fact for fact, _, _ in changed.values()}):
+        batch.reject_each(
+            _rows(batch, [index for index, (fact, _, _) in changed.items() if fact == column]),
+            column,
+            pd.Series("DECISION_CHANGED", index=batch.frame.index),
+            lambda index: (
+                "a finding given again keeps its decision: stored {} {}, given {} "
+                "(a wrong decision is REVOKED and loaded as a new finding)"
+            ).format(*changed[index]),
+        )
     batch.reject(
-        pd.Series(batch.frame.index.isin(illegal), index=batch.frame.index),
+        _rows(batch, rejected["illegal"]),
         "status",
         "ILLEGAL_TRANSITION",
         "the stored status cannot move to this one (see the lifecycle table)",
     )
+    batch.reject_each(
+        _rows(batch, rejected["term"]),
+        "effective_until",
+        pd.Series("ILLEGAL_TRANSITION", index=batch.frame.index),
+        lambda index: term_rule(stored[frame["finding_id"][index]]["status"]),
+    )
     batch.reject(
-        pd.Series(batch.frame.index.isin(early), index=batch.frame.index),
+        _rows(batch, rejected["early"]),
         "status_since",
         "DATE_ORDER",
         "status_since is before the decision or an earlier change of this finding",
     )
 
 
-def _new_terms(frame: pd.DataFrame, ctx: Context) -> pd.Series:
-    """``effective_until``, except where that term is already in a stored finding's history: a
-    file loaded again records no change of term twice (the engine compares with the term of the
-    decision only)."""
+def _rows(batch: Batch, indexes: list[object]) -> pd.Series:
+    return pd.Series(batch.frame.index.isin(indexes), index=batch.frame.index)
 
-    def term(finding_id: str | None, until: date | None) -> date | None:
-        state = ctx.findings.get(finding_id) if finding_id is not None else None
-        if until is None or state is None:
-            return until
-        recorded = {change.new_effective_until for change in history(state)}
-        return None if until in recorded else until
 
-    pairs = zip(frame["finding_id"], frame["effective_until"], strict=True)
-    return pd.Series([term(*pair) for pair in pairs], index=frame.index, dtype=object)
+def _subject_id(subject: object) -> object:
+    """The subject as a finding stores it: the USCC, or the person's document number."""
+    return subject.id_number if isinstance(subject, PersonKey) else subject
 
 
 def _decisions(ctx: Context, finding_ids: pd.Series) -> pd.Series:
@@ -407,8 +436,7 @@ def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
         "status_since is before decided_on",
     )
     checks.not_future(batch, frame["status_since"], ctx.today, "status_since")
-    _status_changes(batch, ctx, frame)
-    frame["effective_until"] = _new_terms(frame, ctx)
+    _known_findings(batch, ctx, frame)
     rows = checks.dedupe(batch, frame.drop(columns="file"), ["finding_id"])
     _subject_references(batch, ctx, kinds, frame["subject"])
     _finish(batch, ctx, frame, "finding", "finding_id")

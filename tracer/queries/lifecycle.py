@@ -41,6 +41,14 @@ LEGAL_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
         "EXPIRED": frozenset(),
     }
 )
+#: Statuses whose term a change may set (``new_effective_until``, moving to themselves).
+TERM_STATUSES = frozenset({"ACTIVE", "CORRECTED"})
+#: The facts of a decision. Loading a finding again never overwrites them: the old values
+#: are kept (DOMAIN §8), so a file that gives other values is refused.
+DECISION_FACTS = (
+    "subject_id", "list_type", "category", "ground", "severe", "exit_restricted", "authority",
+    "basis", "act_date", "decided_on",
+)  # fmt: skip
 #: Statuses ``expire_due`` moves to EXPIRED once the period has passed.
 EXPIRABLE = frozenset(status for status, moves in LEGAL_TRANSITIONS.items() if "EXPIRED" in moves)
 #: Per-person release reasons with a fixed meaning.
@@ -154,11 +162,8 @@ def transition_finding(
     if to_status == current and new_effective_until is None:
         raise InvalidInput(f"{current} → {current} only changes the term: give new_effective_until")
     if new_effective_until is not None:
-        if not (
-            to_status == "CORRECTED"
-            or (to_status == current and current in ("ACTIVE", "CORRECTED"))
-        ):
-            raise InvalidInput("a change of term keeps the status ACTIVE (or CORRECTED)")
+        if not term_may_change(current, None if to_status == current else to_status):
+            raise InvalidInput(term_rule(current))
         if new_effective_until < finding["decided_on"]:
             raise InvalidInput("the new term ends before the decision")
     changes = history(finding)
@@ -419,10 +424,44 @@ def is_new_status(
     ) and not (status == "ACTIVE" and since is None)
 
 
-_STORED = (
-    "list_type", "category", "ground", "severe", "exit_restricted", "authority", "basis",
-    "act_date", "decided_on", "effective_until",
-)  # fmt: skip
+def is_new_term(
+    stored: Mapping[str, object], changes: Sequence[Change], until: dt.date | None
+) -> bool:
+    """Whether a term given for a known finding is a change to record: neither the decision's
+    term nor one its history already holds — so loading a file again changes nothing."""
+    return (
+        until is not None
+        and until != stored.get("effective_until")
+        and all(change.new_effective_until != until for change in changes)
+    )
+
+
+def term_may_change(current: str, to_status: str | None) -> bool:
+    """Whether a change from ``current`` (to ``to_status``; None: no change of status) may set
+    a new term: ACTIVE or CORRECTED keeping its status, or a move to CORRECTED."""
+    return to_status == "CORRECTED" if to_status else current in TERM_STATUSES
+
+
+def term_rule(current: str) -> str:
+    """Why a new term is refused for a finding whose status is ``current``."""
+    return (
+        f"the status is {current}: a new term needs status ACTIVE or CORRECTED kept, "
+        "or a move to CORRECTED"
+    )
+
+
+def changed_facts(stored: Mapping[str, object], given: Mapping[str, object]) -> list[str]:
+    """The decision facts that ``given`` would overwrite: stored, given and different."""
+    return [
+        name
+        for name in DECISION_FACTS
+        if stored.get(name) is not None
+        and given.get(name) is not None
+        and stored[name] != given[name]
+    ]
+
+
+_STORED = (*DECISION_FACTS, "effective_until")
 
 
 def record_findings(
@@ -431,9 +470,11 @@ def record_findings(
     """Write findings (new or changed) with their transitions and status lines, one statement.
 
     A new finding is recorded now: ACTIVE from its decision, then its given status from
-    ``status_since`` (default today). A changed status or a changed ``effective_until`` of a
+    ``status_since`` (default today). A changed status or a new ``effective_until`` of a
     known finding is a new transition effective from ``status_since`` (default today). An empty
-    value never erases a stored one. Returns the number of findings written.
+    value never erases a stored one. Raises ``InvalidInput`` when a known finding is given
+    other decision facts (``changed_facts``) or a new term where its status has none to change.
+    Returns the number of findings written.
     """
     if not findings:
         return 0
@@ -463,28 +504,31 @@ def record_findings(
                     (Change(2, item.status, since, now), "ACTIVE", "status given when loaded")
                 )
         else:
+            overwritten = changed_facts(stored, given)
+            if overwritten:
+                raise InvalidInput(
+                    f"finding {item.finding_id}: a reload cannot change its decision "
+                    f"({', '.join(overwritten)})"
+                )
             current = str(stored.get("status") or "ACTIVE")
-            if is_new_status(current, changes, item.status, item.status_since):
+            new_status = is_new_status(current, changes, item.status, item.status_since)
+            new_term = is_new_term(stored, changes, item.effective_until)
+            if new_term and not term_may_change(current, item.status if new_status else None):
+                raise InvalidInput(f"finding {item.finding_id}: {term_rule(current)}")
+            if new_status or new_term:
                 new.append(
                     (
-                        Change(len(changes) + 1, item.status, since, now),
+                        Change(
+                            len(changes) + 1,
+                            item.status if new_status else current,
+                            since,
+                            now,
+                            item.effective_until if new_term else None,
+                        ),
                         current,
-                        "status changed by a loaded file",
+                        f"{'status' if new_status else 'term'} changed by a loaded file",
                     )
                 )
-            elif (
-                item.effective_until is not None
-                and item.effective_until != stored.get("effective_until")
-                and current not in ("REPAIRED", "REVOKED", "EXPIRED")
-            ):
-                new.append(
-                    (
-                        Change(len(changes) + 1, current, since, now, item.effective_until),
-                        current,
-                        "term changed by a loaded file",
-                    )
-                )
-        if state and item.effective_until is not None and new and new[-1][0].new_effective_until:
             props["effective_until"] = stored.get("effective_until")
         all_changes = [*changes, *(change for change, _, _ in new)]
         region = state["region_code"] if state else None

@@ -4,7 +4,7 @@
 UNWIND $finding_ids AS fid
 MATCH (f:Finding {finding_id: fid})
 OPTIONAL MATCH (f)-[:AGAINST]->(s)
-RETURN f {.finding_id, .status, .list_type, .category, .ground, .severe, .exit_restricted,
+RETURN f {.finding_id, .subject_id, .status, .list_type, .category, .ground, .severe, .exit_restricted,
           .authority, .basis, .act_date, .decided_on, .effective_until, .recorded_at,
           .status_seq, .status_to, .status_effective, .status_recorded, .status_term} AS finding,
        s.region_code AS region_code
