@@ -16,6 +16,7 @@ from tracer.cli.context import (
     resolve_argument,
     table,
 )
+from tracer.graph.settings import get_clock
 from tracer.queries.network import neighbourhood
 from tracer.queries.paths import GraphEdge, GraphNode, PathsResult, find_paths
 
@@ -62,7 +63,9 @@ def paths_command(
         start = resolve_argument(runner, "FROM", source)
         end = resolve_argument(runner, "TO", target)
         audit_subjects("paths", start, end)
-        result = find_paths(runner, start, end, max_hops=max_hops, limit=limit, as_of=on)
+        result = find_paths(
+            runner, start, end, max_hops=max_hops, limit=limit, as_of=on, clock=get_clock()
+        )
     if json_output:
         emit_model(result)
         return
@@ -98,7 +101,9 @@ def network_command(
     with database() as runner:
         center = resolve_argument(runner, "subject", subject)
         audit_subjects("network", center)
-        network = neighbourhood(runner, center, depth=depth, limit=limit, as_of=on)
+        network = neighbourhood(
+            runner, center, depth=depth, limit=limit, as_of=on, clock=get_clock()
+        )
     if json_output:
         emit_model(network)
         return

@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
+from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput
 from tracer.domain.keys import SubjectKey
 from tracer.queries.catalogue import cypher
@@ -56,9 +57,11 @@ def neighbourhood(
     depth: int = 1,
     limit: int = 200,
     as_of: date | None = None,
+    clock: Clock | None = None,
 ) -> Network:
     """Up to ``limit`` nodes within ``depth`` relationships (1..3) of an enterprise or person,
-    with the edges among them; with ``as_of``, only relationships held on that date count."""
+    with the edges among them; with ``as_of``, only relationships held on that date count.
+    Flags and current relationships are judged on ``as_of``, else today by ``clock``."""
     if not 1 <= depth <= MAX_DEPTH:
         raise InvalidInput(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
     if not 1 <= limit <= MAX_NODES:
@@ -81,7 +84,7 @@ def neighbourhood(
         cypher("network_edges_among"), ids=list(found), as_of=as_of, limit=MAX_EDGES + 1
     )
     truncated = truncated or len(edge_rows) > MAX_EDGES
-    on = as_of or date.today()
+    on = as_of or (clock or Clock()).today()
     flags = node_flags(runner, found, on)
     nodes = [to_node(raw, flags.get(element_id, ())) for element_id, raw in found.items()]
     ids = {element_id: node.id for element_id, node in zip(found, nodes, strict=True)}

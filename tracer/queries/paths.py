@@ -14,11 +14,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput, NotFound
 from tracer.domain.keys import SubjectKey
 from tracer.queries.catalogue import cypher
 from tracer.queries.models import PersonRef
 from tracer.queries.runner import QueryRunner
+from tracer.queries.timeline import LATEST
 
 NodeKind = Literal["ENTERPRISE", "PERSON", "FINDING", "DEPARTMENT"]
 
@@ -183,8 +185,11 @@ def resolve_subject(runner: QueryRunner, key: SubjectKey) -> dict[str, Any]:
 
 
 def node_flags(runner: QueryRunner, element_ids: Iterable[str], on: date) -> dict[str, list[str]]:
-    """``LISTED`` / ``NAMED`` flags (active, unexpired findings on ``on``) per element id."""
-    rows = runner.read(cypher("paths_node_flags"), ids=sorted(set(element_ids)), on=on)
+    """``LISTED`` / ``NAMED`` flags per element id: a finding in force on ``on`` (as now known)
+    is against the node, or names the person (not released from it)."""
+    rows = runner.read(
+        cypher("paths_node_flags"), ids=sorted(set(element_ids)), as_of=on, known_at=LATEST
+    )
     flags: dict[str, list[str]] = {}
     for row in rows:
         flags[row["element_id"]] = [
@@ -202,9 +207,11 @@ def find_paths(
     max_hops: int = 6,
     limit: int = 10,
     as_of: date | None = None,
+    clock: Clock | None = None,
 ) -> PathsResult:
     """Up to ``limit`` shortest connections (at most ``max_hops`` relationships, hard cap 8)
-    between two subjects; with ``as_of``, only relationships held on that date count."""
+    between two subjects; with ``as_of``, only relationships held on that date count. Flags
+    and current relationships are judged on ``as_of``, else today by ``clock``."""
     if not 1 <= max_hops <= MAX_HOPS:
         raise InvalidInput(f"max_hops must be between 1 and {MAX_HOPS}, not {max_hops}")
     if not 1 <= limit <= MAX_PATHS:
@@ -219,7 +226,7 @@ def find_paths(
         limit=limit,
         as_of=as_of,
     )
-    on = as_of or date.today()
+    on = as_of or (clock or Clock()).today()
     flags = node_flags(
         runner,
         [node["element_id"] for row in rows for node in row["nodes"]]

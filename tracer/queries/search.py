@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel
 
 from tracer.domain.errors import InvalidInput
 from tracer.queries.catalogue import cypher
 from tracer.queries.runner import QueryRunner
+from tracer.queries.timeline import LATEST
 
 MAX_QUERY_LENGTH = 50
 MAX_PAGE = 100
@@ -34,15 +37,23 @@ class EnterpriseSearch(BaseModel):
 
 
 def search_enterprises(
-    runner: QueryRunner, q: str, limit: int = 20, offset: int = 0
+    runner: QueryRunner, q: str, on: date, limit: int = 20, offset: int = 0
 ) -> EnterpriseSearch:
-    """Enterprises whose name contains ``q`` or whose USCC starts with it, shortest names first."""
+    """Enterprises whose name contains ``q`` or whose USCC starts with it, shortest names first;
+    ``listed`` when a finding is in force against one on ``on`` (as now known)."""
     text = q.strip()
     if not 1 <= len(text) <= MAX_QUERY_LENGTH:
         raise InvalidInput(f"the search text must have 1 to {MAX_QUERY_LENGTH} characters")
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise InvalidInput(f"limit must be 1..{MAX_PAGE} and offset >= 0")
-    rows = runner.read(cypher("search_enterprises"), q=text, skip=offset, limit=limit + 1)
+    rows = runner.read(
+        cypher("search_enterprises"),
+        q=text,
+        skip=offset,
+        limit=limit + 1,
+        as_of=on,
+        known_at=LATEST,
+    )
     more = len(rows) > limit
     return EnterpriseSearch(
         q=text,

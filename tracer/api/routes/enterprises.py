@@ -57,6 +57,7 @@ class OwnersPage(OwnersReport):
 def search(
     principal: ReaderDep,
     runner: RunnerDep,
+    clock: ClockDep,
     q: Annotated[
         str,
         Query(
@@ -69,8 +70,9 @@ def search(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = 20,
     offset: OffsetQuery = 0,
 ) -> EnterpriseSearch:
-    """Enterprises whose name contains ``q`` (shortest names first) or whose USCC starts with it."""
-    return search_enterprises(runner, q, limit, offset)
+    """Enterprises whose name contains ``q`` (shortest names first) or whose USCC starts with it;
+    ``listed``: a finding in force against it today."""
+    return search_enterprises(runner, q, clock.today(), limit, offset)
 
 
 @router.get("/{uscc}", summary="Enterprise profile", responses=ERRORS)
@@ -148,6 +150,7 @@ def network(
     principal: InvestigatorDep,
     runner: RunnerDep,
     trail: TrailDep,
+    clock: ClockDep,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Relationships (≤ 3).")] = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_NODES, description="Nodes (≤ 1000).")] = 200,
     as_of: AsOfQuery = None,
@@ -155,6 +158,6 @@ def network(
     """Nodes and edges within ``depth``; ``truncated`` tells when ``limit`` cut it short."""
     code = validate_uscc(uscc)
     trail.enterprise(code)
-    result = neighbourhood(runner, SubjectKey.enterprise(code), depth, limit, as_of)
+    result = neighbourhood(runner, SubjectKey.enterprise(code), depth, limit, as_of, clock)
     trail.disclosed(result)
     return result

@@ -1,16 +1,16 @@
-// Status flags of the given nodes on a date: LISTED when an ACTIVE finding (not expired on $on)
-// is AGAINST the node, NAMED when such a finding NAMES the person.
-// Parameters: $ids (list of element ids, bounded by the caller), $on (date).
+// Status flags of the given nodes on $as_of as known at $known_at: LISTED when a finding in
+// force is AGAINST the node, NAMED when such a finding NAMES the person (the naming in effect,
+// the person not released from it).
+// Parameters: $ids (list of element ids, bounded by the caller), $as_of (date), $known_at.
 UNWIND $ids AS id
-MATCH (n) WHERE elementId(n) = id
-WITH n, id,
-     EXISTS {
-       MATCH (f:Finding {status: 'ACTIVE'})-[:AGAINST]->(n)
-       WHERE f.effective_until IS NULL OR f.effective_until >= $on
-     } AS listed,
-     EXISTS {
-       MATCH (f:Finding {status: 'ACTIVE'})-[:NAMES]->(n)
-       WHERE f.effective_until IS NULL OR f.effective_until >= $on
-     } AS named
+MATCH (node) WHERE elementId(node) = id
+CALL (node) {
+  OPTIONAL MATCH (f:Finding)-[link:AGAINST|NAMES]->(node)
+  WITH node AS p, f, link AS n, {{ finding_state }}
+  WHERE f IS NULL OR applies
+  RETURN any(x IN collect(type(n) = 'AGAINST') WHERE x) AS listed,
+         any(x IN collect(type(n) = 'NAMES' AND {{ named_on }} AND NOT {{ person_released }})
+             WHERE x) AS named
+}
 RETURN id AS element_id, listed, named
 LIMIT 10000
