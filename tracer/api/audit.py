@@ -22,6 +22,8 @@ from typing import Any, BinaryIO
 
 from pydantic import BaseModel
 
+from tracer.graph.settings import get_clock
+
 GENESIS = "0" * 64
 _TAIL_CHUNK = 4096
 
@@ -118,7 +120,7 @@ class AuditLog:
             previous = json.loads(last) if last else None
             entry: dict[str, Any] = {
                 "seq": previous["seq"] + 1 if previous else 1,
-                "at": (at or dt.datetime.now(dt.UTC)).isoformat(),
+                "at": (at or get_clock().now()).isoformat(),
                 **actor,
                 "method": method,
                 "endpoint": endpoint,

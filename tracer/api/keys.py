@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from tracer.api.roles import Principal, Role
 from tracer.domain.errors import InvalidInput, NotFound, Unauthorized
+from tracer.graph.settings import get_clock
 
 _KEY = re.compile(r"^trk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 
@@ -125,7 +126,7 @@ class KeyStore:
             department=department,
             salt=salt,
             digest=_digest(salt, secret),
-            created_at=dt.datetime.now(dt.UTC),
+            created_at=get_clock().now(),
         )
         with self._locked() as records:
             records[key_id] = record
@@ -143,7 +144,7 @@ class KeyStore:
             if record is None:
                 raise NotFound(f"no API key with id {key_id!r}")
             if record.revoked_at is None:
-                record = record.model_copy(update={"revoked_at": dt.datetime.now(dt.UTC)})
+                record = record.model_copy(update={"revoked_at": get_clock().now()})
                 records[key_id] = record
         return _info(record)
 

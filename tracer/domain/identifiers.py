@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput
 from tracer.domain.values import real_dates
 
@@ -207,7 +208,7 @@ def normalise_person_id(id_type: str, id_number: str, today: date | None = None)
         raise InvalidIdentifier("ID_TYPE_UNKNOWN", f"unknown id_type {id_type[:30]!r}")
     number = id_number.strip().upper()
     if kind == "RESIDENT_ID":
-        return _normalise_resident_id(number, today or date.today())
+        return _normalise_resident_id(number, today or Clock().today())
     if not 5 <= len(number) <= 30:
         raise InvalidIdentifier(
             "ID_LENGTH", f"a {kind} number has 5 to 30 characters, not {len(number)}"
@@ -224,7 +225,7 @@ def normalise_resident_ids(
 ) -> tuple[pd.Series, pd.Series]:
     """Vectorised ``normalise_person_id("RESIDENT_ID", …)`` on non-null strings: the normalised
     numbers (None where invalid) and the reason codes (None where valid), same index."""
-    today = today or date.today()
+    today = today or Clock().today()
     text = numbers.astype(str).str.strip().str.upper()
     out = pd.Series([None] * len(text), index=text.index, dtype=object)
     reasons = pd.Series([None] * len(text), index=text.index, dtype=object)

@@ -11,7 +11,6 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import pandas as pd
 from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput, Unavailable
 from tracer.graph.schema import apply_schema
+from tracer.graph.settings import get_clock
 from tracer.loaders import validate
 from tracer.loaders.batch import Batch, Reject
 from tracer.loaders.checks import Context
@@ -53,7 +53,7 @@ def default_rejects_path(directory: Path) -> Path:
     """``DIR/rejects.csv`` when DIR is writable, else a file in the temporary directory."""
     if os.access(directory, os.W_OK):
         return directory / "rejects.csv"
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    stamp = get_clock().now().strftime("%Y%m%dT%H%M%SZ")
     return Path(tempfile.gettempdir()) / f"tracer-rejects-{directory.name}-{stamp}.csv"
 
 
