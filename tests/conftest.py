@@ -8,7 +8,6 @@ node and wipes only a database that carries its own marker — never one it did 
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,22 +15,13 @@ from pathlib import Path
 import neo4j
 import pytest
 
+from tests.fixtures.database import MARKER_LABEL, free_port, wipe
 from tracer.api.settings import get_api_settings
 from tracer.graph.driver import Target, open_driver
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.schema import apply_schema
 from tracer.graph.settings import LocalNeo4jSettings, get_neo4j_settings
 from tracer.queries.runner import QueryRunner
-
-MARKER_LABEL = "TracerTestSession"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _external_target() -> Target | None:
@@ -90,23 +80,6 @@ def neo4j_driver(neo4j_target: Target) -> Iterator[neo4j.Driver]:
         yield driver
     finally:
         driver.close()
-
-
-def wipe(driver: neo4j.Driver, database: str) -> None:
-    """Delete all data (schema stays) — only in a database that carries this session's marker."""
-    token = driver.tracer_test_token  # type: ignore[attr-defined]
-    records, _, _ = driver.execute_query(
-        "MATCH (m:" + MARKER_LABEL + " {token: $token}) RETURN count(m) AS n",
-        token=token,
-        database_=database,
-    )
-    if records[0]["n"] != 1:
-        raise RuntimeError("refusing to wipe a database this test session did not set up")
-    with driver.session(database=database) as session:
-        session.run(
-            "MATCH (n) WHERE NOT n:" + MARKER_LABEL + " "
-            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
 
 
 @pytest.fixture()

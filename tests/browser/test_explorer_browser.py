@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import STORY, Served
+from tests.fixtures.story import STORY, Served
 from tracer.api.roles import Role
 
 

@@ -15,7 +15,7 @@ import httpx
 import neo4j
 import pytest
 
-from tests.conftest import free_port, wipe
+from tests.fixtures.database import free_port, wipe
 from tests.integration.test_api_endpoints import LEGAL_REP, build_graph
 from tracer.graph.driver import Target
 from tracer.queries.runner import QueryRunner

@@ -12,7 +12,7 @@ import neo4j
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import wipe
+from tests.fixtures.database import wipe
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
 from tracer.api.app import create_app
 from tracer.api.audit import SubjectRefs

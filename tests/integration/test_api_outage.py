@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import free_port
+from tests.fixtures.database import free_port
 from tracer.api.app import create_app
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Role

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.browser.conftest import explorer_app
+from tracer.api.app import create_app
 from tracer.api.explorer import STATIC_DIR
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
@@ -22,7 +22,7 @@ NOWHERE = Target("bolt://127.0.0.1:9", "neo4j", "", "neo4j", bundled=False)
 
 @pytest.fixture()
 def client(tmp_path: Path) -> TestClient:
-    return TestClient(explorer_app(ApiSettings(home=tmp_path, audit_fsync=False), NOWHERE))
+    return TestClient(create_app(ApiSettings(home=tmp_path, audit_fsync=False), NOWHERE))
 
 
 def test_page_and_every_asset_are_served_with_the_policy(client: TestClient) -> None:

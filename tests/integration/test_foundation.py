@@ -15,7 +15,7 @@ from pathlib import Path
 import neo4j
 import pytest
 
-from tests.conftest import free_port
+from tests.fixtures.database import free_port
 from tracer.graph import local as local_module
 from tracer.graph.driver import Target, open_driver
 from tracer.graph.local import LAUNCHER_DIR, LocalNeo4j

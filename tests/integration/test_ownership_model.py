@@ -14,7 +14,7 @@ import neo4j
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import wipe
+from tests.fixtures.database import wipe
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
 from tests.reference_model.ownership import Node, penetrate
 from tracer.graph.driver import Target

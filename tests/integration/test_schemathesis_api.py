@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import wipe
+from tests.fixtures.database import wipe
 from tests.integration.test_api_endpoints import (
     ACME,
     CONTROLLER,

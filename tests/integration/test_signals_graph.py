@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import neo4j
 import pytest
 
-from tests.conftest import wipe
+from tests.fixtures.database import wipe
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
 from tracer.domain.errors import InvalidInput, NotFound
 from tracer.domain.keys import PersonKey, SubjectKey
