@@ -6,17 +6,19 @@ import datetime as dt
 
 import pytest
 
-from tests.fixtures.graph_builder import GraphBuilder, PersonKey, resident_id, uscc
+from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
 from tracer.domain.errors import NotFound
+from tracer.domain.keys import PersonKey
 from tracer.queries.liability import (
     DERIVED_CONTROLLER,
+    Check,
     check_people,
     check_person,
     enterprise_liabilities,
     finding_reach,
     findings_reach,
 )
-from tracer.queries.models import redact
+from tracer.queries.models import PersonRef
 from tracer.queries.profile import enterprise_profile
 from tracer.queries.reference import install_reference_data
 from tracer.queries.runner import QueryRunner
@@ -36,12 +38,15 @@ def scene(runner: QueryRunner) -> tuple[QueryRunner, dict[str, PersonKey]]:
     g.enterprise(HOLDING, "控股公司")
     g.enterprise(OTHER, "乙公司")
     people = {
-        "former": g.person(resident_id(41), "前法代"),
-        "current": g.person(resident_id(42), "现法代"),
-        "owner": g.person(resident_id(43), "幕后人"),
-        "director": g.person(resident_id(44), "董事"),
-        "builder": g.person(resident_id(45), "建造师"),
-        "outsider": g.person(resident_id(46), "路人"),
+        role: PersonKey(*g.person(resident_id(number), name))
+        for role, number, name in (
+            ("former", 41, "前法代"),
+            ("current", 42, "现法代"),
+            ("owner", 43, "幕后人"),
+            ("director", 44, "董事"),
+            ("builder", 45, "建造师"),
+            ("outsider", 46, "路人"),
+        )
     }
     g.holds(people["former"], CO, "LEGAL_REPRESENTATIVE", D(2012, 1, 1), D(2020, 12, 31))
     g.holds(people["current"], CO, "LEGAL_REPRESENTATIVE", D(2021, 1, 1))
@@ -57,16 +62,24 @@ def scene(runner: QueryRunner) -> tuple[QueryRunner, dict[str, PersonKey]]:
     return runner, people
 
 
+def person_number(answer: Check) -> str | None:
+    assert isinstance(answer.subject, PersonRef)
+    return answer.subject.id_number
+
+
 def test_check_people_equals_check_person_in_order(
     scene: tuple[QueryRunner, dict[str, PersonKey]],
 ) -> None:
     runner, people = scene
-    keys = [*people.values(), ("RESIDENT_ID", resident_id(98)), people["former"]]
-    batch = check_people(runner, keys, AS_OF, measure="MARKET_BAN")
-    assert [c.subject.id_number for c in batch] == [k[1] for k in keys]
+    keys = [*people.values(), PersonKey("RESIDENT_ID", resident_id(98)), people["former"]]
+    batch = check_people(runner, keys, AS_OF, measure="HONOURS_REVOKED")
+    assert [person_number(c) for c in batch] == [key.id_number for key in keys]
     for key, answer in zip(keys, batch, strict=True):
-        assert answer == check_person(runner, key[0], key[1], AS_OF, measure="MARKET_BAN")
+        assert answer == check_person(runner, key, AS_OF, measure="HONOURS_REVOKED")
     assert [c.restricted for c in batch] == [True, False, False, False, False, False, False, True]
+    # a person-level market ban needs a legal basis this finding does not give: eligible only
+    former = check_person(runner, people["former"], AS_OF, measure="MARKET_BAN")
+    assert former.liable and not former.restricted
     assert check_people(runner, [], AS_OF) == []
 
 
@@ -83,9 +96,10 @@ def test_enterprise_liabilities_separates_liable_exposed_and_candidates(
     assert by_person == {("现法代", "appointed after the act"), ("幕后人", DERIVED_CONTROLLER)}
     candidate = next(e for e in result.exposures if e.candidate)
     assert candidate.role == "ACTUAL_CONTROLLER" and candidate.chains
-    assert not check_person(runner, *people["owner"], AS_OF).restricted  # inference, not liability
-    document = redact(result)
-    assert people["former"][1] not in str(document) and people["owner"][1] not in str(document)
+    assert not check_person(runner, people["owner"], AS_OF).restricted  # inference, not liability
+    document = result.model_dump_json()  # ID numbers masked unless a role reveals them
+    assert people["former"].id_number not in document
+    assert people["owner"].id_number not in document
 
 
 def test_finding_reach_and_not_found(scene: tuple[QueryRunner, dict[str, PersonKey]]) -> None:
@@ -93,7 +107,8 @@ def test_finding_reach_and_not_found(scene: tuple[QueryRunner, dict[str, PersonK
     reach = finding_reach(runner, "F1", AS_OF)
     assert reach.enterprise is not None and reach.enterprise.uscc == CO
     assert [p.person.name for p in reach.liable] == ["前法代"]
-    assert reach.transitions == [] and reach.notified == []
+    assert [(t.to_status, t.effective_on) for t in reach.transitions] == [("ACTIVE", D(2021, 6, 1))]
+    assert reach.notified == []
     before = finding_reach(runner, "F1", D(2021, 5, 31))
     assert before.liable == [] and before.exposures == [] and not before.finding.applies
     with pytest.raises(NotFound):

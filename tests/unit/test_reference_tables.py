@@ -192,11 +192,12 @@ def test_overrides_change_columns_by_version_and_extend() -> None:
 
 
 def test_pick_takes_the_version_in_force_for_the_region() -> None:
+    start, new, end = dt.date(1, 1, 1), dt.date(2021, 9, 1), dt.date(9999, 12, 31)
     rows = [
-        {"key": "A", "valid_from": dt.date(1, 1, 1), "valid_to": dt.date(9999, 12, 31), "jurisdiction": ""},
-        {"key": "A", "valid_from": dt.date(2021, 9, 1), "valid_to": dt.date(9999, 12, 31), "jurisdiction": ""},
-        {"key": "A", "valid_from": dt.date(1, 1, 1), "valid_to": dt.date(9999, 12, 31), "jurisdiction": "50"},
-    ]  # fmt: skip
+        {"key": "A", "valid_from": start, "valid_to": end, "jurisdiction": ""},
+        {"key": "A", "valid_from": new, "valid_to": end, "jurisdiction": ""},
+        {"key": "A", "valid_from": start, "valid_to": end, "jurisdiction": "50"},
+    ]
     assert pick(rows, lambda r: r["key"], dt.date(2020, 1, 1), "110105") == [rows[0]]
     assert pick(rows, lambda r: r["key"], dt.date(2022, 1, 1), "110105") == [rows[1]]
     assert pick(rows, lambda r: r["key"], dt.date(2022, 1, 1), "500103") == [rows[2]]

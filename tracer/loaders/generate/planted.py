@@ -138,9 +138,11 @@ def _ban_breach(pl: Planter) -> PlantedCase:
     return PlantedCase(
         id="BAN_BREACH",
         title="市场禁入期间担任其他企业法定代表人",
-        demonstrates="R2 market ban with its legal basis (食品安全法 第一百三十五条, five years from "
-        "the decision, licence revoked): the legal representative at the act becomes legal "
-        "representative of another enterprise during the ban",
+        demonstrates=(
+            "R2 market ban with its legal basis (食品安全法 第一百三十五条, five years from the "
+            "decision, licence revoked): the legal representative at the act becomes legal "
+            "representative of another enterprise during the ban"
+        ),
         enterprises={"listed": listed.uscc, "new_post": other.uscc},
         persons=[_p("banned_person", banned), _p("replaced_legal_representative", previous)],
         findings={"listing": finding},
