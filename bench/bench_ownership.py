@@ -26,6 +26,7 @@ from typing import Any
 import networkx as nx
 
 from bench.common import free_port, latency_ms, timed
+from tracer.domain.keys import SubjectKey
 from tracer.graph.driver import Target, open_driver, resolve_target
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.settings import LocalNeo4jSettings
@@ -34,7 +35,7 @@ from tracer.loaders.load import load_directory
 from tracer.queries.catalogue import cypher
 from tracer.queries.network import neighbourhood
 from tracer.queries.ownership import owners
-from tracer.queries.paths import SubjectKey, find_paths
+from tracer.queries.paths import find_paths
 from tracer.queries.runner import QueryRunner
 
 RESULTS = Path(__file__).parent / "results"
