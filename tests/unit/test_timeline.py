@@ -16,6 +16,7 @@ from tracer.domain.timeline import (
     status_line,
     term_known_at,
 )
+from tracer.queries.timeline import stopped_on
 
 D = dt.date
 DECIDED = D(2020, 1, 1)
@@ -161,3 +162,11 @@ def test_the_stored_rows_equal_a_naive_replay(changes: list[Change], offset: int
     day = DECIDED + dt.timedelta(days=offset)
     known = LOADED + dt.timedelta(days=lag)
     assert applies_on(line.applies, day, known) == _replay(changes, day, known)
+
+
+def test_stopped_on_is_the_day_after_the_last_applying_day_and_none_at_the_calendar_edge() -> None:
+    repaired = [Change(1, "REPAIRED", D(2021, 3, 1), at(2021, 3, 5))]
+    assert stopped_on(repaired, DECIDED, None, D(2022, 1, 1), NOW) == D(2021, 3, 1)
+    assert stopped_on([], DECIDED, D(2020, 12, 31), D(2022, 1, 1), NOW) == D(2021, 1, 1)
+    # asked as known before anything was recorded, on the last day of the calendar: no overflow
+    assert stopped_on([], DECIDED, None, dt.date.max, at(2019, 1, 1)) is None

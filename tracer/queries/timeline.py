@@ -135,10 +135,11 @@ def stopped_on(
     term_until: dt.date | None,
     day: dt.date,
     known_at: dt.datetime,
-) -> dt.date:
+) -> dt.date | None:
     """The first day of the run of days, up to ``day``, on which the finding has not applied
     (as known at ``known_at``): the day after its last applying day, or the revocation's
-    effective date."""
+    effective date. None when its status line says it applied through ``day`` (a finding not
+    yet recorded at ``known_at``)."""
     known = sorted(
         (c for c in changes if c.recorded_at <= known_at), key=lambda c: (c.effective_on, c.seq)
     )
@@ -154,7 +155,9 @@ def stopped_on(
         end = min(end, day, term_until or day)
         if start <= end:
             last = end
-    return last + dt.timedelta(days=1) if last is not None else decided_on
+    if last is None:
+        return decided_on
+    return last + dt.timedelta(days=1) if last < day else None
 
 
 def _legacy_changes(row: Row, clock: Clock) -> list[Change]:
@@ -181,10 +184,10 @@ def refresh_lines(
     clock: Clock | None = None,
     everything: bool = False,
 ) -> int:
-    """Recompute the stored lines of ``finding_ids`` — or of every finding marked stale or without
-    a line (``everything``: of all findings, after the default periods changed). Returns the
-    number of findings rewritten. Transitions recorded before effective dates existed take their
-    effective date from their recording time."""
+    """Recompute the stored lines of ``finding_ids`` — or of every finding without a line
+    (``everything``: of all findings, after the default periods changed). Returns the number of
+    findings rewritten. Transitions recorded before effective dates existed take their effective
+    date from their recording time."""
     clock = clock or Clock()
     reference = snapshot(runner)
     done = 0
