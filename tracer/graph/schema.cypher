@@ -29,7 +29,6 @@ CREATE INDEX enterprise_region IF NOT EXISTS FOR (e:Enterprise) ON (e.region_cod
 CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name);
 CREATE INDEX person_number IF NOT EXISTS FOR (p:Person) ON (p.id_number);
 CREATE INDEX finding_status IF NOT EXISTS FOR (f:Finding) ON (f.status);
-CREATE INDEX finding_line_stale IF NOT EXISTS FOR (f:Finding) ON (f.line_stale);
 CREATE INDEX finding_list_type IF NOT EXISTS FOR (f:Finding) ON (f.list_type);
 CREATE INDEX finding_decided_on IF NOT EXISTS FOR (f:Finding) ON (f.decided_on);
 CREATE INDEX finding_effective_until IF NOT EXISTS FOR (f:Finding) ON (f.effective_until);

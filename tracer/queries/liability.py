@@ -66,9 +66,6 @@ _FINDING_PATH_PROPS = ("list_type", "status", "act_date", "decided_on")
 _EDGE_PATH_PROPS = (
     "role", "capacity", "qualification", "share", "start_date", "end_date", "effective_on",
 )  # fmt: skip
-#: Measures that record or notify rather than restrict (DOMAIN §5b).
-NON_RESTRICTING = frozenset({"CREDIT_RECORD_ENTRY", "NOTIFICATION"})
-
 IN_OFFICE_DURING_ACT = "in office during the act period, not on the reference date"
 APPOINTED_AFTER_ACT = "appointed after the act"
 APPOINTED_AFTER_LISTING = "appointed after the listing"

@@ -196,6 +196,8 @@ def subject_measures(
             choices.setdefault(row["choice"], []).append(code)
             continue
         until = _row_until(row, finding)
+        if until is not None and day > until:
+            continue
         resolved.details.append(
             _detail(catalogue, code, row.get("mandatory"), until, row["source"])
         )

@@ -14,5 +14,4 @@ CREATE (t:Transition)
 SET t = $transition, t.at = $transition.recorded_at
 CREATE (f)-[:HAS_TRANSITION]->(t)
 SET f += $props, f.status = $transition.to_status
-REMOVE f.line_stale
 RETURN t {.*} AS transition

@@ -7,7 +7,6 @@
 UNWIND $rows AS row
 MERGE (f:Finding {finding_id: row.finding_id})
 SET f += row.props
-REMOVE f.line_stale
 WITH f, row
 CALL (f, row) {
   UNWIND row.transitions AS item

@@ -4,7 +4,6 @@
 UNWIND $rows AS row
 MATCH (f:Finding {finding_id: row.finding_id})
 SET f += row.props
-REMOVE f.line_stale
 WITH f, row
 CALL (f, row) {
   UNWIND row.transitions AS item
