@@ -366,6 +366,9 @@ def test_r6_notifies_superior_and_audit_departments_of_state_bodies(engine: Quer
     g.department("SASAC-CQ", "重庆市国资委", kind="SASAC", region_code="500000")
     g.department("AUDIT-CQ", "重庆市审计局", kind="AUDIT", region_code="500000")
     g.department("AUDIT-BJ", "北京市审计局", kind="AUDIT", region_code="110000")
+    # no declared kind: an audit office by its name (department_kinds.csv), a finance one not
+    g.department("YZ-SJ", "重庆市渝中区审计局", region_code="500103")
+    g.department("YZ-CZ", "重庆市渝中区财政局", region_code="500103")
     soe = g.enterprise(
         uscc(8), "国有甲", ownership="STATE", region_code="500103", superior="SASAC-CQ"
     )
@@ -378,7 +381,11 @@ def test_r6_notifies_superior_and_audit_departments_of_state_bodies(engine: Quer
 
     soe_reach = finding_reach(engine, "S1", AS_OF)
     notified = {(n.rule, n.relation, n.code) for n in soe_reach.notified}
-    assert notified == {("R6", "SUPERIOR", "SASAC-CQ"), ("R6", "AUDIT", "AUDIT-CQ")}
+    assert notified == {
+        ("R6", "SUPERIOR", "SASAC-CQ"),
+        ("R6", "AUDIT", "AUDIT-CQ"),
+        ("R6", "AUDIT", "YZ-SJ"),
+    }
     assert all(n.effect == "NOTIFICATION" and "118号" in n.source for n in soe_reach.notified)
     assert soe_reach.liable == []  # R6 reaches organisations, not persons
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from tracer.domain.errors import InvalidInput, NotFound
 from tracer.domain.keys import PersonKey, SubjectKey
 from tracer.queries.catalogue import cypher
+from tracer.queries.departments import name_kinds
 from tracer.queries.lifecycle import TransitionRecord, transitions
 from tracer.queries.measures import (
     Choice,
@@ -909,7 +910,7 @@ def _summary(row: Row, moment: Moment) -> FindingSummary:
     on_date = status_on(changes, moment.as_of, moment.known_at)
     reason = None
     if not applies:
-        if finding.get("recorded_at") and finding["recorded_at"] > moment.known_at:
+        if row.get("recorded_at") and row["recorded_at"] > moment.known_at:
             reason = "not yet recorded at the time asked"
         elif on_date != "ACTIVE" and on_date != "CORRECTED":
             reason = f"status on {moment.as_of} is {on_date}"
@@ -989,6 +990,7 @@ def _reach(runner: QueryRunner, finding_ids: Sequence[str], moment: Moment) -> l
         cypher("liability_by_finding"),
         finding_ids=list(finding_ids),
         limit=MAX_ROWS,
+        name_kinds=[{"keyword": keyword, "kind": kind} for keyword, kind in name_kinds()],
         **moment.params(),
     )
     reference = snapshot(runner, str(rows[0]["stamp"] or "")) if rows else snapshot(runner)

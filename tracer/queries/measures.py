@@ -70,7 +70,10 @@ class Resolved(BaseModel):
 
 
 def _catalogue(snapshot: Snapshot, day: dt.date, region: str | None) -> dict[str, Row]:
-    return {row["code"]: row for row in pick(snapshot.rows("measures"), _code, day, region)}
+    return snapshot.derived(
+        ("measures", day, region),
+        lambda: {row["code"]: row for row in pick(snapshot.rows("measures"), _code, day, region)},
+    )
 
 
 def _code(row: Row) -> object:

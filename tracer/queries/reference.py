@@ -23,12 +23,12 @@ import json
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tracer.domain import codes
 from tracer.domain.clock import Clock
@@ -693,6 +693,7 @@ def _storable(props: Mapping[str, Any]) -> dict[str, Any]:
 # -- reading, and picking the version in force ------------------------------------------------
 
 R = TypeVar("R", bound=Mapping[str, Any])
+T = TypeVar("T")
 
 
 def in_force(row: Mapping[str, Any], day: dt.date, region: str | None) -> bool:
@@ -728,10 +729,18 @@ class Snapshot:
 
     stamp: str
     tables: Mapping[str, tuple[Row, ...]] = field(default_factory=dict)
+    _derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def rows(self, stem: str) -> tuple[Row, ...]:
         """Every version of one table."""
         return self.tables.get(stem, ())
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per ``key`` for this snapshot (its tables never change); the
+        result is shared, so callers must not modify it."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return cast(T, self._derived[key])
 
 
 _SNAPSHOTS: dict[tuple[int, str], Snapshot] = {}

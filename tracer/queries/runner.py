@@ -24,8 +24,19 @@ _UNAVAILABLE = (
 )
 
 
+#: Types the driver returns that are already plain Python (checked first: most values are).
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+
+
 def to_native(value: Any) -> Any:
     """Neo4j values to plain Python: temporal types to ``datetime``, nodes to property dicts."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {key: to_native(item) for key, item in value.items()}
+    if kind is list:
+        return [to_native(item) for item in value]
     if isinstance(value, neo4j.time.Date | neo4j.time.DateTime | neo4j.time.Time):
         return value.to_native()
     if isinstance(value, neo4j.time.Duration):

@@ -9,9 +9,9 @@ WITH p, n, s, f, lt, r, applies, listed
 WHERE n.capacity IN r.named_capacities
 RETURN {{ finding_fields }} AS finding, p {.id_type, .id_number, .name} AS person,
        s {.uscc, .name, .kind, .ownership, .region_code} AS enterprise,
-       r {.*} AS rule, coalesce(f.category, lt.category) AS category, 'NAMED' AS reference,
+       {{ rule_fields }} AS rule, coalesce(f.category, lt.category) AS category, 'NAMED' AS reference,
        coalesce(n.effective_on, f.decided_on) AS basis,
        'NAMED' AS route, null AS role, n.capacity AS capacity, 'NAMES' AS edge_type,
-       properties(n) AS edge, true AS on_basis, false AS named,
+       n {.capacity, .effective_on} AS edge, true AS on_basis, false AS named,
        {{ person_released }} AS released,
        applies, listed

@@ -22,7 +22,7 @@ WITH p, h, hp, s, f, lt, r, role, applies, listed, reference,
                     ELSE coalesce(f.act_date, f.decided_on) END AS basis
 RETURN {{ finding_fields }} AS finding, p {.id_type, .id_number, .name} AS person,
        s {.uscc, .name, .kind, .ownership, .region_code} AS enterprise,
-       r {.*} AS rule, coalesce(f.category, lt.category) AS category, reference, basis,
+       {{ rule_fields }} AS rule, coalesce(f.category, lt.category) AS category, reference, basis,
        'ROLE' AS route, role, null AS capacity, type(h) AS edge_type, hp AS edge,
        (hp.start_date IS NULL OR hp.start_date <= basis)
          AND (hp.end_date IS NULL OR hp.end_date >= basis) AS on_basis,

@@ -9,7 +9,7 @@ WITH p, a, s, f, lt, r, applies, listed
 WHERE r.person_subjects
   AND (r.subject_requires = '' OR (r.subject_requires = 'EXIT_RESTRICTED' AND f.exit_restricted))
 RETURN {{ finding_fields }} AS finding, p {.id_type, .id_number, .name} AS person, null AS enterprise,
-       r {.*} AS rule, coalesce(f.category, lt.category) AS category, 'SUBJECT' AS reference,
+       {{ rule_fields }} AS rule, coalesce(f.category, lt.category) AS category, 'SUBJECT' AS reference,
        f.decided_on AS basis,
        'SUBJECT' AS route, null AS role, null AS capacity, 'AGAINST' AS edge_type,
        properties(a) AS edge, true AS on_basis, false AS named,
