@@ -10,7 +10,7 @@ saved in ``bench/results/engine_plans/``; numbers go to ``bench/results/engine.j
 are taken on subjects drawn from the data files alone (not from the engine's answers), so two
 versions of the engine measured on the same data set profile the same subjects.
 
-Run: ``.venv/bin/python bench/bench_engine.py --sizes 10000,100000`` (``--work DIR`` keeps and
+Run: ``./run bench engine --sizes 10000,100000`` (``--work DIR`` keeps and
 reuses the data sets and loaded databases).
 """
 
@@ -97,8 +97,10 @@ def _deepest_pyramids(directory: Path, count: int) -> list[tuple[str, int]]:
     return [(uscc, d) for d, uscc in ranked[:count]]
 
 
-def _profile(driver: neo4j.Driver, name: str, params: dict[str, Any], tag: str) -> int | str:
-    """PROFILE one catalogue query; save the plan; return its total db hits (or the error)."""
+def _profile(
+    driver: neo4j.Driver, name: str, params: dict[str, Any], tag: str, save: bool = True
+) -> int | str:
+    """PROFILE one catalogue query; save the plan if asked; return its db hits (or the error)."""
 
     def plan(result: neo4j.Result) -> Any:
         return result.consume().profile
@@ -118,6 +120,8 @@ def _profile(driver: neo4j.Driver, name: str, params: dict[str, Any], tag: str) 
         return int(node.get("dbHits", 0)) + sum(hits(c) for c in node.get("children", []))
 
     total = hits(profile)
+    if not save:
+        return total
     PLANS.mkdir(parents=True, exist_ok=True)
     (PLANS / f"{tag}_{name}.json").write_text(
         json.dumps({"query": name, "db_hits": total, "plan": profile}, indent=1, default=str)
@@ -173,8 +177,7 @@ def _batches(call: Any, subjects: list[Any]) -> dict[str, Any]:
 
 def _median_hits(driver: neo4j.Driver, name: str, rows: list[dict[str, Any]], tag: str) -> Any:
     """Median db hits of ``name`` over single-subject parameter sets (the first plan is kept)."""
-    hits = [_profile(driver, name, params, f"{tag}_{i}" if i else tag) for i, params in
-            enumerate(rows)]  # fmt: skip
+    hits = [_profile(driver, name, params, tag, save=not i) for i, params in enumerate(rows)]
     numbers = sorted(hit for hit in hits if isinstance(hit, int))
     if len(numbers) < len(hits):
         return next(hit for hit in hits if not isinstance(hit, int))
