@@ -93,7 +93,15 @@ def basic_list_basis(
     snapshot: Snapshot, code: str, day: dt.date, region: str | None
 ) -> tuple[bool, str | None]:
     """Is ``code`` authorised on ``day`` (before the cap took effect: always), and by what?"""
-    start = _cap_start(snapshot)
+    return snapshot.derived(
+        ("basis", code, day, region), lambda: _basis(snapshot, code, day, region)
+    )
+
+
+def _basis(
+    snapshot: Snapshot, code: str, day: dt.date, region: str | None
+) -> tuple[bool, str | None]:
+    start = snapshot.derived(("cap_start",), lambda: _cap_start(snapshot))
     if start is None or day < start:
         return True, None
     editions = {
@@ -128,12 +136,30 @@ def _detail(
     )
 
 
-def _matches(row: Row, finding: Row, category: str | None) -> bool:
-    return (
-        (not row["list_type"] or row["list_type"] == finding.get("list_type"))
-        and (not row["category"] or row["category"] == category)
-        and (not row["ground"] or row["ground"] == finding.get("ground"))
-    )
+def _rows_for(
+    snapshot: Snapshot,
+    target: str,
+    finding: Row,
+    category: str | None,
+    day: dt.date,
+    region: str | None,
+) -> list[Row]:
+    """The memorandum rows for ``target`` that apply to a finding of this list type, category
+    and ground on ``day`` in ``region``: per measure the most specific, by measure code."""
+    list_type, ground = finding.get("list_type"), finding.get("ground")
+
+    def compute() -> list[Row]:
+        rows = [
+            row
+            for row in snapshot.rows("list_type_measures")
+            if row["target"] == target
+            and (not row["list_type"] or row["list_type"] == list_type)
+            and (not row["category"] or row["category"] == category)
+            and (not row["ground"] or row["ground"] == ground)
+        ]
+        return sorted(_specific(rows, day, region), key=lambda r: r["measure"])
+
+    return snapshot.derived(("rows", target, list_type, category, ground, day, region), compute)
 
 
 def _specific(rows: Sequence[Row], day: dt.date, region: str | None) -> list[Row]:
@@ -176,15 +202,10 @@ def subject_measures(
     snapshot: Snapshot, finding: Row, category: str | None, day: dt.date, region: str | None
 ) -> Resolved:
     """The measures the memoranda apply to the listed subject of ``finding`` on ``day``."""
-    rows = [
-        row
-        for row in snapshot.rows("list_type_measures")
-        if row["target"] == "SUBJECT" and _matches(row, finding, category)
-    ]
     catalogue = _catalogue(snapshot, day, region)
     resolved = Resolved()
     choices: dict[str, list[str]] = {}
-    for row in sorted(_specific(rows, day, region), key=lambda r: r["measure"]):
+    for row in _rows_for(snapshot, "SUBJECT", finding, category, day, region):
         code = row["measure"]
         if code not in catalogue:
             continue
@@ -238,12 +259,7 @@ def person_measures(
             resolved.details.append(_detail(catalogue, code, None, rule_until, ""))
     classes = set(rule.get("list_measure_classes") or [])
     if classes:
-        rows = [
-            row
-            for row in snapshot.rows("list_type_measures")
-            if row["target"] == "PERSONS" and _matches(row, finding, category)
-        ]
-        for row in sorted(_specific(rows, day, region), key=lambda r: r["measure"]):
+        for row in _rows_for(snapshot, "PERSONS", finding, category, day, region):
             code = row["measure"]
             measure = catalogue.get(code)
             if measure is None or not (

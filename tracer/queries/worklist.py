@@ -114,12 +114,9 @@ def pushed_on(row: Row, as_of: dt.date) -> dt.date:
 
 def _possible(reference: Snapshot, row: Row, as_of: dt.date) -> set[str]:
     finding, category, region = row["finding"], row["category"], row["region_code"]
-    found = set(subject_measures(reference, finding, category, as_of, region).codes)
-    found.update(
-        code
-        for choice in subject_measures(reference, finding, category, as_of, region).choices
-        for code in choice.measures
-    )
+    listed = subject_measures(reference, finding, category, as_of, region)
+    found = set(listed.codes)
+    found.update(code for choice in listed.choices for code in choice.measures)
     for rule in row["rules"]:
         if _may_reach(rule, row):
             resolved = person_measures(reference, rule, finding, category, as_of, region, True)
