@@ -7,6 +7,7 @@ import datetime as dt
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
 from tracer.domain.keys import PersonKey, SubjectKey
 from tracer.queries.feedback import record_feedback
+from tracer.queries.liability import linked_people
 from tracer.queries.reference import install_reference_data
 from tracer.queries.runner import QueryRunner
 from tracer.queries.stats import feedback_df, findings_df, liabilities_df, summary
@@ -89,6 +90,20 @@ def test_frames(runner: QueryRunner) -> None:
     assert all("*" in masked for masked in liabilities["id_masked"])
     completion = feedback_df(runner, AS_OF).set_index("department")
     assert completion.loc["COURT1", "pushed"] == 2 and completion.loc["COURT1", "answered"] == 0
+
+
+def test_a_shareholder_is_not_linked_unless_named(runner: QueryRunner) -> None:
+    build(runner)
+    owner, named = (PersonKey("RESIDENT_ID", resident_id(n)) for n in (3, 4))
+    g = GraphBuilder()
+    for person in (owner, named):
+        g.person(person[1])
+        g.owns(person, A, 0.6, dt.date(2015, 1, 1))
+    g.names("F3", named, "DIRECTLY_RESPONSIBLE")
+    g.write(runner)
+    linked = set(linked_people(runner, AS_OF))
+    assert named in linked and owner not in linked
+    assert summary(runner, AS_OF).liable.persons == 3  # zhang, peng and the named shareholder
 
 
 def test_empty_graph(runner: QueryRunner) -> None:
