@@ -231,6 +231,22 @@ def subject_measures(
     return _capped(snapshot, resolved, day, region)
 
 
+def subject_measure_codes(
+    snapshot: Snapshot, finding: Row, category: str | None, day: dt.date, region: str | None
+) -> frozenset[str]:
+    """Every code ``subject_measures`` would apply or offer as a choice (shared per finding
+    kind, decision date, day and region: work lists ask this of every finding in force)."""
+    key = tuple(finding.get(name) for name in ("list_type", "ground", "severe", "decided_on"))
+
+    def compute() -> frozenset[str]:
+        listed = subject_measures(snapshot, finding, category, day, region)
+        return frozenset(
+            [*listed.codes, *(code for choice in listed.choices for code in choice.measures)]
+        )
+
+    return snapshot.derived(("subject_codes", *key, category, day, region), compute)
+
+
 def _row_until(row: Row, finding: Row) -> dt.date | None:
     years = row.get("years")
     decided: dt.date | None = finding.get("decided_on")

@@ -29,12 +29,12 @@ from tracer.queries.liability import (
     Liability,
     findings_reach,
 )
-from tracer.queries.measures import Choice, MeasureDetail, person_measures, subject_measures
+from tracer.queries.measures import Choice, MeasureDetail, person_measures, subject_measure_codes
 from tracer.queries.models import EnterpriseRef, PersonRef
 from tracer.queries.paging import check_page
 from tracer.queries.reference import Snapshot, snapshot
 from tracer.queries.runner import QueryRunner, Row
-from tracer.queries.timeline import LATEST, history
+from tracer.queries.timeline import LATEST
 
 Action = Literal["APPLY", "LIFT", "RESTORE"]
 Scope = Literal["REGION", "ALL"]
@@ -100,13 +100,11 @@ class Worklist(BaseModel):
 
 def pushed_on(row: Row, as_of: dt.date) -> dt.date:
     """The decision, or the latest return to ACTIVE/CORRECTED after a review, if later."""
-    changes = history(row["history"] or {})
-    returns = [
-        change.effective_on
-        for previous, change in pairwise(changes)
-        if previous.to_status == "UNDER_REVIEW"
-        and change.to_status in ("ACTIVE", "CORRECTED")
-        and change.effective_on <= as_of
+    moves = list(zip(row["status_to"] or [], row["status_effective"] or [], strict=True))
+    returns: list[dt.date] = [
+        effective
+        for (previous, _), (status, effective) in pairwise(moves)
+        if previous == "UNDER_REVIEW" and status in ("ACTIVE", "CORRECTED") and effective <= as_of
     ]
     decided: dt.date = row["finding"]["decided_on"]
     return max([decided, *returns])
@@ -114,9 +112,7 @@ def pushed_on(row: Row, as_of: dt.date) -> dt.date:
 
 def _possible(reference: Snapshot, row: Row, as_of: dt.date) -> set[str]:
     finding, category, region = row["finding"], row["category"], row["region_code"]
-    listed = subject_measures(reference, finding, category, as_of, region)
-    found = set(listed.codes)
-    found.update(code for choice in listed.choices for code in choice.measures)
+    found = set(subject_measure_codes(reference, finding, category, as_of, region))
     for rule in row["rules"]:
         if _may_reach(rule, row):
             resolved = person_measures(reference, rule, finding, category, as_of, region, True)

@@ -23,7 +23,7 @@ WITH f, s, region, lt, rules
 ORDER BY f.decided_on DESC, f.finding_id
 LIMIT $limit
 RETURN {{ finding_fields }} AS finding,
-       f {.status_seq, .status_to, .status_effective, .status_recorded} AS history,
+       f.status_to AS status_to, f.status_effective AS status_effective,
        coalesce(f.category, lt.category) AS category,
        CASE WHEN s:Person THEN 'PERSON' ELSE 'ENTERPRISE' END AS subject_kind,
        region AS region_code, rules,
