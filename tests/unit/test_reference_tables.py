@@ -4,6 +4,7 @@ the memoranda give (no database)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from tracer.domain.errors import InvalidInput
 from tracer.queries.measures import person_measures, subject_measures
 from tracer.queries.reference import (
+    MAX_DERIVED,
     Snapshot,
     merge_rows,
     pick,
@@ -277,3 +279,11 @@ def test_persons_get_only_their_rules_measures() -> None:
     assert r2.codes == ["MARKET_BAN"] and r2.details[0].until == dt.date(2027, 12, 31)
     after_finding = person_measures(SNAPSHOT, RULES["R2"], food, "HEALTH_SAFETY", DAY, None, False)
     assert after_finding.codes == ["MARKET_BAN"]  # its own five years outlast the finding
+
+
+def test_a_snapshot_keeps_a_bounded_number_of_derived_values() -> None:
+    snapshot = Snapshot("bounded", {})
+    for day in range(MAX_DERIVED + 10):
+        snapshot.derived(("day", day), partial(int, day))
+    assert snapshot.derived(("day", MAX_DERIVED + 9), partial(int, -1)) == MAX_DERIVED + 9
+    assert snapshot.derived(("day", 0), partial(int, -1)) == -1  # dropped: computed again

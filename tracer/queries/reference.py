@@ -723,6 +723,11 @@ def pick(
     return list(best.values())
 
 
+#: Derived values one snapshot keeps before it starts again.
+MAX_DERIVED = 100_000
+_MISSING = object()
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The reference tables as installed (every version), for answers computed in Python."""
@@ -737,10 +742,14 @@ class Snapshot:
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, once per ``key`` for this snapshot (its tables never change); the
-        result is shared, so callers must not modify it."""
-        if key not in self._derived:
-            self._derived[key] = compute()
-        return cast(T, self._derived[key])
+        result is shared, so callers must not modify it. At most ``MAX_DERIVED`` are kept: keys
+        carry days and regions, which add up in a long-running server."""
+        found = self._derived.get(key, _MISSING)
+        if found is _MISSING:
+            if len(self._derived) >= MAX_DERIVED:
+                self._derived.clear()
+            found = self._derived[key] = compute()
+        return cast(T, found)
 
 
 _SNAPSHOTS: dict[tuple[int, str], Snapshot] = {}
