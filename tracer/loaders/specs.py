@@ -22,6 +22,7 @@ class Spec:
         return (*self.required, *self.optional)
 
 
+#: The data files in load order: references resolve to earlier files.
 _DATA_SPECS = (
     Spec("departments", ("code", "name"), ("region_code", "superior_code", "kind")),
     Spec(
@@ -97,17 +98,7 @@ _REFERENCE_SPECS = tuple(
 )
 REFERENCE_STEMS = tuple(TABLES)
 SPECS = {spec.stem: spec for spec in (*_REFERENCE_SPECS, *_DATA_SPECS)}
-#: The order stems are validated and written in (references resolve to earlier stems).
-LOAD_ORDER = (
-    *REFERENCE_STEMS,
-    "departments",
-    "enterprises",
-    "persons",
-    "positions",
-    "shareholdings",
-    "practitioners",
-    "findings",
-    "finding_persons",
-    "transitions",
-    "redlist",
-)
+#: The data files, in the order they are validated and written (``_DATA_SPECS``' order:
+#: references resolve to earlier stems, and to the reference tables, which come first).
+DATA_STEMS = tuple(spec.stem for spec in _DATA_SPECS)
+LOAD_ORDER = (*REFERENCE_STEMS, *DATA_STEMS)

@@ -11,24 +11,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 
-from tracer.loaders.specs import SPECS
+from tracer.loaders.specs import DATA_STEMS, SPECS
 
 Row = dict[str, str | None]
 
-#: The files the generator writes (data files only, no reference tables); their columns are
-#: the loader's (``tracer.loaders.specs.SPECS``), required then optional.
-STEMS = (
-    "departments",
-    "enterprises",
-    "persons",
-    "positions",
-    "shareholdings",
-    "practitioners",
-    "findings",
-    "finding_persons",
-    "transitions",
-    "redlist",
-)
+#: The files the generator writes: the loader's data files (no reference tables), with the
+#: loader's columns (``tracer.loaders.specs.SPECS``), required then optional.
+STEMS = DATA_STEMS
 FORMATS = ("csv", "jsonl", "parquet", "xlsx")
 PARQUET_BATCH = 50_000
 
