@@ -555,9 +555,15 @@ def _list_entry(
     region: str | None,
     reference: Snapshot,
     as_of: dt.date,
-    path: list[PathElement],
+    subject_node: PathNode,
     enterprise: EnterpriseRef | None,
 ) -> Liability:
+    """The memoranda's measures on the listed subject, with the path subject ←AGAINST— finding."""
+    path: list[PathElement] = [
+        subject_node,
+        PathRelationship(type="AGAINST", direction="backward"),
+        _finding_node(finding),
+    ]
     resolved: Resolved = subject_measures(reference, finding, category, as_of, region)
     sources = list(dict.fromkeys(detail.source for detail in resolved.details if detail.source))
     list_type = finding.get("list_type")
@@ -595,7 +601,31 @@ def _restricted(liabilities: Sequence[Liability], measure: str | None) -> bool:
     return any(measure in item.measures for item in liabilities)
 
 
-def _known_measure(reference: Snapshot, measure: str | None, as_of: dt.date) -> None:
+def _check(
+    subject: PersonRef | EnterpriseRef,
+    row: Row,
+    moment: Moment,
+    measure: str | None,
+    liabilities: list[Liability],
+    exposures: Sequence[Exposure] = (),
+    related_risk: Sequence[RelatedRisk] = (),
+) -> Check:
+    """A check's answer: liable if any liability, restricted as ``_restricted`` says."""
+    return Check(
+        subject=subject,
+        as_of=moment.as_of,
+        known_on=moment.known_on,
+        known=bool(row["known"]),
+        liable=bool(liabilities),
+        restricted=_restricted(liabilities, measure),
+        measure=measure,
+        liabilities=liabilities,
+        exposures=list(exposures),
+        related_risk=list(related_risk),
+    )
+
+
+def _known_measure(reference: Snapshot, measure: str | None) -> None:
     if measure is not None and measure not in {row["code"] for row in reference.rows("measures")}:
         raise InvalidInput(f"unknown measure code {measure!r}")
 
@@ -620,27 +650,13 @@ def _person_check(row: Row, reference: Snapshot, moment: Moment, measure: str | 
             None,
             reference,
             moment.as_of,
-            [
-                person_node,
-                PathRelationship(type="AGAINST", direction="backward"),
-                _finding_node(hit["finding"]),
-            ],
+            person_node,
             None,
         )
         for hit in listings.values()
     ]
     liabilities = _sorted([*assessed.liabilities, *own])
-    return Check(
-        subject=subject,
-        as_of=moment.as_of,
-        known_on=moment.known_on,
-        known=bool(row["known"]),
-        liable=bool(liabilities),
-        restricted=_restricted(liabilities, measure),
-        measure=measure,
-        liabilities=liabilities,
-        exposures=assessed.exposures,
-    )
+    return _check(subject, row, moment, measure, liabilities, exposures=assessed.exposures)
 
 
 def _person_rows(
@@ -669,7 +685,7 @@ def check_people(
         return []
     moment = Moment(as_of, known_on)
     rows, reference = _person_rows(runner, [PersonKey(*key) for key in people], moment)
-    _known_measure(reference, measure, as_of)
+    _known_measure(reference, measure)
     return [_person_check(row, reference, moment, measure) for row in rows]
 
 
@@ -820,27 +836,13 @@ def _enterprise_check(row: Row, reference: Snapshot, moment: Moment, measure: st
                 row["region_code"],
                 reference,
                 moment.as_of,
-                [
-                    node,
-                    PathRelationship(type="AGAINST", direction="backward"),
-                    _finding_node(item["finding"]),
-                ],
+                node,
                 subject,
             )
             for item in row["own"]
         ]
     )
-    return Check(
-        subject=subject,
-        as_of=moment.as_of,
-        known_on=moment.known_on,
-        known=bool(row["known"]),
-        liable=bool(liabilities),
-        restricted=_restricted(liabilities, measure),
-        measure=measure,
-        liabilities=liabilities,
-        related_risk=_related(row, subject),
-    )
+    return _check(subject, row, moment, measure, liabilities, related_risk=_related(row, subject))
 
 
 def check_enterprises(
@@ -859,7 +861,7 @@ def check_enterprises(
         cypher("liability_by_enterprise"), usccs=list(usccs), limit=MAX_ROWS, **moment.params()
     )
     reference = snapshot(runner, str(rows[0]["stamp"] or "")) if rows else snapshot(runner)
-    _known_measure(reference, measure, as_of)
+    _known_measure(reference, measure)
     return [_enterprise_check(row, reference, moment, measure) for row in rows]
 
 
@@ -1034,11 +1036,7 @@ def _reach(runner: QueryRunner, finding_ids: Sequence[str], moment: Moment) -> l
                 (row["enterprise"] or {}).get("region_code"),
                 reference,
                 moment.as_of,
-                [
-                    subject_node,
-                    PathRelationship(type="AGAINST", direction="backward"),
-                    _finding_node(finding),
-                ],
+                subject_node,
                 enterprise,
             )
         result.append(
