@@ -28,11 +28,7 @@ OPTIONAL CALL (f, s) {
   LIMIT $limit
 }
 WITH stamp, f, s,
-     collect(CASE WHEN finding IS NOT NULL THEN
-       {finding: finding, enterprise: enterprise, person: person, rule: rule, category: category,
-        reference: reference, basis: basis, route: route, role: role, capacity: capacity,
-        edge_type: edge_type, edge: edge, on_basis: on_basis, named: named, released: released,
-        applies: applies, listed: listed} END) AS hits
+     {{ collected_hits }} AS hits
 WITH stamp, f, s, hits, {{ finding_state }}
 {{ list_type_in_force }}
 CALL (f, s, lt, applies, listed) {

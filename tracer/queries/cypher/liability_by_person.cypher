@@ -29,11 +29,7 @@ OPTIONAL CALL (p) {
   LIMIT $limit
 }
 WITH stamp, i, q, p,
-     collect(CASE WHEN finding IS NOT NULL THEN
-       {finding: finding, enterprise: enterprise, person: person, rule: rule, category: category,
-        reference: reference, basis: basis, route: route, role: role, capacity: capacity,
-        edge_type: edge_type, edge: edge, on_basis: on_basis, named: named, released: released,
-        applies: applies, listed: listed} END) AS hits
+     {{ collected_hits }} AS hits
 RETURN stamp, i, q.id_type AS id_type, q.id_number AS id_number, p IS NOT NULL AS known,
        p.name AS name, hits
 ORDER BY i
