@@ -43,7 +43,8 @@ def _period_end(day: dt.date, years: int) -> dt.date:
 
 
 class Tables:
-    """The reference tables (every row of the shipped defaults is valid on every date asked)."""
+    """The reference tables as shipped: no jurisdictions; rules, list types and measures valid
+    on every date, memorandum rows from their ``valid_from`` (e.g. 国务院令第724号, 2020-05-01)."""
 
     def __init__(self, tables: Mapping[str, Sequence[Row]]) -> None:
         self.rules = list(tables["rules"])
@@ -74,12 +75,16 @@ class Tables:
                     return _period_end(finding["decided_on"], years) if years else None
         return None
 
-    def person_rows(self, finding: Row, classes: set[str]) -> list[Row]:
+    def person_rows(self, finding: Row, classes: set[str], day: dt.date | None = None) -> list[Row]:
+        """The PERSONS rows of the finding's list type in ``classes`` (valid on ``day``, if
+        given; a rule's need for such rows asks of the list type, not of a day)."""
         category = self.category(finding)
         found = {}
         for row in self.memoranda:
             if (
                 row["target"] == "PERSONS"
+                and (day is None or (row["valid_from"] or dt.date.min) <= day)
+                and (day is None or day <= (row["valid_to"] or dt.date.max))
                 and row["list_type"] in ("", finding.get("list_type"))
                 and row["category"] in ("", category)
                 and row["ground"] in ("", finding.get("ground"))
@@ -169,7 +174,7 @@ def _measures(
     codes = set()
     if in_force or ban:
         codes.update(rule["measures"])
-    for row in tables.person_rows(finding, set(rule["list_measure_classes"])):
+    for row in tables.person_rows(finding, set(rule["list_measure_classes"]), day):
         until = _period_end(finding["decided_on"], row["years"]) if row.get("years") else None
         if (until is not None and day <= until) or (until is None and in_force):
             codes.add(row["measure"])
