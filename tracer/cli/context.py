@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from tracer.api.audit import AuditLog, SubjectRefs
-from tracer.api.settings import get_api_settings
+from tracer.api.settings import ApiSettings, get_api_settings
 from tracer.domain.errors import InvalidInput, NotFound, TracerError
 from tracer.domain.identifiers import validate_uscc
 from tracer.domain.keys import PersonKey, SubjectKey
@@ -74,13 +74,21 @@ def database(ensure_schema: bool = False) -> Iterator[QueryRunner]:
         driver.close()
 
 
+def api_settings() -> ApiSettings:
+    """The API settings, or a one-line exit naming what is wrong with them."""
+    try:
+        return get_api_settings()
+    except ValidationError as exc:
+        fail("; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors()))
+
+
 def audit_read(
     command: str, persons: Sequence[tuple[str, str]] = (), others: Sequence[str] = ()
 ) -> None:
     """Record in the API's hash-chained audit log (DOMAIN §12) that the local user ran
     ``command`` reading these subjects; persons appear only as keyed hashes."""
     try:
-        settings = get_api_settings()
+        settings = api_settings()
         refs = SubjectRefs(settings.secret_bytes())
         AuditLog(settings.audit_path, fsync=settings.audit_fsync).append(
             actor={"key_id": None, "key_name": f"cli:{getpass.getuser()}", "role": "local"},

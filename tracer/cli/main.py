@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from tracer.cli import (
+    audit,
     checks,
     demo,
     departments,
@@ -12,6 +13,7 @@ from tracer.cli import (
     findings,
     generate,
     investigate,
+    keys,
     load,
     serve,
     signals,
@@ -37,6 +39,8 @@ for module in (
     signals,
     stats,
     serve,
+    keys,
+    audit,
     demo,
 ):
     module.register(app)
