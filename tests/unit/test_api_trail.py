@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 
 from tracer.api.audit import SubjectRefs
-from tracer.api.deps import Trail, persons_in
+from tracer.api.audit.trail import Trail
 from tracer.api.routes.checks import known_instant
 from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput
 from tracer.domain.masking import revealing_ids
 from tracer.queries.liability import Check, Exposure, PathNode, RelatedRisk
-from tracer.queries.models import EnterpriseRef, PersonRef
+from tracer.queries.models import EnterpriseRef, PersonRef, persons_in
 
 LISTED_ID, EXPOSED_ID = "110105198001010112", "110105198001010120"
 LISTED = PersonRef.of("RESIDENT_ID", LISTED_ID, "张三")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
 
-from tracer.api.audit import SubjectRefs
+from tracer.api.audit.trail import Trail
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Principal, Role
 from tracer.api.schemas import SubjectBody
@@ -18,7 +17,6 @@ from tracer.domain.errors import Forbidden, Unauthorized
 from tracer.domain.keys import SubjectKey
 from tracer.domain.masking import set_reveal_ids
 from tracer.graph.settings import get_clock
-from tracer.queries.models import PersonRef
 from tracer.queries.runner import QueryRunner
 
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key.")
@@ -86,74 +84,22 @@ async def require_department(principal: Principal, code: str) -> Principal:
     return principal
 
 
-def persons_in(value: object) -> Iterator[PersonRef]:
-    """Every person reference anywhere in a result (models, lists, dicts)."""
-    if isinstance(value, PersonRef):
-        yield value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from persons_in(getattr(value, name))
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from persons_in(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from persons_in(item)
-
-
-class Trail:
-    """The subjects a request touches, written to the audit log when the response starts
-    (each once, in the order first touched)."""
-
-    def __init__(self, refs: SubjectRefs, subjects: list[str]) -> None:
-        self._refs = refs
-        self.subjects = subjects
-        self._seen: set[str] = set()
-
-    def _add(self, ref: str) -> None:
-        if ref not in self._seen:
-            self._seen.add(ref)
-            self.subjects.append(ref)
-
-    def person(self, id_type: str, id_number: str) -> None:
-        """Record a person (as a keyed hash)."""
-        self._add(self._refs.person(id_type, id_number))
-
-    def enterprise(self, uscc: str) -> None:
-        """Record an enterprise."""
-        self._add(self._refs.enterprise(uscc))
-
-    def finding(self, finding_id: str) -> None:
-        """Record a finding."""
-        self._add(self._refs.finding(finding_id))
-
-    def department(self, code: str) -> None:
-        """Record a department."""
-        self._add(self._refs.department(code))
-
-    def disclosed(self, result: object) -> None:
-        """Record every person a response discloses (DOMAIN.md §12): each person reference in
-        ``result`` — liable, exposed, officers, owners, related risk, path nodes …"""
-        for person in persons_in(result):
-            if person.id_number is not None:
-                self.person(person.id_type, person.id_number)
+class RequestTrail(Trail):
+    """A request's trail, which also validates the subjects of its body."""
 
     def subject(self, body: SubjectBody) -> SubjectKey:
         """The validated, normalised key of a subject in a body, recorded on the trail."""
         key = SubjectKey(uscc=body.uscc, id_type=body.id_type, id_number=body.id_number)
         key = key.normalised()
-        if key.uscc is not None:
-            self.enterprise(key.uscc)
-        elif key.id_type is not None and key.id_number is not None:
-            self.person(key.id_type, key.id_number)
+        self.key(key)
         return key
 
 
-def get_trail(request: Request) -> Trail:
+def get_trail(request: Request) -> RequestTrail:
     """This request's audit trail."""
     subjects: list[str] = []
     request.state.audit_subjects = subjects
-    return Trail(request.app.state.refs, subjects)
+    return RequestTrail(request.app.state.refs, subjects)
 
 
-TrailDep = Annotated[Trail, Depends(get_trail)]
+TrailDep = Annotated[RequestTrail, Depends(get_trail)]

@@ -1,7 +1,8 @@
 """Pure-ASGI middleware that records requests: the JSON access log and the audit trail.
 
 Neither records bodies, query strings or raw paths: only the route template (``/v1/findings/
-{finding_id}``), so no personal identifier reaches a log.
+{finding_id}``), so no personal identifier reaches a log; and a URL that carries one is refused
+before anything else sees it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import logging
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -18,8 +20,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tracer.api.audit import AuditLog
 from tracer.api.problems import PayloadTooLarge, log_unexpected, problem
 from tracer.api.roles import Principal
+from tracer.domain.errors import TracerError
+from tracer.domain.identifiers import looks_like_person_id
 
 ACCESS_LOG = logging.getLogger("tracer.api.access")
+AUDIT_FAILURES = logging.getLogger("tracer.api.audit")
 
 
 def route_template(scope: Scope) -> str:
@@ -70,28 +75,36 @@ class AccessLogMiddleware:
 class AuditMiddleware:
     """Writes an audit entry for every ``/v1`` request before its response starts.
 
-    The entry is written before the first byte goes out: when the audit log cannot be written,
-    the request fails instead of answering unaudited.
+    The entry is durable before the first byte goes out. When the audit log cannot be written, a
+    response that discloses a person is replaced by a 503 (reads of persons fail closed); other
+    responses go out, and the failure is logged.
     """
 
-    def __init__(self, app: ASGIApp, log: AuditLog, prefix: str = "/v1") -> None:
+    def __init__(self, app: ASGIApp, log: AuditLog, retry_after: int, prefix: str = "/v1") -> None:
         self.app = app
         self.log = log
+        self.retry_after = retry_after
         self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
+        refused = False
 
         async def audited(message: Message) -> None:
+            nonlocal refused
             if message["type"] == "http.response.start":
-                await run_in_threadpool(self._write, scope, message["status"])
-            await send(message)
+                refused = not await run_in_threadpool(self._write, scope, message["status"])
+                if refused:
+                    await self._refuse(scope, receive, send)
+            if not refused:
+                await send(message)
 
         await self.app(scope, receive, audited)
 
-    def _write(self, scope: Scope, status: int) -> None:
+    def _write(self, scope: Scope, status: int) -> bool:
+        """Write the entry; False when it failed for a response that discloses a person."""
         principal = _principal(scope)
         actor = {
             "key_id": principal.key_id if principal else None,
@@ -99,13 +112,64 @@ class AuditMiddleware:
             "role": principal.role.value if principal else None,
         }
         subjects = scope.get("state", {}).get("audit_subjects", [])
-        self.log.append(
-            actor=actor,
-            method=scope["method"],
-            endpoint=route_template(scope),
-            status=status,
-            subjects=subjects,
+        try:
+            self.log.append(
+                actor=actor,
+                method=scope["method"],
+                endpoint=route_template(scope),
+                status=status,
+                subjects=subjects,
+            )
+        except (OSError, ValueError, TracerError) as exc:
+            AUDIT_FAILURES.error(
+                "audit log %s not written (%s): %s",
+                self.log.path,
+                type(exc).__name__,
+                "refusing a read of persons" if _discloses_persons(subjects) else "answering",
+            )
+            return not _discloses_persons(subjects)
+        return True
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = "the audit log cannot be written, so no person's data is disclosed; retry later"
+        headers = {"Retry-After": str(self.retry_after)}
+        response = problem(
+            Request(scope), 503, "audit-unavailable", detail, "Audit unavailable", headers
         )
+        await response(scope, receive, send)
+
+
+def _discloses_persons(subjects: list[str]) -> bool:
+    return any(subject.startswith("person:") for subject in subjects)
+
+
+class IdentifierGuardMiddleware:
+    """422 for a request whose path or query string carries something shaped like a personal
+    identifier (INTERFACES §3: identifiers travel in bodies only), before any handler, trail or
+    log sees it. The answer names neither the value nor where it was."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _carries_identifier(scope):
+            detail = (
+                "personal identifiers may not appear in a URL (they reach access logs); "
+                "send them in the request body (e.g. POST /v1/checks)"
+            )
+            response = problem(
+                Request(scope), 422, "identifier-in-url", detail, "Identifier in URL"
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _carries_identifier(scope: Scope) -> bool:
+    segments = str(scope.get("path", "")).split("/")
+    query = parse_qsl(bytes(scope.get("query_string", b"")).decode("latin-1"), True)
+    values = [*segments, *(part for pair in query for part in pair)]
+    return any(looks_like_person_id(value) for value in values if value)
 
 
 class BodyLimitMiddleware:

@@ -46,6 +46,14 @@ class ApiSettings(BaseSettings):
         "into <home>/secret (mode 0600) and shared by all workers.",
     )
     audit_fsync: bool = Field(default=True, description="fsync the audit log after each entry.")
+    audit_keys_file: Path | None = Field(
+        default=None, description="The audit log's HMAC keys. Default: <home>/audit-keys.json."
+    )
+    audit_checkpoint_every: int = Field(
+        default=100,
+        ge=1,
+        description="Write the audit log's head to Neo4j every N entries (and on shutdown).",
+    )
     retry_after: int = Field(default=5, ge=1, description="Retry-After seconds on a 503.")
     max_body_bytes: int = Field(
         default=4 * 1024 * 1024, ge=1024, description="Largest request body (413 above)."
@@ -73,8 +81,13 @@ class ApiSettings(BaseSettings):
 
     @property
     def audit_path(self) -> Path:
-        """The append-only, hash-chained audit log (JSON lines)."""
+        """The append-only, keyed and chained audit log (JSON lines)."""
         return (self.audit_log or self.home / "audit.jsonl").expanduser()
+
+    @property
+    def audit_keys_path(self) -> Path:
+        """The audit log's keyring (JSON, mode 0600)."""
+        return (self.audit_keys_file or self.home / "audit-keys.json").expanduser()
 
     def secret_bytes(self) -> bytes:
         """The configured secret, or the one generated into ``<home>/secret`` on first use."""

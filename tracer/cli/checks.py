@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from tracer.api.audit import SubjectRefs
 from tracer.cli.context import (
     AS_OF_OPTION,
     ID_TYPE_OPTION,
@@ -45,15 +44,14 @@ def check_command(
         fail("give either --id (a person, with --id-type) or --uscc (an enterprise)")
     if enterprise is not None:
         key = SubjectKey.enterprise(uscc(enterprise))
-        audit_read("check", others=[SubjectRefs.enterprise(key.uscc or "")])
     else:
         assert id_number is not None
         person = person_key(id_type, id_number)
         key = SubjectKey.of_person(person)
-        audit_read("check", persons=[person])
     code = measure.strip().upper() if measure else None
     with database() as runner:
         result = check_subjects(runner, [key], day(as_of), code, known_on(known))[0]
+    audit_read("check", key, disclosed=result)
     if json_output:
         emit_model(result)
         return

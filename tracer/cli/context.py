@@ -15,7 +15,8 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from tracer.api.audit import AuditLog, SubjectRefs
+from tracer.api.audit import SubjectRefs, open_audit_log
+from tracer.api.audit.trail import Trail
 from tracer.api.settings import ApiSettings, get_api_settings
 from tracer.domain.errors import InvalidInput, NotFound, TracerError
 from tracer.domain.identifiers import validate_uscc
@@ -83,22 +84,32 @@ def api_settings() -> ApiSettings:
 
 
 def audit_read(
-    command: str, persons: Sequence[tuple[str, str]] = (), others: Sequence[str] = ()
+    command: str,
+    *subjects: SubjectKey,
+    findings: Sequence[str] = (),
+    disclosed: object = None,
 ) -> None:
-    """Record in the API's hash-chained audit log (DOMAIN §12) that the local user ran
-    ``command`` reading these subjects; persons appear only as keyed hashes."""
+    """Record in the audit log (DOMAIN §12) that the local user ran ``command`` on these
+    subjects and was shown every person in ``disclosed``; persons appear only as keyed hashes.
+    Called after the read and before any output: when the log cannot be written, nothing is
+    shown."""
     try:
         settings = api_settings()
-        refs = SubjectRefs(settings.secret_bytes())
-        AuditLog(settings.audit_path, fsync=settings.audit_fsync).append(
+        trail = Trail(SubjectRefs(settings.secret_bytes()))
+        for subject in subjects:
+            trail.key(subject)
+        for finding_id in findings:
+            trail.finding(finding_id)
+        trail.disclosed(disclosed)
+        open_audit_log(settings).append(
             actor={"key_id": None, "key_name": f"cli:{getpass.getuser()}", "role": "local"},
             method="CLI",
             endpoint=f"tracer {command}",
             status=0,
-            subjects=[*(refs.person(id_type, number) for id_type, number in persons), *others],
+            subjects=trail.subjects,
         )
-    except (OSError, TracerError) as exc:
-        fail(f"cannot write the audit log, so nothing was read: {exc}")
+    except (OSError, ValueError, TracerError) as exc:
+        fail(f"cannot write the audit log, so nothing is shown: {exc}")
 
 
 # -- arguments ----------------------------------------------------------------------------------
@@ -203,12 +214,3 @@ def who(person: PersonRef | None = None, enterprise: EnterpriseRef | None = None
 def text(value: Any) -> str:
     """A cell: empty for None."""
     return "" if value is None else str(value)
-
-
-def audit_subjects(command: str, *subjects: SubjectKey) -> None:
-    """Audit a read around these subjects (persons only as keyed hashes)."""
-    audit_read(
-        command,
-        persons=[(s.id_type, s.id_number) for s in subjects if s.id_type and s.id_number],
-        others=[SubjectRefs.enterprise(s.uscc) for s in subjects if s.uscc],
-    )

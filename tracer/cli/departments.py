@@ -7,6 +7,7 @@ import typer
 from tracer.cli.context import (
     AS_OF_OPTION,
     JSON_OPTION,
+    audit_read,
     database,
     day,
     emit_model,
@@ -54,6 +55,7 @@ def worklist_command(
             offset,
             "ALL" if wanted == "ALL" else "REGION",
         )
+    audit_read("worklist", disclosed=result)
     if json_output:
         emit_model(result)
         return
@@ -115,6 +117,7 @@ def feedback_command(
             actor,
             get_clock(),
         )
+    audit_read("feedback", key, findings=[saved.finding_id], disclosed=saved)
     if json_output:
         emit_model(saved)
         return
@@ -133,6 +136,7 @@ def overdue_command(
     (跟踪问效)."""
     with database() as runner:
         report = overdue_feedback(runner, day(as_of), days=days)
+    audit_read("overdue", disclosed=report)
     if json_output:
         emit_model(report)
         return

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from rich.tree import Tree
 
-from tracer.api.audit import SubjectRefs
 from tracer.cli.context import (
     AS_OF_OPTION,
     JSON_OPTION,
@@ -22,6 +21,7 @@ from tracer.cli.context import (
     who,
 )
 from tracer.cli.render import exposure_table, liability_table, notified_table
+from tracer.domain.keys import SubjectKey
 from tracer.queries.ownership import Chain, OwnersReport, Subject, owners
 from tracer.queries.profile import EnterpriseProfile, enterprise_profile
 
@@ -41,9 +41,9 @@ def enterprise_command(
     """Profile: officers, shareholders, practitioners, honours, findings, the measures on the
     enterprise itself, liable and exposed persons."""
     key = uscc(code)
-    audit_read("enterprise", others=[SubjectRefs.enterprise(key)])
     with database() as runner:
         profile = enterprise_profile(runner, key, day(as_of), known_on(known))
+    audit_read("enterprise", SubjectKey.enterprise(key), disclosed=profile)
     if json_output:
         emit_model(profile)
         return
@@ -143,6 +143,7 @@ def owners_command(
     """Beneficial owners and actual controllers of an enterprise, with the proving chains."""
     with database() as runner:
         report = owners(runner, code, day(as_of), threshold=threshold, max_depth=max_depth)
+    audit_read("owners", SubjectKey.enterprise(report.enterprise.uscc), disclosed=report)
     if json_output:
         emit_model(report)
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from tracer.api.audit import SubjectRefs
 from tracer.cli.context import (
     ACTOR_OPTION,
     AS_OF_OPTION,
@@ -26,6 +25,7 @@ from tracer.cli.context import (
     who,
 )
 from tracer.cli.render import local_time, print_reach
+from tracer.domain.keys import SubjectKey
 from tracer.graph.settings import get_clock
 from tracer.queries.liability import finding_reach
 from tracer.queries.lifecycle import expire_due, release_person, transition_finding
@@ -51,9 +51,9 @@ def finding_command(
 ) -> None:
     """A finding: everyone it reaches and through what, the measures on its subject, and its
     status history."""
-    audit_read("finding", others=[SubjectRefs.finding(finding_id.strip())])
     with database() as runner:
         reach = finding_reach(runner, finding_id.strip(), day(as_of), known_on(known))
+    audit_read("finding", findings=[finding_id.strip()], disclosed=reach)
     if json_output:
         emit_model(reach)
         return
@@ -124,6 +124,7 @@ def release_command(
             document,
             get_clock(),
         )
+    audit_read("release", SubjectKey.of_person(person), findings=[record.finding_id])
     if json_output:
         emit_model(record)
         return

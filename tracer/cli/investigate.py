@@ -8,7 +8,7 @@ from rich.tree import Tree
 from tracer.cli.context import (
     AS_OF_OPTION,
     JSON_OPTION,
-    audit_subjects,
+    audit_read,
     database,
     emit_model,
     optional_day,
@@ -62,10 +62,10 @@ def paths_command(
     with database() as runner:
         start = resolve_argument(runner, "FROM", source)
         end = resolve_argument(runner, "TO", target)
-        audit_subjects("paths", start, end)
         result = find_paths(
             runner, start, end, max_hops=max_hops, limit=limit, as_of=on, clock=get_clock()
         )
+    audit_read("paths", start, end, disclosed=result)
     if json_output:
         emit_model(result)
         return
@@ -100,10 +100,10 @@ def network_command(
     on = optional_day(as_of, "--as-of")
     with database() as runner:
         center = resolve_argument(runner, "subject", subject)
-        audit_subjects("network", center)
         network = neighbourhood(
             runner, center, depth=depth, limit=limit, as_of=on, clock=get_clock()
         )
+    audit_read("network", center, disclosed=network)
     if json_output:
         emit_model(network)
         return

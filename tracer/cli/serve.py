@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from pydantic import ValidationError
 
+from tracer.api.server import ServeSettings, build_config, run
 from tracer.cli.context import api_settings, fail
 from tracer.domain.errors import TracerError
 
@@ -45,22 +47,34 @@ def serve(
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
 ) -> None:
-    """The HTTP API (uvicorn): OpenAPI at /docs, JSON access log on stdout."""
-    import uvicorn
+    """The HTTP API (uvicorn): OpenAPI at /docs, JSON access log on stdout.
 
+    Read timeouts and connection caps come from TRACER_SERVE_* (per worker process).
+    """
     try:
         api_settings().secret_bytes()
     except TracerError as exc:
         fail(str(exc))
-    uvicorn.run(
-        "tracer.api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_config=_log_config(),
-        proxy_headers=False,
+    try:
+        limits = ServeSettings()
+    except ValidationError as exc:
+        fail(
+            "; ".join(
+                f"TRACER_SERVE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                for e in exc.errors()
+            )
+        )
+    run(
+        build_config(
+            limits,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_config=_log_config(),
+            proxy_headers=False,
+        )
     )
 
 

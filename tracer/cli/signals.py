@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from tracer.cli.context import (
     AS_OF_OPTION,
     JSON_OPTION,
+    audit_read,
     database,
     day,
     emit_json,
@@ -64,6 +65,7 @@ def signals_command(
                 document[name] = signals.phoenix_candidates(runner, on, window_days, limit, offset)
             else:
                 document[name] = signals.red_list_conflicts(runner, on, limit, offset)
+    audit_read("signals", disclosed=document)
     if json_output:
         emit_json(
             {"as_of": on.isoformat(), **{k: v.model_dump(mode="json") for k, v in document.items()}}

@@ -7,6 +7,7 @@ that on per request for the roles that may see full numbers, nothing else does.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,3 +56,18 @@ class EnterpriseRef(BaseModel):
 
     uscc: str
     name: str | None = None
+
+
+def persons_in(value: object) -> Iterator[PersonRef]:
+    """Every person reference anywhere in a result (models, lists, dicts)."""
+    if isinstance(value, PersonRef):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from persons_in(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from persons_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from persons_in(item)
