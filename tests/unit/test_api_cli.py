@@ -54,3 +54,21 @@ def test_audit_verify_on_an_empty_log_and_a_default_secret(
     refused = cli("serve", "--port", "1")
     assert refused.exit_code == 1
     assert "refusing to start outside development" in refused.stderr
+
+
+def test_keys_expire_and_rotate(cli: Callable[..., Result]) -> None:
+    created = cli("keys", "create", "--role", "viewer", "--expires", "90d", "--json")
+    assert created.exit_code == 0, created.output
+    key = json.loads(created.stdout)
+    assert key["expires_at"] is not None
+    assert cli("keys", "create", "--role", "viewer", "--expires", "soon").exit_code == 1
+    dated = cli("keys", "create", "--role", "viewer", "--expires", "2999-12-31", "--json")
+    assert json.loads(dated.stdout)["expires_at"].startswith("2999-12-31")
+    rotated = cli("keys", "rotate", key["key_id"], "--grace", "1h", "--json")
+    assert rotated.exit_code == 0, rotated.output
+    new = json.loads(rotated.stdout)
+    assert new["key_id"] != key["key_id"] and new["expires_at"] is not None
+    listed = {k["key_id"]: k for k in json.loads(cli("keys", "list", "--json").stdout)}
+    assert listed[key["key_id"]]["revoked_at"] is None
+    assert listed[key["key_id"]]["expires_at"] < key["expires_at"]
+    assert cli("keys", "rotate", "nope").exit_code == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -58,3 +59,57 @@ def test_implementer_needs_a_department_and_unknown_revoke_fails(tmp_path: Path)
         store.create(Role.IMPLEMENTER, "no department")
     with pytest.raises(NotFound):
         store.revoke("ffffffffffff")
+
+
+def _set(path: Path, key_id: str, **fields: str) -> None:
+    """Edit a stored key's fields (as time would: the store has no clock of its own to move)."""
+    records = json.loads(path.read_text())
+    for record in records:
+        if record["key_id"] == key_id:
+            record.update(fields)
+    path.write_text(json.dumps(records))
+
+
+def test_a_key_expires(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    store = KeyStore(path)
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    new = store.create(Role.VIEWER, "contractor", expires_at=soon)
+    assert store.authenticate(new.key).key_id == new.key_id
+    _set(path, new.key_id, expires_at="2020-01-01T00:00:00+00:00")
+    with pytest.raises(Unauthorized, match="expired"):
+        store.authenticate(new.key)
+    with pytest.raises(InvalidInput, match="future"):
+        store.create(Role.VIEWER, "late", expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+
+
+def test_last_use_is_recorded_at_most_once_a_minute(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    store = KeyStore(path)
+    new = store.create(Role.VIEWER, "v")
+    assert store.list_keys()[0].last_used_at is None
+    store.authenticate(new.key)
+    first = store.list_keys()[0].last_used_at
+    assert first is not None
+    store.authenticate(new.key)
+    assert store.list_keys()[0].last_used_at == first
+
+
+def test_rotation_replaces_a_key_now_or_after_a_grace_period(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    store = KeyStore(path)
+    old = store.create(Role.IMPLEMENTER, "tax", department="TAX01")
+    graced = store.rotate(old.key_id, dt.timedelta(hours=1))
+    assert (graced.role, graced.department, graced.name) == (Role.IMPLEMENTER, "TAX01", "tax")
+    assert store.authenticate(old.key).key_id == old.key_id
+    assert store.authenticate(graced.key).key_id == graced.key_id
+    info = {key.key_id: key for key in store.list_keys()}
+    assert info[old.key_id].expires_at is not None
+    final = store.rotate(graced.key_id)
+    with pytest.raises(Unauthorized, match="revoked"):
+        store.authenticate(graced.key)
+    assert store.authenticate(final.key).key_id == final.key_id
+    with pytest.raises(InvalidInput, match="revoked"):
+        store.rotate(graced.key_id)
+    with pytest.raises(NotFound):
+        store.rotate("000000000000")

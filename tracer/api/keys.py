@@ -1,7 +1,8 @@
 """API keys in a JSON file under the tracer home: random, shown once, stored salted-hashed.
 
 A key reads ``trk_<key_id>_<secret>``. The file keeps, per key, its id, name, role,
-department, a random salt and ``sha256(salt || secret)`` — never the secret. Writers take an
+department, a random salt and ``sha256(salt || secret)`` — never the secret — and when it
+expires, was revoked and was last used (recorded at most once a minute per key). Writers take an
 exclusive ``flock`` and replace the file atomically, so the CLI may add or revoke keys while
 ``tracer serve`` workers run; readers reload the file when its modification time changes.
 """
@@ -40,6 +41,8 @@ class KeyRecord(BaseModel):
     digest: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    last_used_at: dt.datetime | None = None
 
     def principal(self) -> Principal:
         """The caller this key authenticates."""
@@ -55,12 +58,18 @@ class KeyInfo(BaseModel):
     department: str | None
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    expires_at: dt.datetime | None = None
+    last_used_at: dt.datetime | None = None
 
 
 class NewKey(KeyInfo):
     """A freshly created key: ``key`` is shown this once and never again."""
 
     key: str
+
+
+#: How often the last-used time of a key is written (at most).
+LAST_USED_EVERY = dt.timedelta(minutes=1)
 
 
 def _digest(salt: str, secret: str) -> str:
@@ -73,6 +82,7 @@ class KeyStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._cache: tuple[tuple[int, int, int], dict[str, KeyRecord]] | None = None
+        self._used: dict[str, dt.datetime] = {}
 
     # -- file access -----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -112,10 +122,19 @@ class KeyStore:
         return self._cache[1]
 
     # -- operations ------------------------------------------------------------------------
-    def create(self, role: Role, name: str, department: str | None = None) -> NewKey:
+    def create(
+        self,
+        role: Role,
+        name: str,
+        department: str | None = None,
+        expires_at: dt.datetime | None = None,
+    ) -> NewKey:
         """A new random key; implementers must name their department."""
         if role is Role.IMPLEMENTER and not department:
             raise InvalidInput("an implementer key needs --department (its department code)")
+        now = get_clock().now()
+        if expires_at is not None and expires_at <= now:
+            raise InvalidInput("a key's expiry must lie in the future")
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         salt = secrets.token_hex(16)
@@ -126,11 +145,32 @@ class KeyStore:
             department=department,
             salt=salt,
             digest=_digest(salt, secret),
-            created_at=get_clock().now(),
+            created_at=now,
+            expires_at=expires_at,
         )
         with self._locked() as records:
             records[key_id] = record
         return NewKey(**_info(record).model_dump(), key=f"trk_{key_id}_{secret}")
+
+    def rotate(self, key_id: str, grace: dt.timedelta | None = None) -> NewKey:
+        """A new key with the same name, role, department and lifetime; the old one is revoked
+        now, or expires after ``grace`` (time to deploy the new one)."""
+        old = self._read().get(key_id)
+        if old is None:
+            raise NotFound(f"no API key with id {key_id!r}")
+        if old.revoked_at is not None:
+            raise InvalidInput(f"API key {key_id} is revoked: create a new one instead")
+        now = get_clock().now()
+        lifetime = old.expires_at - old.created_at if old.expires_at else None
+        new = self.create(old.role, old.name, old.department, now + lifetime if lifetime else None)
+        with self._locked() as records:
+            current = records[key_id]
+            if grace is None or grace <= dt.timedelta(0):
+                records[key_id] = current.model_copy(update={"revoked_at": now})
+            else:
+                ends = min(now + grace, current.expires_at or now + grace)
+                records[key_id] = current.model_copy(update={"expires_at": ends})
+        return new
 
     def list_keys(self) -> list[KeyInfo]:
         """Every key, revoked ones included, oldest first."""
@@ -158,7 +198,26 @@ class KeyStore:
             raise Unauthorized("unknown or malformed API key")
         if record.revoked_at is not None:
             raise Unauthorized("this API key has been revoked")
+        now = get_clock().now()
+        if record.expires_at is not None and now >= record.expires_at:
+            raise Unauthorized("this API key has expired")
+        self._note_use(record.key_id, now)
         return record.principal()
+
+    def _note_use(self, key_id: str, now: dt.datetime) -> None:
+        """Record the key's last use, at most once per ``LAST_USED_EVERY`` (best effort: a key
+        file that cannot be written never refuses a request)."""
+        noted = self._used.get(key_id)
+        if noted is not None and now - noted < LAST_USED_EVERY:
+            return
+        self._used[key_id] = now
+        try:
+            with self._locked() as records:
+                record = records.get(key_id)
+                if record is not None:
+                    records[key_id] = record.model_copy(update={"last_used_at": now})
+        except OSError:
+            return
 
 
 def _info(record: KeyRecord) -> KeyInfo:

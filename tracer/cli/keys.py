@@ -1,7 +1,9 @@
-"""Commands: tracer keys create / list / revoke."""
+"""Commands: tracer keys create / list / rotate / revoke."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated
 
 import typer
@@ -11,10 +13,36 @@ from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
 from tracer.cli.context import api_settings, console, emit_json, fail, out
 from tracer.domain.errors import TracerError
+from tracer.graph.settings import get_clock
 
-keys_app = typer.Typer(help="API keys: create (shown once), list, revoke.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="API keys: create (shown once), list, rotate, revoke.", no_args_is_help=True
+)
 
 JSON_OPTION = typer.Option(False, "--json", help="Machine output.")
+_DURATION = re.compile(r"(\d{1,6})([dhm])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def duration(text: str, option: str) -> dt.timedelta:
+    """``90d``, ``12h`` or ``30m``."""
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None:
+        fail(f"{option}: give a duration such as 90d, 12h or 30m")
+    return dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def expiry(text: str | None) -> dt.datetime | None:
+    """``--expires``: a duration from now, a date (the key works through that day) or an
+    ISO 8601 timestamp."""
+    if text is None:
+        return None
+    if _DURATION.fullmatch(text.strip().lower()):
+        return get_clock().now() + duration(text, "--expires")
+    try:
+        return get_clock().parse_instant(text)
+    except TracerError:
+        fail("--expires: give a duration (90d, 12h, 30m), a date or an ISO 8601 timestamp")
 
 
 def _store() -> KeyStore:
@@ -26,11 +54,14 @@ def keys_create(
     role: Annotated[Role, typer.Option(help="viewer, implementer, investigator or admin.")],
     department: str | None = typer.Option(None, help="Department code (implementer keys)."),
     name: str | None = typer.Option(None, help="Who or what uses the key (shown in the audit)."),
+    expires: str | None = typer.Option(
+        None, "--expires", help="90d, 12h, 30m, a date or an ISO timestamp (default: never)."
+    ),
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Create a key; it is printed this once and stored only as a salted hash."""
     try:
-        created = _store().create(role, name or f"{role.value}-key", department)
+        created = _store().create(role, name or f"{role.value}-key", department, expiry(expires))
     except TracerError as exc:
         fail(str(exc))
     if json_output:
@@ -52,17 +83,45 @@ def keys_list(json_output: bool = JSON_OPTION) -> None:
     if json_output:
         emit_json([key.model_dump(mode="json") for key in keys])
         return
-    table = Table("key id", "name", "role", "department", "created", "revoked")
+    table = Table(
+        "key id", "name", "role", "department", "created", "expires", "revoked", "last used"
+    )
     for key in keys:
         table.add_row(
             key.key_id,
             key.name,
             key.role.value,
             key.department or "",
-            key.created_at.isoformat(timespec="seconds"),
-            key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
+            *(
+                moment.isoformat(timespec="seconds") if moment else ""
+                for moment in (key.created_at, key.expires_at, key.revoked_at, key.last_used_at)
+            ),
         )
     out.print(table)
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    key_id: str = typer.Argument(..., help="The key id (from `tracer keys list`)."),
+    grace: str | None = typer.Option(
+        None, "--grace", help="Keep the old key working this long (e.g. 1h); default: revoke now."
+    ),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Replace a key by a new one (same name, role, department and lifetime), shown once."""
+    try:
+        created = _store().rotate(key_id, duration(grace, "--grace") if grace else None)
+    except TracerError as exc:
+        fail(str(exc))
+    if json_output:
+        emit_json(created.model_dump(mode="json"))
+        return
+    out.print(created.key, highlight=False)
+    ending = f"works until the end of --grace {grace}" if grace else "is revoked"
+    console.print(
+        f"rotated {key_id} to {created.key_id}: store the new key now; the old one {ending}",
+        highlight=False,
+    )
 
 
 @keys_app.command("revoke")
