@@ -288,9 +288,9 @@ def test_a_legacy_prefix_verifies_and_is_bound_by_the_first_keyed_entry(tmp_path
     previous = GENESIS
     lines = []
     for seq in (1, 2):
-        entry = {"seq": seq, "at": "2026-01-01T00:00:00+00:00", "status": 200, "prev": previous}
-        entry["hash"] = legacy_hash(entry)
-        previous = entry["hash"]
+        entry: dict[str, object] = {"seq": seq, "at": "2026-01-01T00:00:00Z", "prev": previous}
+        previous = legacy_hash(entry)
+        entry["hash"] = previous
         lines.append(json.dumps(entry))
     _rewrite(log, lines)
     _write(log, 2)
@@ -316,7 +316,10 @@ def test_concurrent_writers_keep_one_chain(tmp_path: Path) -> None:
     assert report.entries == 100
 
 
-def test_a_failing_checkpoint_sink_is_retried_on_the_next_append(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("backoff", "expected"), [(30.0, [1]), (0.0, [1, 2])])
+def test_a_failing_checkpoint_is_retried_after_a_pause_not_on_every_append(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backoff: float, expected: list[int]
+) -> None:
     calls: list[int] = []
 
     def flaky(head: Checkpoint) -> bool:
@@ -325,9 +328,10 @@ def test_a_failing_checkpoint_sink_is_retried_on_the_next_append(tmp_path: Path)
             raise OSError("database down")
         return True
 
+    monkeypatch.setattr("tracer.api.audit.log.CHECKPOINT_RETRY_SECONDS", backoff)
     log = _log(tmp_path, sink=flaky, checkpoint_every=1000)
     _write(log, 3)
-    assert calls == [1, 2]
+    assert calls == expected
 
 
 def test_person_refs_are_keyed_and_identifier_shaped_values_never_plain() -> None:

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -37,6 +38,8 @@ KEY_ROTATED = "audit-key-rotated"
 #: ``event`` of the entry that records a torn line moved aside.
 TORN_LINE = "audit-torn-line-recovered"
 _TAIL_CHUNK = 4096
+#: After a failed checkpoint, appends do not try again for this long.
+CHECKPOINT_RETRY_SECONDS = 30.0
 _SYSTEM = {"key_id": None, "key_name": "tracer", "role": "system", "method": "EVENT", "status": 0}
 
 #: Stores a checkpoint elsewhere; returns False when that entry was checkpointed with another MAC.
@@ -116,6 +119,7 @@ class AuditLog:
         self.checkpoint_every = checkpoint_every
         self.sink = sink
         self._checkpoint_pending = False
+        self._checkpoint_retry_at = 0.0
 
     @property
     def head_path(self) -> Path:
@@ -158,7 +162,7 @@ class AuditLog:
             self._write_head(ring.current, head)
         if entry["seq"] == 1 or entry["seq"] % self.checkpoint_every == 0:
             self._checkpoint_pending = True
-        if self._checkpoint_pending:
+        if self._checkpoint_pending and time.monotonic() >= self._checkpoint_retry_at:
             self.checkpoint(head)
         return entry
 
@@ -249,7 +253,8 @@ class AuditLog:
         return _head(ring, last)
 
     def checkpoint(self, head: Checkpoint | None = None) -> bool:
-        """Send the head to the sink; a failure is logged and retried on the next append."""
+        """Send the head to the sink; a failure is logged and retried with the first append
+        after ``CHECKPOINT_RETRY_SECONDS`` (requests do not wait on a database that is down)."""
         head = head or self.head()
         if self.sink is None or head is None:
             return False
@@ -257,6 +262,7 @@ class AuditLog:
             same = self.sink(head)
         except Exception as exc:  # the sink is a database: any failure is retried later
             self._checkpoint_pending = True
+            self._checkpoint_retry_at = time.monotonic() + CHECKPOINT_RETRY_SECONDS
             LOG.warning("audit checkpoint of entry %d not stored: %s", head.seq, type(exc).__name__)
             return False
         self._checkpoint_pending = False
