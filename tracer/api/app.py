@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from tracer.api import explorer
+from tracer.api import docs, explorer
 from tracer.api.audit import AuditLog, SubjectRefs
 from tracer.api.keys import KeyStore
 from tracer.api.middleware import (
@@ -74,6 +74,8 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.keys = KeyStore(settings.keys_path)
     app.state.refs = SubjectRefs(settings.secret_bytes())
@@ -92,4 +94,5 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     app.include_router(stats.router)
     app.include_router(signals.router)
     app.include_router(explorer.router)
+    app.include_router(docs.router)
     return app
