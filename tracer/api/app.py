@@ -9,12 +9,13 @@ from typing import Any
 from fastapi import FastAPI
 
 from tracer.api import docs, explorer
-from tracer.api.audit import AuditLog, SubjectRefs
+from tracer.api.audit import SubjectRefs, checkpoint_sink, open_audit_log
 from tracer.api.keys import KeyStore
 from tracer.api.middleware import (
     AccessLogMiddleware,
     AuditMiddleware,
     BodyLimitMiddleware,
+    IdentifierGuardMiddleware,
     InternalErrorMiddleware,
 )
 from tracer.api.problems import install_problem_handlers
@@ -38,7 +39,8 @@ Who is responsible for a seriously dishonest enterprise, and why.
 
 Authenticate with an API key (`X-API-Key: trk_…` or `Authorization: Bearer trk_…`), created with
 `tracer keys create --role ROLE`. Personal identifiers travel only in request bodies. Errors are
-`application/problem+json` (RFC 9457). Every `/v1` request is written to a hash-chained audit log.
+`application/problem+json` (RFC 9457). Every `/v1` request is written to a keyed, chained audit
+log; a URL that carries a personal identifier is refused (422).
 """
 
 
@@ -57,16 +59,19 @@ def _problem_json_openapi(app: FastAPI) -> None:
 def create_app(settings: ApiSettings | None = None, target: Target | None = None) -> FastAPI:
     """The app; the Neo4j driver opens in the lifespan (``target`` default: the environment)."""
     settings = settings or get_api_settings()
-    audit_log = AuditLog(settings.audit_path, fsync=settings.audit_fsync)
+    audit_log = open_audit_log(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resolved = target or resolve_target()
         driver = open_driver(resolved, max_retry_time=settings.db_retry_seconds)
         app.state.runner = QueryRunner(driver, resolved.database)
+        audit_log.sink = checkpoint_sink(app.state.runner, audit_log.path)
         try:
             yield
         finally:
+            audit_log.checkpoint()
+            audit_log.sink = None
             driver.close()
 
     app = FastAPI(
@@ -81,9 +86,10 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     app.state.refs = SubjectRefs(settings.secret_bytes())
     install_problem_handlers(app, settings.retry_after)
     _problem_json_openapi(app)
+    app.add_middleware(IdentifierGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(InternalErrorMiddleware)
-    app.add_middleware(AuditMiddleware, log=audit_log)
+    app.add_middleware(AuditMiddleware, log=audit_log, retry_after=settings.retry_after)
     app.add_middleware(AccessLogMiddleware)
     app.include_router(health.router)
     app.include_router(checks.router)
