@@ -38,6 +38,8 @@ KEY_ROTATED = "audit-key-rotated"
 #: ``event`` of the entry that records a torn line moved aside.
 TORN_LINE = "audit-torn-line-recovered"
 _TAIL_CHUNK = 4096
+#: Size of the head file's record (space-padded JSON, so every write covers the last one).
+_HEAD_BYTES = 511
 #: After a failed checkpoint, appends do not try again for this long.
 CHECKPOINT_RETRY_SECONDS = 30.0
 _SYSTEM = {"key_id": None, "key_name": "tracer", "role": "system", "method": "EVENT", "status": 0}
@@ -114,17 +116,14 @@ class AuditLog:
         sink: CheckpointSink | None = None,
     ) -> None:
         self.path = path
+        #: The signed head of the log, rewritten on every append.
+        self.head_path = path.with_name(path.name + ".head")
         self.keyring = keyring
         self.fsync = fsync
         self.checkpoint_every = checkpoint_every
         self.sink = sink
         self._checkpoint_pending = False
         self._checkpoint_retry_at = 0.0
-
-    @property
-    def head_path(self) -> Path:
-        """The signed head of the log, rewritten on every append."""
-        return self.path.with_name(self.path.name + ".head")
 
     # -- writing -------------------------------------------------------------------------------
     def append(
@@ -231,12 +230,15 @@ class AuditLog:
         }
 
     def _write_head(self, key: AuditKey, head: Checkpoint) -> None:
+        """Overwrite the head file in place with one write of a fixed-size record (cheaper than
+        a new file and a rename on every entry; the log's own lock serialises writers)."""
         signed = {**head.model_dump(mode="json"), "signature": sign_head(key, head)}
-        temporary = self.head_path.with_name(f".{self.head_path.name}.{os.getpid()}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as out:
-            json.dump(signed, out)
-        temporary.replace(self.head_path)
+        record = canonical(signed).ljust(_HEAD_BYTES) + b"\n"
+        fd = os.open(self.head_path, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            os.pwrite(fd, record, 0)
+        finally:
+            os.close(fd)
 
     # -- checkpoints ---------------------------------------------------------------------------
     def head(self) -> Checkpoint | None:
