@@ -13,6 +13,7 @@ from tracer.domain.identifiers import (
     ID_TYPES,
     USCC_CHARSET,
     InvalidIdentifier,
+    looks_like_person_id,
     normalise_person_id,
     normalise_resident_ids,
     org_code_check_char,
@@ -252,3 +253,29 @@ def test_vectorised_resident_ids_equal_the_scalar_rule(numbers: list[str]) -> No
     values, reasons = normalise_resident_ids(pd.Series(numbers, dtype=object), TODAY)
     assert values.tolist() == expected_values
     assert reasons.tolist() == expected_reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("110105199001010021", True),
+        ("11010519491231002x", True),
+        ("F-110105199001010021", True),
+        ("F110105199001010021", True),
+        ("110105900101002", True),  # legacy 15 digits
+        ("E12345678", True),
+        ("F-E12345678", True),
+        ("EA1234567", True),
+        ("H1234567890", True),
+        ("91440304MA0070XN36", False),  # a valid USCC
+        ("1111000000314187XG", False),
+        ("FD-440304-2024-0000001", False),
+        ("F-2024-0001", False),
+        ("2025-03-01T12:00:00+08:00", False),
+        ("1101051990010100211", False),  # 19 digits: not an ID
+        ("20240101", False),
+        ("ban-breaches", False),
+    ],
+)
+def test_identifier_shapes_in_free_text(text: str, flagged: bool) -> None:
+    assert looks_like_person_id(text) is flagged

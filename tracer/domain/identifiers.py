@@ -277,19 +277,23 @@ _DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 _RESIDENT_SHAPE = re.compile(
     rf"(?<!\d)(?:\d{{6}}(?:18|19|20)\d{{2}}{_DAY}\d{{3}}[0-9X]|\d{{8}}{_DAY}\d{{3}})(?!\d)"
 )
-#: A passport or travel-permit number as a whole value: one or two letters and 7-10 digits
+#: A passport or travel-permit number as a whole token: one or two letters and 7-10 digits
 #: (E12345678, EA1234567, H1234567890, G12345678 …).
 _DOCUMENT_SHAPE = re.compile(r"[A-Z]{1,2}\d{7,10}")
+_TOKENS = re.compile(r"[A-Z0-9]+")
 
 
 def looks_like_person_id(text: str) -> bool:
     """True when ``text`` carries something shaped like a personal identifier: a resident ID
-    anywhere in it, or a whole value shaped like a passport or permit number. A valid USCC is an
-    organisation's code, not a person's, and is never flagged."""
+    anywhere in it, or a token (letters and digits between other characters) shaped like a
+    passport or permit number. A valid USCC is an organisation's code, not a person's, and is
+    never flagged."""
     value = text.strip().upper()
     if len(value) == 18 and _is_valid_uscc(value):
         return False
-    return bool(_RESIDENT_SHAPE.search(value) or _DOCUMENT_SHAPE.fullmatch(value))
+    if _RESIDENT_SHAPE.search(value):
+        return True
+    return any(_DOCUMENT_SHAPE.fullmatch(token) for token in _TOKENS.findall(value))
 
 
 def _is_valid_uscc(value: str) -> bool:
