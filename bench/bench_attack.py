@@ -239,6 +239,7 @@ def main() -> None:
         "identifiers_echoed_in_responses": probe.echoed,
         "errors": probe.errors[:50],
     }
+    probe.client.close()  # its keep-alive connection would count against the per-client cap
     result["concurrent"] = concurrent_clients(args.url, args.key, args.clients, args.per_client)
     result["half_sent"] = half_sent(args.url, args.half_sent, args.header_timeout + 2)
     if args.audit_log is not None:
