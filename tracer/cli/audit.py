@@ -79,9 +79,10 @@ def audit_verify(
         )
     if not report.ok:
         if not json_output:
-            where = f"line {report.broken_line} " if report.broken_line else ""
+            where = [f"line {report.broken_line}"] if report.broken_line else []
+            where += [f"entry {report.broken_seq}"] if report.broken_seq else []
             console.print(
-                f"[bold red]broken:[/] {where}(entry {report.broken_seq}): {report.reason}; "
+                f"[bold red]broken:[/] {', '.join(where) + ': ' if where else ''}{report.reason}; "
                 f"{report.entries} entries before it are intact",
                 highlight=False,
             )
