@@ -113,6 +113,67 @@ def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
     assert response.json()["status"] == 405
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("OPTIONS", "/v1/findings/F-1/transitions", "GET, HEAD, POST"),
+        ("DELETE", "/v1/findings/F-1", "GET, HEAD"),
+        ("PUT", "/v1/checks", "POST"),
+        ("PATCH", "/v1/enterprises/91110000600037341L", "GET, HEAD"),
+    ],
+)
+def test_405_allows_every_documented_method_of_the_resource(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    """``Allow`` lists all the methods the schema gives the path (a GET and a POST on the same
+    path are two routes), the literal ``/search`` before the ``{uscc}`` it would also match."""
+    response = client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+
+
+ID_LIKE = "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("path", "instance"),
+    [
+        (f"/v1/findings/{ID_LIKE}", "/v1/findings/{finding_id}"),
+        (f"/v1/findings/{ID_LIKE}/transitions", "/v1/findings/{finding_id}/transitions"),
+        (f"/v1/enterprises/{ID_LIKE}/owners", "/v1/enterprises/{uscc}/owners"),
+        (f"/v1/departments/{ID_LIKE}/worklist", "/v1/departments/{code}/worklist"),
+        (f"/v1/nothing/{ID_LIKE}", None),
+    ],
+)
+def test_problems_never_echo_the_path(
+    client: TestClient, settings: ApiSettings, path: str, instance: str | None
+) -> None:
+    """An error for a path carrying an 18-character ID-like value (an ID number typed where an
+    id belongs) does not contain it: ``instance`` is the matched route's template, or absent
+    when no route matched (a refusal before routing, e.g. of an identifier in the URL, too)."""
+    for headers in ({}, _key(settings, Role.ADMIN)):
+        response = client.get(path, headers=headers)
+        assert response.status_code >= 400
+        assert response.headers["content-type"] == "application/problem+json"
+        assert ID_LIKE not in response.text
+        assert ID_LIKE[:14] not in response.text
+        body = response.json()
+        assert body.get("instance") in (instance, None)
+        if "instance" in body:
+            assert body["instance"] == instance
+
+
+def test_validation_errors_do_not_echo_unknown_field_names(
+    client: TestClient, settings: ApiSettings
+) -> None:
+    """A field name is input too: an unknown one shaped like an ID number is masked."""
+    body = {"source": PERSON, "target": {"uscc": "91110000600037341L"}, ID_LIKE: 1}
+    response = client.post("/v1/paths", json=body, headers=_key(settings, Role.INVESTIGATOR))
+    assert response.status_code == 422
+    assert ID_LIKE not in response.text
+    assert response.json()["instance"] == "/v1/paths"
+
+
 def test_access_log_is_json_without_bodies_or_ids(
     client: TestClient, settings: ApiSettings, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -1,7 +1,9 @@
 """Errors as ``application/problem+json`` (RFC 9457), one handler table for the whole app.
 
-Details never carry a full ID number: every message passes through ``scrub``, and request
-validation errors list only location, message and type — never the offending input.
+Nothing in a problem echoes raw input: ``instance`` is the matched route's template
+(``/v1/findings/{finding_id}``), never the request's path, and is left out when no route
+matched; details pass through ``scrub`` (no full ID number); request validation errors list only
+location, message and type — never the offending input.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from http import HTTPStatus
 from typing import Any
 
@@ -18,13 +21,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tracer.domain.errors import TracerError, Unavailable
+from tracer.domain.errors import Conflict, InvalidInput, TracerError, Unavailable
+from tracer.domain.identifiers import InvalidIdentifier
 from tracer.domain.masking import mask_number
 
 PROBLEM_JSON = "application/problem+json"
 _LOG = logging.getLogger("tracer.api")
 _ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{14,17}[0-9Xx](?![0-9A-Za-z])")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_PARAMETER = re.compile(r"\{[^}]*\}")
 
 
 class PayloadTooLarge(TracerError):
@@ -44,6 +49,14 @@ def problem_type(slug: str) -> str:
     return f"urn:liability-tracer:problem:{slug}"
 
 
+def route_template(request: Request) -> str | None:
+    """The path template of the route the request matched (``/v1/findings/{finding_id}``), or
+    None before routing or when none matched. Never the path itself, which may carry an
+    identifier."""
+    path = getattr(request.scope.get("route"), "path", None)
+    return path if isinstance(path, str) else None
+
+
 def problem(
     request: Request,
     status: int,
@@ -53,16 +66,52 @@ def problem(
     headers: Mapping[str, str] | None = None,
     **extensions: Any,
 ) -> JSONResponse:
-    """One problem+json response."""
+    """One problem+json response; ``instance`` is the matched route's template, if any."""
     body: dict[str, Any] = {
         "type": problem_type(slug),
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": scrub(detail),
-        "instance": request.url.path,
-        **extensions,
     }
+    instance = route_template(request)
+    if instance is not None:
+        body["instance"] = instance
+    body.update(extensions)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+@contextmanager
+def state_conflicts() -> Iterator[None]:
+    """Inside, an ``InvalidInput`` other than an identifier's is a conflict (409) with the stored
+    state or today's date: the request already passed its published schema, so what is left to
+    refuse is not its shape but, say, an effective date before the decision or in the future."""
+    try:
+        yield
+    except InvalidIdentifier:
+        raise
+    except InvalidInput as exc:
+        raise Conflict(str(exc)) from None
+
+
+def allowed_methods(request: Request) -> str | None:
+    """The ``Allow`` header of a 405: the methods the published schema gives the resource the
+    path names — the most specific documented template that matches it
+    (``/v1/enterprises/search`` before ``/v1/enterprises/{uscc}``), all its methods, not only
+    those of the first route tried. None when no documented path matches (e.g. ``/explore``)."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
+    path = request.scope.get("path", "")
+    matching = [
+        template
+        for template in paths
+        if re.fullmatch("[^/]+".join(map(re.escape, _PARAMETER.split(template))), path)
+    ]
+    if not matching:
+        return None
+    template = min(matching, key=lambda candidate: candidate.count("{"))
+    methods = {method.upper() for method in paths[template]}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def _slug(exc: Exception) -> str:
@@ -96,7 +145,7 @@ def install_problem_handlers(app: FastAPI, retry_after: int) -> None:
         assert isinstance(exc, RequestValidationError)
         errors = [
             {
-                "loc": [str(part) for part in error.get("loc", ())],
+                "loc": [scrub(str(part)) for part in error.get("loc", ())],
                 "msg": scrub(str(error.get("msg", ""))),
                 "type": str(error.get("type", "")),
             }
@@ -117,7 +166,12 @@ def install_problem_handlers(app: FastAPI, retry_after: int) -> None:
             return await tracer_error(request, exc.__cause__)
         slug = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "-")
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-        return problem(request, exc.status_code, slug, detail, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            allow = allowed_methods(request)
+            if allow is not None:
+                headers["Allow"] = allow
+        return problem(request, exc.status_code, slug, detail, headers=headers or None)
 
     app.add_exception_handler(TracerError, tracer_error)
     app.add_exception_handler(RequestValidationError, validation_error)

@@ -16,7 +16,12 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str
-    instance: str
+    instance: str | None = Field(
+        default=None,
+        description="The matched route's template (never the request's path, which may carry an "
+        "identifier); absent when no route matched.",
+        examples=["/v1/findings/{finding_id}"],
+    )
     reason: str | None = Field(default=None, description="Stable reason code (identifiers).")
     errors: list[dict[str, Any]] | None = Field(
         default=None, description="Field errors of a request that failed validation."
@@ -27,8 +32,9 @@ _WHY = {
     400: "The body is not valid JSON",
     401: "No API key, or an unknown or revoked one",
     403: "The key's role (or department) may not do this",
-    404: "No such subject, finding or department",
-    409: "The request conflicts with the current state (e.g. an illegal transition)",
+    404: "No such subject, finding, department or measure",
+    409: "The request conflicts with the current state or today's date (e.g. an illegal "
+    "transition, an effective date before the decision or in the future)",
     413: "The body is too large",
     422: "Invalid input (reason code for identifiers; field errors for validation)",
     503: "Neo4j is unreachable; retry after the Retry-After seconds",
