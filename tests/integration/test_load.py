@@ -678,3 +678,43 @@ def test_department_kind_and_enterprise_address_are_loaded(
     assert runner.read("MATCH (e:Enterprise) RETURN e.address AS address") == [
         {"address": "北京市朝阳区 建国路 1 号"}
     ]
+
+
+def test_unknown_and_ranged_shares_and_record_ids(runner: QueryRunner, tmp_path: Path) -> None:
+    """An empty share is stored as null (never 0), a range as share_min/share_max, and records
+    of one holder with the same start date load side by side when they carry record ids; a
+    reload changes nothing."""
+    data = write_files(
+        tmp_path / "data",
+        {
+            "enterprises.csv": (FIXTURES / "basic" / "enterprises.csv").read_text(encoding="utf-8"),
+            "persons.csv": (FIXTURES / "basic" / "persons.csv").read_text(encoding="utf-8"),
+            "departments.csv": (FIXTURES / "basic" / "departments.csv").read_text(encoding="utf-8"),
+            "shareholdings.csv": (
+                "investee_uscc,holder_kind,holder_id,share,share_min,share_max,start_date,"
+                "record_id\n"
+                "91110105MA01A2B325,ENTERPRISE,91110108MA02C4D594,,,,2020-01-01,\n"
+                "91110105MA01A2B325,ENTERPRISE,93500101MA03E6F751,,20%,30%,,\n"
+                "91110105MA01A2B325,PERSON,110105198001010016,0.1,,,2020-01-01,oc-1\n"
+                "91110105MA01A2B325,PERSON,110105198001010016,0.3,,,2020-01-01,oc-2\n"
+                "91110105MA01A2B325,PERSON,110108197512120027,0.5,0.1,0.3,,\n"
+            ),
+        },
+    )
+    report = load_directory(runner, data, rejects_path=tmp_path / "r.csv", clock=CLOCK)
+    assert counts(report)["shareholdings"] == (5, 4, 1)
+    rows = runner.read(
+        "MATCH (h)-[o:OWNS]->(:Enterprise {uscc: '91110105MA01A2B325'}) "
+        "RETURN o.share AS share, o.share_min AS lo, o.share_max AS hi, o.start_key AS key, "
+        "o.record_id AS record ORDER BY key, record"
+    )
+    assert [tuple(row.values()) for row in rows] == [
+        (None, 0.2, 0.3, "", None),
+        (None, None, None, "2020-01-01", None),
+        (0.1, None, None, "2020-01-01#oc-1", "oc-1"),
+        (0.3, None, None, "2020-01-01#oc-2", "oc-2"),
+    ]
+    before = fingerprint(runner)
+    again = load_directory(runner, data, rejects_path=tmp_path / "r2.csv", clock=CLOCK)
+    assert counts(again) == counts(report)
+    assert fingerprint(runner) == before

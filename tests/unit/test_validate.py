@@ -179,6 +179,50 @@ def test_case_insensitive_columns_and_every_value_format(tmp_path: Path) -> None
     assert report.unchecked_references == {}
 
 
+def test_unknown_and_ranged_shares_and_record_ids(tmp_path: Path) -> None:
+    """An empty share is unknown (null); a range is checked; a record id joins the key."""
+    path = tmp_path / "shareholdings.csv"
+    path.write_text(
+        "investee_uscc,holder_kind,holder_id,share,share_min,share_max,share_unit,start_date,"
+        "record_id\n"
+        "91110105MA01A2B325,ENTERPRISE,91110108MA02C4D594,,,,,2020-01-01,\n"
+        "91110105MA01A2B325,ENTERPRISE,1211000040000123XG,,20,30,percent,,\n"
+        "91110105MA01A2B325,ENTERPRISE,93500101MA03E6F751,0.25,0.2,0.3,,,\n"
+        "91110108MA02C4D594,ENTERPRISE,93500101MA03E6F751,,0.5,,,,\n"
+        "91110105MA01A2B325,PERSON,110105198001010016,0.1,,,,2020-01-01,r1\n"
+        "91110105MA01A2B325,PERSON,110105198001010016,0.3,,,,2020-01-01,r2\n"
+        "91110105MA01A2B325,PERSON,110108197512120027,,0.4,0.3,,,\n"
+        "91110105MA01A2B325,PERSON,500103199003150033,0.5,0.1,0.3,,,\n"
+        "91110105MA01A2B325,PERSON,110108197512120027,,1.5,,,,\n"
+        "91110108MA02C4D594,PERSON,110105198001010016,0.1,,,,2020-01-01,\n"
+        "91110108MA02C4D594,PERSON,110105198001010016,0.2,,,,2020-01-01,\n",
+        encoding="utf-8",
+    )
+    batch = Batch(SPECS["shareholdings"], [read_table(path)])
+    rows = validate.shareholdings(batch, Context(graph=None, today=dt.date(2026, 1, 1)))
+    got = [
+        (r["share"], r["share_min"], r["share_max"], r["start_key"], r["record_id"])
+        for _, r in rows.iterrows()
+    ]
+    assert got == [
+        (None, None, None, "2020-01-01", None),
+        (None, 0.2, 0.3, "", None),
+        (0.25, 0.2, 0.3, "", None),
+        (None, 0.5, None, "", None),
+        (0.1, None, None, "2020-01-01#r1", "r1"),
+        (0.3, None, None, "2020-01-01#r2", "r2"),
+    ]
+    reasons = sorted((r.line, r.column, r.reason_code) for r in batch.rejects)
+    assert reasons == [
+        (8, "share_min", "SHARE_BOUNDS_ORDER"),
+        (9, "share", "SHARE_OUTSIDE_BOUNDS"),
+        (10, "share_min", "SHARE_RANGE"),
+        (11, "investee|holder_kind|holder|start_key", "DUPLICATE_CONFLICT"),
+        (12, "investee|holder_kind|holder|start_key", "DUPLICATE_CONFLICT"),
+    ]
+    assert (batch.read, batch.rejected) == (11, 5)
+
+
 def test_new_finding_columns_are_normalised(tmp_path: Path) -> None:
     path = tmp_path / "findings.csv"
     path.write_text(

@@ -42,8 +42,17 @@ _DATA_SPECS = (
     Spec("positions", ("uscc", "id_number", "role", "start_date"), ("id_type", "end_date")),
     Spec(
         "shareholdings",
-        ("investee_uscc", "holder_kind", "holder_id", "share"),
-        ("holder_id_type", "share_unit", "start_date", "end_date"),
+        ("investee_uscc", "holder_kind", "holder_id"),
+        (
+            "share",
+            "holder_id_type",
+            "share_unit",
+            "start_date",
+            "end_date",
+            "share_min",
+            "share_max",
+            "record_id",
+        ),
     ),
     Spec(
         "practitioners",

@@ -219,7 +219,11 @@ _HOLDER_ENTITIES = {"PERSON": "person", "ENTERPRISE": "enterprise", "DEPARTMENT"
 
 
 def shareholdings(batch: Batch, ctx: Context) -> pd.DataFrame:
-    """Shareholdings (OWNS): investee, holder (person, enterprise or department), share 0..1."""
+    """Shareholdings (OWNS): investee, holder (person, enterprise or department), share 0..1 or
+    empty (unknown, kept as null), an optional range ``share_min``..``share_max`` (same units;
+    ``SHARE_BOUNDS_ORDER`` when min > max, ``SHARE_OUTSIDE_BOUNDS`` when a given share lies
+    outside it), and an optional ``record_id`` (an interchange record's own id), which joins the
+    identity: ``start_key`` is the ISO start date (or "") followed by ``#record_id``."""
     checks.required(batch)
     kinds = checks.code(batch, "holder_kind", HOLDER_KINDS)
     persons_ = checks.person_ids(
@@ -234,11 +238,18 @@ def shareholdings(batch: Batch, ctx: Context) -> pd.DataFrame:
             "holder_kind": kinds,
             "holder": holders,
             "share": checks.shares(batch, "share", "share_unit"),
+            "share_min": checks.shares(batch, "share_min", "share_unit"),
+            "share_max": checks.shares(batch, "share_max", "share_unit"),
             "start_date": checks.dates(batch, "start_date"),
             "end_date": checks.dates(batch, "end_date"),
+            "record_id": batch.text("record_id"),
         }
     )
-    frame["start_key"] = frame["start_date"].map(lambda d: d.isoformat() if d else "")
+    _share_bounds(batch, frame)
+    frame["start_key"] = [
+        (day.isoformat() if day else "") + (f"#{record}" if record is not None else "")
+        for day, record in zip(frame["start_date"], frame["record_id"], strict=True)
+    ]
     checks.not_before(
         batch, frame["start_date"], frame["end_date"], "end_date", "end_date is before start_date"
     )
@@ -254,6 +265,25 @@ def shareholdings(batch: Batch, ctx: Context) -> pd.DataFrame:
         keys = frame["holder"].where(kinds == kind, None)
         checks.references(batch, ctx, entity, keys, "holder_id", entity)
     return rows[batch.good[rows.index]]
+
+
+def _share_bounds(batch: Batch, frame: pd.DataFrame) -> None:
+    """A range must be ordered (``SHARE_BOUNDS_ORDER``) and hold a given point share
+    (``SHARE_OUTSIDE_BOUNDS``); a missing bound is open (0 or 1)."""
+    low = frame["share_min"].map(lambda value: 0.0 if value is None else float(value))
+    high = frame["share_max"].map(lambda value: 1.0 if value is None else float(value))
+    reversed_ = (low > high).astype(bool)
+    batch.reject(reversed_, "share_min", "SHARE_BOUNDS_ORDER", "share_min is above share_max")
+    outside = [
+        share is not None and not (lo - 1e-12 <= share <= hi + 1e-12)
+        for share, lo, hi in zip(frame["share"], low, high, strict=True)
+    ]
+    batch.reject(
+        pd.Series(outside, index=batch.frame.index, dtype=bool) & ~reversed_,
+        "share",
+        "SHARE_OUTSIDE_BOUNDS",
+        "share lies outside share_min..share_max",
+    )
 
 
 def practitioners(batch: Batch, ctx: Context) -> pd.DataFrame:

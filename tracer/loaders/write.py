@@ -127,13 +127,13 @@ def _steps_positions(rows: pd.DataFrame) -> list[Step]:
 
 def _steps_shareholdings(rows: pd.DataFrame) -> list[Step]:
     by_kind: dict[str, list[Param]] = {"PERSON": [], "ENTERPRISE": [], "DEPARTMENT": []}
-    columns = ["investee", "holder_kind", "holder", "share", "start_date", "end_date", "start_key"]
-    for r in _records(rows, columns):
+    props = ("share", "share_min", "share_max", "start_date", "end_date", "record_id")
+    for r in _records(rows, ["investee", "holder_kind", "holder", "start_key", *props]):
         param: Param = {
             "investee": r["investee"],
             "start_key": r["start_key"],
             "holder_id": r["holder"],
-            "props": _props(r, ("share", "start_date", "end_date")),
+            "props": _props(r, props),
         }
         if r["holder_kind"] == "PERSON":
             param["holder_id_type"], param["holder_id"] = _person(r["holder"])

@@ -1,7 +1,8 @@
 // Loader: MERGE a shareholding (OWNS) of a department in an enterprise on start_key (ISO start date,
-// or "" when unknown); share and dates are set, an absent end_date never reopens one.
-// Parameters: $rows — list of {holder_id (department code), investee, start_key, props: {share, start_date,
-// end_date}}. Returns: written (rows whose holder and investee exist).
+// or "" when unknown, then "#" and the record id when the row has one); share (absent =
+// unknown), share_min, share_max, record_id and dates are set, an absent end_date never reopens one.
+// Parameters: $rows — list of {holder_id (department code), investee, start_key, props: {share, share_min,
+// share_max, start_date, end_date, record_id}}. Returns: written (rows whose holder and investee exist).
 UNWIND $rows AS row
 MATCH (holder:Department {code: row.holder_id})
 MATCH (e:Enterprise {uscc: row.investee})
