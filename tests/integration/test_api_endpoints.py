@@ -402,7 +402,6 @@ def test_listed_person_gets_the_memoranda_measures_until_performance(api: Api) -
         ),
         ({**PERSON, "id_number": "110105203001010011"}, "ID_BIRTH_DATE"),
         ({"id_type": "PASSPORT", "id_number": "E1"}, "ID_LENGTH"),
-        ({**PERSON, "id_number": LEGAL_REP, "measure": "NO_SUCH_MEASURE"}, None),
         ({"uscc": ACME[:-1] + ("0" if ACME[-1] != "0" else "1")}, "USCC_CHECK"),
         ({"uscc": ACME, **PERSON, "id_number": LEGAL_REP}, None),
         ({}, None),
@@ -415,6 +414,36 @@ def test_check_refuses_bad_input_with_422_and_no_echo(
     assert _problem(response, 422).get("reason") == reason
     if "id_number" in body:
         assert body["id_number"] not in response.text or len(body["id_number"]) < 5
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"uscc": ACME, "id_type": "RESIDENT_ID"},  # an enterprise is given by its USCC alone
+        {"uscc": f" {ACME}"},  # the published pattern has no spaces around
+        {"id_type": "PASSPORT", "id_number": "Ｅ12345678"},  # nor other scripts' letters
+        {"uscc": ACME, "as_of": 0},  # a date is YYYY-MM-DD, not a Unix time
+        {"uscc": ACME, "as_of": "2026-01-01T00:00:00"},
+        {"uscc": ACME, "known_on": "2024-06-01 10:00"},  # an instant has its T
+        {"uscc": ACME, "known_on": "0001-06-01"},  # years 0002-9998
+    ],
+)
+def test_check_refuses_what_its_schema_refuses(api: Api, body: dict[str, Any]) -> None:
+    _problem(api.post(Role.VIEWER, "/v1/checks", body), 422)
+
+
+def test_unknown_measure_is_404_like_in_feedback(api: Api) -> None:
+    """A code the installed catalogue lacks names nothing (the catalogue is data an
+    installation may extend, so the schema cannot list the codes)."""
+    body = {**PERSON, "id_number": LEGAL_REP, "measure": "no_such_measure"}
+    assert (
+        "no_such_measure"
+        not in _problem(api.post(Role.VIEWER, "/v1/checks", body), 404)["detail"].lower()
+    )
+    batch = {"subjects": [{"uscc": ACME}], "measure": "NO_SUCH_MEASURE"}
+    _problem(api.post(Role.ADMIN, "/v1/checks/batch", batch), 404)
+    known = api.check(**PERSON, id_number=LEGAL_REP, measure="honours_revoked")
+    assert known["measure"] == "HONOURS_REVOKED"
 
 
 # -- checks of enterprises -------------------------------------------------------------------
@@ -518,14 +547,15 @@ def test_batch_size_is_capped(api: Api) -> None:
     assert _problem(api.post(Role.ADMIN, "/v1/checks/batch", body), 422)["errors"][0]["type"] == (
         "too_long"
     )
-    half = MAX_BATCH // 2 + 1
+    # One list or the other (so never more than MAX_BATCH subjects), not empty.
     both = api.post(
         Role.ADMIN,
         "/v1/checks/batch",
-        {"subjects": [{"uscc": ACME}] * half, "people": [{**PERSON, "id_number": NEWCOMER}] * half},
+        {"subjects": [{"uscc": ACME}], "people": [{**PERSON, "id_number": NEWCOMER}]},
     )
-    assert _problem(both, 422)["detail"].startswith("at most")
+    assert _problem(both, 422)["errors"][0]["loc"] == ["body"]
     _problem(api.post(Role.ADMIN, "/v1/checks/batch", {"subjects": []}), 422)
+    _problem(api.post(Role.ADMIN, "/v1/checks/batch", {"subjects": [], "people": []}), 422)
 
 
 # -- two time axes ---------------------------------------------------------------------------
@@ -656,6 +686,69 @@ def test_search_enterprises_by_name_and_uscc_prefix(api: Api) -> None:
     last = api.get(Role.VIEWER, "/v1/enterprises", q="有限公司", limit=3, offset=3).json()
     assert len(last["items"]) == 2 and last["next_offset"] is None
     _problem(api.get(Role.VIEWER, "/v1/enterprises", q="x" * 51), 422)
+    _problem(api.get(Role.VIEWER, "/v1/enterprises", q=" \u3000"), 422)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"q": "科技"}, {"q": OTHER[:17].lower()}, {"q": "有限公司", "limit": 3, "offset": 3}],
+)
+def test_search_in_the_body_answers_like_the_query_string(api: Api, query: dict[str, Any]) -> None:
+    """``POST /v1/enterprises/search`` keeps the typed text out of the URL (and the access log)
+    and answers exactly what ``GET /v1/enterprises?q=`` answers."""
+    answers = _allowed(api, lambda r: api.post(r, "/v1/enterprises/search", query), set(ROLES))
+    assert answers[Role.VIEWER] == api.get(Role.VIEWER, "/v1/enterprises", **query).json()
+    entry = api.audit()[-2]
+    assert entry["endpoint"] == "/v1/enterprises/search" and entry["method"] == "POST"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"q": ""},
+        {"q": "  "},
+        {"q": "x" * 51},
+        {"q": "科技", "limit": 101},
+        {"q": "科技", "limit": "3"},
+        {"q": "科技", "offset": False},
+        {"q": "科技", "offset": 10001},
+        {"q": "科技", "page": 2},
+        {},
+    ],
+)
+def test_search_in_the_body_refuses_bad_input(api: Api, body: dict[str, Any]) -> None:
+    _problem(api.post(Role.VIEWER, "/v1/enterprises/search", body), 422)
+
+
+def test_search_path_takes_post_only(api: Api) -> None:
+    """``/v1/enterprises/search`` is not read as the profile of an enterprise ``search``."""
+    for method in ("GET", "PUT", "DELETE", "OPTIONS"):
+        response = api.client.request(
+            method, "/v1/enterprises/search", headers=api.headers(Role.VIEWER)
+        )
+        assert _problem(response, 405)["instance"] == "/v1/enterprises/search"
+        assert response.headers["allow"] == "POST"
+    assert api.post(Role.VIEWER, "/v1/enterprises/search", {"q": "科技"}).status_code == 200
+
+
+def test_problems_name_the_route_template_never_the_path(api: Api) -> None:
+    """``instance`` is the matched route's template: an identifier in the path (an ID number
+    typed where a finding id belongs) appears nowhere in the answer."""
+    number = "11010519491231002X"
+    for url in (
+        f"/v1/findings/{number}",
+        f"/v1/findings/{number}/transitions",
+        f"/v1/enterprises/{number}",
+        f"/v1/nothing/{number}",
+    ):
+        response = api.get(Role.VIEWER, url)
+        assert response.status_code in (404, 422), response.text
+        assert number not in response.text
+        assert number.lower() not in response.text.lower()
+        assert "{" in _problem(response, response.status_code).get("instance", "{")
+    answer = api.get(Role.VIEWER, "/v1/findings/NO-SUCH")
+    assert _problem(answer, 404)["instance"] == "/v1/findings/{finding_id}"
+    assert "instance" not in _problem(api.get(Role.VIEWER, "/v1/nothing/at-all"), 404)
 
 
 # -- signals and statistics ------------------------------------------------------------------
@@ -814,9 +907,12 @@ def test_transition_is_admin_only_and_refuses_a_client_time_of_record(api: Api) 
     with_at = api.post(Role.ADMIN, url, {**objection, "at": "2026-01-01T00:00:00+00:00"})
     errors = _problem(with_at, 422)["errors"]
     assert [error["loc"] for error in errors] == [["body", "at"]]
+    # Well formed, but the finding's decision date or today refuses it: a conflict, not a 422.
     future = get_clock().today() + dt.timedelta(days=2)
-    _problem(api.post(Role.ADMIN, url, {**objection, "effective_on": future.isoformat()}), 422)
-    _problem(api.post(Role.ADMIN, url, {**objection, "effective_on": "2020-01-01"}), 422)
+    _problem(api.post(Role.ADMIN, url, {**objection, "effective_on": future.isoformat()}), 409)
+    _problem(api.post(Role.ADMIN, url, {**objection, "effective_on": "2020-01-01"}), 409)
+    _problem(api.post(Role.ADMIN, url, {**objection, "effective_on": 0}), 422)
+    _problem(api.post(Role.ADMIN, url, {**objection, "reason": " \t"}), 422)
     _problem(api.post(Role.ADMIN, "/v1/findings/NOPE/transitions", objection), 404)
     assert [t["to_status"] for t in api.get(Role.VIEWER, url).json()["items"]] == ["ACTIVE"]
 

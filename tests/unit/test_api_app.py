@@ -119,6 +119,7 @@ def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
         ("OPTIONS", "/v1/findings/F-1/transitions", "GET, HEAD, POST"),
         ("DELETE", "/v1/findings/F-1", "GET, HEAD"),
         ("PUT", "/v1/checks", "POST"),
+        ("GET", "/v1/enterprises/search", "POST"),
         ("PATCH", "/v1/enterprises/91110000600037341L", "GET, HEAD"),
     ],
 )

@@ -12,10 +12,12 @@ from tracer.api.deps import ClockDep, ReaderDep, RunnerDep, ScreenerDep, TrailDe
 from tracer.api.responses import problem_responses
 from tracer.api.schemas import BatchCheckRequest, CheckRequest, SubjectBody
 from tracer.domain.clock import Clock
-from tracer.domain.errors import InvalidInput
+from tracer.domain.errors import InvalidInput, NotFound
 from tracer.domain.identifiers import InvalidIdentifier
 from tracer.domain.keys import SubjectKey
 from tracer.queries.liability import MAX_BATCH, Check, check_subjects
+from tracer.queries.reference import snapshot
+from tracer.queries.runner import QueryRunner
 
 router = APIRouter(prefix="/v1/checks", tags=["checks"])
 
@@ -52,6 +54,19 @@ def known_instant(clock: Clock, text: str | None) -> dt.datetime | None:
     return clock.parse_instant(text) if text else None
 
 
+def measure_code(runner: QueryRunner, code: str | None) -> str | None:
+    """The measure a check asks about, upper case; ``NotFound`` (404) when the installed
+    catalogue has no such code: the catalogue is data an installation may extend, so the
+    schema cannot list its codes, and a code it lacks names nothing — like an unknown
+    department or finding."""
+    if code is None:
+        return None
+    measure = code.upper()
+    if measure not in {row["code"] for row in snapshot(runner).rows("measures")}:
+        raise NotFound("the measures catalogue has no measure with this code")
+    return measure
+
+
 @router.post(
     "",
     summary="Is this person or enterprise restricted?",
@@ -64,12 +79,12 @@ def check(
     measure with ``mandatory``) of a person — or the findings against an enterprise with the
     memoranda's measures and its related risk — on ``as_of``, as known on ``known_on``. ID
     numbers are masked unless the role reveals them."""
-    key = trail.subject(SubjectBody(uscc=body.uscc, id_type=body.id_type, id_number=body.id_number))
+    key = trail.subject(body)
     answer = check_subjects(
         runner,
         [key],
         body.as_of or clock.today(),
-        body.measure.upper() if body.measure else None,
+        measure_code(runner, body.measure),
         known_instant(clock, body.known_on),
     )[0]
     trail.disclosed(answer)
@@ -79,7 +94,7 @@ def check(
 @router.post(
     "/batch",
     summary=f"Screen up to {MAX_BATCH} persons and enterprises",
-    responses=problem_responses(401, 403, 422, 503),
+    responses=problem_responses(401, 403, 404, 422, 503),
 )
 def check_batch(
     body: BatchCheckRequest,
@@ -88,15 +103,12 @@ def check_batch(
     trail: TrailDep,
     clock: ClockDep,
 ) -> BatchResult:
-    """Check every subject (``subjects``: persons and enterprises; ``people``: persons) in input
-    order; entries with an invalid identifier get an ``error`` (reason code) instead."""
-    entries = [*body.subjects, *(SubjectBody(**p.model_dump()) for p in body.people)]
-    if not entries:
-        raise InvalidInput("give at least one subject (subjects or people)")
-    if len(entries) > MAX_BATCH:
-        raise InvalidInput(f"at most {MAX_BATCH} subjects per batch")
+    """Check every subject (``subjects``: persons and enterprises; or ``people``: persons) in
+    input order; entries with an invalid identifier get an ``error`` (reason code) instead."""
+    entries = body.subjects or [SubjectBody(**p.model_dump()) for p in body.people]
     as_of = body.as_of or clock.today()
     known_on = known_instant(clock, body.known_on)
+    measure = measure_code(runner, body.measure)
     valid: list[tuple[int, SubjectKey]] = []
     errors: dict[int, BatchError] = {}
     for index, entry in enumerate(entries):
@@ -106,7 +118,6 @@ def check_batch(
             errors[index] = BatchError(reason=exc.reason, detail=str(exc))
         except InvalidInput as exc:
             errors[index] = BatchError(reason="SUBJECT_SHAPE", detail=str(exc))
-    measure = body.measure.upper() if body.measure else None
     answers = check_subjects(runner, [key for _, key in valid], as_of, measure, known_on)
     checked = {index: answer for (index, _), answer in zip(valid, answers, strict=True)}
     trail.disclosed(answers)

@@ -14,6 +14,7 @@ from tracer.api.deps import (
     TrailDep,
     require_department,
 )
+from tracer.api.problems import state_conflicts
 from tracer.api.responses import problem_responses
 from tracer.api.roles import Principal
 from tracer.api.schemas import AsOfQuery, FeedbackRequest, OffsetQuery
@@ -90,22 +91,24 @@ def feedback(
     """Record APPLIED / NOT_APPLICABLE / REFUSED for one measure and one subject of a finding,
     or LIFTED / RESTORED for a measure it applied that no longer applies (append-only). 409
     when the department does not own the measure, the finding does not reach the subject with
-    it, or there is nothing to lift; implementers report only for their own department."""
+    it, there is nothing to lift, or ``on`` is in the future; implementers report only for
+    their own department."""
     trail.department(body.department)
     trail.finding(body.finding_id)
     key = trail.subject(body.subject)
-    return record_feedback(
-        runner,
-        body.department,
-        body.finding_id,
-        key,
-        body.measure,
-        body.outcome,
-        body.on,
-        body.reason,
-        principal.actor,
-        clock,
-    )
+    with state_conflicts():
+        return record_feedback(
+            runner,
+            body.department,
+            body.finding_id,
+            key,
+            body.measure,
+            body.outcome,
+            body.on,
+            body.reason,
+            principal.actor,
+            clock,
+        )
 
 
 @router.get(

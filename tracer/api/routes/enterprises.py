@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from starlette.exceptions import HTTPException
 
 from tracer.api.deps import ClockDep, InvestigatorDep, ReaderDep, RunnerDep, TrailDep
 from tracer.api.responses import problem_responses
 from tracer.api.routes.checks import known_instant
-from tracer.api.schemas import AsOfQuery, KnownOnQuery, LimitQuery, OffsetQuery
+from tracer.api.schemas import (
+    USCC_SCHEMA,
+    AsOfQuery,
+    EnterpriseSearchRequest,
+    KnownOnQuery,
+    LimitQuery,
+    OffsetQuery,
+    SearchLimit,
+    SearchText,
+    plain_identifier,
+)
+from tracer.domain.clock import Clock
 from tracer.domain.identifiers import validate_uscc
 from tracer.domain.keys import SubjectKey
 from tracer.queries.liability import FindingSummary, enterprise_liabilities
@@ -21,7 +33,8 @@ from tracer.queries.ownership import Owner, OwnersReport
 from tracer.queries.ownership import owners as ownership_owners
 from tracer.queries.paging import Page, PageInfo
 from tracer.queries.profile import EnterpriseProfile, enterprise_profile
-from tracer.queries.search import MAX_PAGE, MAX_QUERY_LENGTH, EnterpriseSearch, search_enterprises
+from tracer.queries.runner import QueryRunner
+from tracer.queries.search import EnterpriseSearch, search_enterprises
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 
@@ -30,11 +43,14 @@ Uscc = Annotated[
     Path(
         min_length=1,
         max_length=40,
-        description="Unified social credit code (18 characters).",
+        description="Unified social credit code (18 characters, either case).",
         examples=["91110000600037341L"],
+        json_schema_extra=USCC_SCHEMA,
     ),
+    AfterValidator(plain_identifier),
 ]
 ERRORS = problem_responses(401, 403, 404, 422, 503)
+SEARCH_ERRORS = problem_responses(401, 403, 422, 503)
 
 
 class EnterpriseFindings(Page[FindingSummary]):
@@ -49,30 +65,50 @@ class OwnersPage(OwnersReport):
     page: PageInfo = Field(description="where ``owners`` lies in the whole list")
 
 
+def _search(runner: QueryRunner, clock: Clock, q: str, limit: int, offset: int) -> EnterpriseSearch:
+    """The one search behind both forms of the request."""
+    return search_enterprises(runner, q, clock.today(), limit, offset)
+
+
+@router.post(
+    "/search", summary="Search enterprises by name or USCC prefix", responses=SEARCH_ERRORS
+)
+def search_in_body(
+    body: EnterpriseSearchRequest, principal: ReaderDep, runner: RunnerDep, clock: ClockDep
+) -> EnterpriseSearch:
+    """Enterprises whose name contains ``q`` (shortest names first) or whose USCC starts with it;
+    ``listed``: a finding in force against it today. The text travels in the body: what is typed
+    into a search box (an ID number, say) never reaches a URL or an access log."""
+    return _search(runner, clock, body.q, body.limit, body.offset)
+
+
+@router.api_route(
+    "/search",
+    methods=["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
+    include_in_schema=False,
+)
+def search_other_methods() -> None:
+    """405 for ``/search`` with any method but POST (it would otherwise be read as
+    ``GET /{uscc}`` with the USCC ``search``)."""
+    raise HTTPException(405, headers={"Allow": "POST"})
+
+
 @router.get(
     "",
-    summary="Search enterprises by name or USCC prefix",
-    responses=problem_responses(401, 403, 422, 503),
+    summary="Search enterprises by name or USCC prefix (text in the URL: prefer POST /search)",
+    responses=SEARCH_ERRORS,
 )
 def search(
     principal: ReaderDep,
     runner: RunnerDep,
     clock: ClockDep,
-    q: Annotated[
-        str,
-        Query(
-            min_length=1,
-            max_length=MAX_QUERY_LENGTH,
-            description="Part of the name, or the first characters of the USCC.",
-            examples=["建设"],
-        ),
-    ],
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = 20,
+    q: Annotated[SearchText, Query()],
+    limit: Annotated[SearchLimit, Query()] = 20,
     offset: OffsetQuery = 0,
 ) -> EnterpriseSearch:
-    """Enterprises whose name contains ``q`` (shortest names first) or whose USCC starts with it;
-    ``listed``: a finding in force against it today."""
-    return search_enterprises(runner, q, clock.today(), limit, offset)
+    """``POST /v1/enterprises/search`` with ``q`` in the query string, kept for older clients:
+    the same answer, but the text reaches access logs."""
+    return _search(runner, clock, q, limit, offset)
 
 
 @router.get("/{uscc}", summary="Enterprise profile", responses=ERRORS)

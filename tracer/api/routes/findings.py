@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from tracer.api.deps import AdminDep, ClockDep, ReaderDep, RunnerDep, TrailDep
+from tracer.api.problems import state_conflicts
 from tracer.api.responses import problem_responses
 from tracer.api.routes.checks import known_instant
 from tracer.api.schemas import (
@@ -94,20 +95,23 @@ def transition(
     trail: TrailDep,
     clock: ClockDep,
 ) -> TransitionRecord:
-    """Record the move if it is legal (409 otherwise), effective ``effective_on``, recorded at
-    the server's time; every liability derived from the finding follows from that date."""
+    """Record the move if it is legal, effective ``effective_on``, recorded at the server's
+    time; every liability derived from the finding follows from that date. 409 for a move the
+    finding's status, term or decision date does not allow, or an effective date in the
+    future."""
     trail.finding(finding_id)
-    return transition_finding(
-        runner,
-        finding_id,
-        body.to_status,
-        principal.actor,
-        body.reason,
-        body.effective_on,
-        body.document,
-        body.new_effective_until,
-        clock,
-    )
+    with state_conflicts():
+        return transition_finding(
+            runner,
+            finding_id,
+            body.to_status,
+            principal.actor,
+            body.reason,
+            body.effective_on,
+            body.document,
+            body.new_effective_until,
+            clock,
+        )
 
 
 @router.post(
@@ -115,7 +119,7 @@ def transition(
     summary="Release one person from one finding",
     responses={
         201: {"description": "Released", "model": ReleaseRecord},
-        **problem_responses(401, 403, 404, 422, 503),
+        **problem_responses(401, 403, 404, 409, 422, 503),
     },
 )
 def release(
@@ -129,20 +133,22 @@ def release(
 ) -> ReleaseRecord:
     """The person (in the body) is no longer liable through this finding from ``effective_on``
     (``wrongful``: from the start); 201 when recorded now, 200 when the same release already
-    stands (it is kept unchanged)."""
+    stands (it is kept unchanged). 409 for an effective date before the decision or in the
+    future."""
     trail.finding(finding_id)
     person = PersonKey.of(body.id_type, body.id_number)
     trail.person(person.id_type, person.id_number)
-    record = release_person(
-        runner,
-        finding_id,
-        person,
-        principal.actor,
-        body.reason,
-        body.effective_on,
-        body.wrongful,
-        body.document,
-        clock,
-    )
+    with state_conflicts():
+        record = release_person(
+            runner,
+            finding_id,
+            person,
+            principal.actor,
+            body.reason,
+            body.effective_on,
+            body.wrongful,
+            body.document,
+            clock,
+        )
     response.status_code = 201 if record.created else 200
     return record
