@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.fixtures.story import STORY, Served
@@ -113,6 +114,40 @@ def shown_measures(card: Any) -> dict[str, str]:
         .strip()
         for i in range(chips.count())
     }
+
+
+def test_enterprise_search_posts_what_is_typed(page: Any, served: Served) -> None:
+    """The search box's text travels in a POST body, never in a URL (an ID number typed there
+    would reach access logs): by name, by full USCC (the profile is opened by the USCC the
+    search answers with), and an ID number typed by mistake."""
+    login(page, served)
+    sent: list[tuple[str, str, str | None]] = []
+    page.on(
+        "request", lambda request: sent.append((request.method, request.url, request.post_data))
+    )
+    search = served.base_url + "/v1/enterprises/search"
+
+    def posted() -> list[Any]:
+        return [
+            json.loads(data or "{}")
+            for method, url, data in sent
+            if (method, url) == ("POST", search)
+        ]
+
+    page.fill("#enterprise-query", "顶点科技")
+    page.click("#enterprise-form button[type=submit]")
+    page.wait_for_selector("#detail h2")
+    assert page.inner_text("#detail h2") == "顶点科技有限公司"
+    assert posted() == [{"q": "顶点科技", "limit": 20}]
+    search_enterprise_profile(page, STORY.listed)
+    page.fill("#enterprise-query", STORY.liable)
+    page.click("#enterprise-form button[type=submit]")
+    page.wait_for_selector("#enterprise-matches li.hint")
+    assert "No match" in page.inner_text("#enterprise-matches")
+    assert [body["q"] for body in posted()] == ["顶点科技", STORY.listed, STORY.liable]
+    urls = [url for _, url, _ in sent]
+    assert not any("/v1/enterprises?" in url or STORY.liable in url for url in urls)
+    assert served.base_url + f"/v1/enterprises/{STORY.listed}" in urls  # the answered USCC
 
 
 def test_person_liabilities_path_and_exposures(page: Any, served: Served) -> None:

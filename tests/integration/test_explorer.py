@@ -72,3 +72,19 @@ def test_session_tells_the_role_of_a_key(client: TestClient, tmp_path: Path) -> 
     answer = client.get("/explore/session", headers={"X-API-Key": key})
     assert answer.status_code == 200
     assert answer.json()["role"] == "viewer"
+
+
+def test_search_text_never_goes_into_a_url() -> None:
+    """The enterprise search box POSTs what is typed (it may be an ID number, and a URL reaches
+    access logs): no script calls ``GET /v1/enterprises?q=`` or builds a path from the typed
+    text; the browser test checks the requests the page really sends."""
+    scripts = {
+        path.name: path.read_text(encoding="utf-8") for path in (STATIC_DIR / "js").glob("*.js")
+    }
+    for name, text in scripts.items():
+        assert "/v1/enterprises?" not in text, name
+        assert "?q=" not in text, name
+    assert re.search(
+        r'searchEnterprises: \(q\) => api\("POST", "/v1/enterprises/search", \{ q\b',
+        scripts["api.js"],
+    )

@@ -1,5 +1,6 @@
 // The API client: the key lives in sessionStorage and travels in the X-API-Key header only.
-// Personal identifiers are only ever sent in POST bodies, never in a URL.
+// Personal identifiers are only ever sent in POST bodies, never in a URL — nor is anything typed
+// into a search box (it may be an ID number): searches are POSTed too.
 
 const KEY = "tracer.apiKey";
 
@@ -55,7 +56,7 @@ export const endpoints = {
   enterprise: (uscc) => api("GET", `/v1/enterprises/${enc(uscc)}`),
   owners: (uscc) => api("GET", `/v1/enterprises/${enc(uscc)}/owners`),
   findingsOf: (uscc) => api("GET", `/v1/enterprises/${enc(uscc)}/findings`),
-  searchEnterprises: (q) => api("GET", `/v1/enterprises?q=${enc(q)}&limit=20`),
+  searchEnterprises: (q) => api("POST", "/v1/enterprises/search", { q, limit: 20 }),
   finding: (id) => api("GET", `/v1/findings/${enc(id)}`),
   /** Check a person ({id_type, id_number}) or an enterprise ({uscc}); optional date,
    *  instant of knowledge and measure. */

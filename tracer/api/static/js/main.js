@@ -5,7 +5,6 @@ import { Graph } from "./graph.js";
 import { BID_MEASURE, pathNodeIds, pathNodes, renderEnterprise, renderEnterpriseCheck, renderFinding, renderNode, renderPaths, renderPerson } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
-const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 
 const state = { graph: null, selected: null, history: [], role: null };
 
@@ -193,14 +192,11 @@ async function openEnterpriseCheck(uscc, options) {
   }
 }
 
+/** Search by name or USCC. What is typed (it may be an ID number) is POSTed, never put in a
+ *  URL: a profile is opened by the USCC the search answers with, even when a full USCC was typed. */
 async function searchEnterprise(query) {
   const list = $("enterprise-matches");
   replace(list);
-  const code = query.trim().toUpperCase();
-  if (USCC.test(code)) {
-    await openEnterprise(code, true);
-    return;
-  }
   try {
     const page = await endpoints.searchEnterprises(query.trim());
     const items = page.items || [];
@@ -210,11 +206,7 @@ async function searchEnterprise(query) {
     }
     if (items.length === 1) await openEnterprise(items[0].uscc, true);
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
-      replace(list, h("li", { class: "notice" }, "Name search is not available on this server: enter the USCC. 本服务不支持名称检索。"));
-    } else {
-      failed(error);
-    }
+    failed(error);
   }
 }
 
