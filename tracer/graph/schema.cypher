@@ -36,6 +36,7 @@ CREATE INDEX finding_subject IF NOT EXISTS FOR (f:Finding) ON (f.subject_id);
 CREATE INDEX transition_finding IF NOT EXISTS FOR (t:Transition) ON (t.finding_id);
 CREATE INDEX feedback_finding IF NOT EXISTS FOR (f:Feedback) ON (f.finding_id);
 CREATE INDEX enterprise_address IF NOT EXISTS FOR (e:Enterprise) ON (e.address);
+CREATE CONSTRAINT external_listing_id IF NOT EXISTS FOR (l:ExternalListing) REQUIRE l.listing_id IS UNIQUE;
 CREATE CONSTRAINT audit_checkpoint_key IF NOT EXISTS FOR (c:AuditCheckpoint) REQUIRE c.key IS UNIQUE;
 CREATE INDEX audit_checkpoint_log IF NOT EXISTS FOR (c:AuditCheckpoint) ON (c.log_id);
 // No relationship-property indexes: every query reaches HOLDS/OWNS from an indexed node, and such

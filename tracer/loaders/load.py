@@ -22,7 +22,7 @@ from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput, Unavailable
 from tracer.graph.schema import apply_schema
 from tracer.graph.settings import get_clock
-from tracer.loaders import validate
+from tracer.loaders import interchange, validate
 from tracer.loaders.batch import Batch, Reject
 from tracer.loaders.checks import Context
 from tracer.loaders.lookup import GraphKeys
@@ -47,6 +47,8 @@ Progress = Callable[[str, str, int, int], None]
 EXTRA_COLUMNS = {"shareholdings": ("share_unit",)}
 #: Reference tables that give default periods: when one changes, stored status lines are redone.
 PERIOD_STEMS = frozenset({"list_types", "list_type_periods"})
+#: Every stem in validation and write order: the data stems, then the interchange-only ones.
+ALL_STEMS = (*STEMS, *interchange.STEMS)
 
 
 def default_rejects_path(directory: Path) -> Path:
@@ -66,17 +68,22 @@ def _read_all(
     for stem, paths in found.items():
         for path in paths:
             try:
-                tables.setdefault(stem, []).append(read_table(path))
+                if interchange.is_interchange(path):
+                    for part, table in interchange.read(path).items():
+                        tables.setdefault(part, []).append(table)
+                else:
+                    tables.setdefault(stem, []).append(read_table(path))
             except UnreadableFile as exc:
                 errors.append(FileError(file=path.name, reason_code=exc.reason, message=str(exc)))
                 rejects.append(Reject(path.name, 0, "", exc.reason, str(exc), ""))
-                tables.setdefault(stem, [])
+                if not interchange.is_interchange(path):
+                    tables.setdefault(stem, [])
     return tables, errors, rejects
 
 
 def _ignored_columns(stem: str, tables: list[RawTable]) -> list[str]:
-    spec = SPECS[stem]
-    if stem in REFERENCE_STEMS:
+    spec = SPECS.get(stem)
+    if spec is None or stem in REFERENCE_STEMS:
         return []
     known = {*spec.columns, *EXTRA_COLUMNS.get(stem, ())}
     return sorted({c for table in tables for c in table.columns if c not in known})
@@ -220,13 +227,15 @@ def load_directory(
         merge_rows(list_types, {"list_types": overrides.get("list_types", [])})
     )
 
-    for stem in STEMS:
+    for stem in ALL_STEMS:
         if stem in REFERENCE_STEMS or stem not in tables:
             continue
         if progress is not None:
             progress("validate", stem, 0, 0)
-        batch = Batch(SPECS[stem], tables[stem])
-        results[stem] = validate.Validated(stem, batch, validate.VALIDATORS[stem](batch, ctx))
+        batch = Batch(interchange.spec(stem), tables[stem])
+        interchange.recode(batch)
+        check = validate.VALIDATORS.get(stem) or interchange.VALIDATORS[stem]
+        results[stem] = validate.Validated(stem, batch, check(batch, ctx))
 
     target = Path(rejects_path) if rejects_path is not None else default_rejects_path(directory)
     rejects = [*read_rejects, *(r for result in results.values() for r in result.batch.rejects)]
@@ -236,7 +245,7 @@ def load_directory(
     refused: list[Reject] = []
 
     if runner is not None and writing:
-        for stem in STEMS:
+        for stem in ALL_STEMS:
             if stem in REFERENCE_STEMS or stem not in results:
                 continue
             started = time.monotonic()
@@ -248,7 +257,7 @@ def load_directory(
     seconds = time.monotonic() - began
     files = {
         stem: FileCounts(read=r.batch.read, loaded=r.loaded, rejected=r.batch.rejected)
-        for stem, r in sorted(results.items(), key=lambda item: STEMS.index(item[0]))
+        for stem, r in sorted(results.items(), key=lambda item: ALL_STEMS.index(item[0]))
     }
     if refused:
         counts = files["transitions"]
@@ -309,6 +318,11 @@ def _write(
         return []
     if stem == "transitions":
         return write_transitions(runner, rows, clock, advance)[1]
+    if stem in interchange.WRITERS:
+        interchange.WRITERS[stem](runner, rows, clock, batch_size, advance)
+        return []
+    if stem not in SPECS:
+        return []
     write_stem(runner, stem, rows, clock, batch_size, advance)
     return []
 

@@ -27,6 +27,10 @@ from tracer.loaders.specs import LOAD_ORDER
 
 STEMS = LOAD_ORDER
 FORMATS = (".csv", ".xlsx", ".parquet", ".jsonl")
+#: Interchange files (BODS 0.4, FollowTheMoney), read by ``tracer.loaders.interchange``; their
+#: rows fall into several stems, so ``discover`` lists them under this key.
+INTERCHANGE = "interchange"
+INTERCHANGE_SUFFIXES = (".bods.json", ".bods.jsonl", ".ftm.json", ".ftm.jsonl")
 LINE = "_line"
 FILE = "_file"
 
@@ -66,9 +70,16 @@ def discover(directory: Path) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
     for path in sorted(directory.iterdir()):
         stem = path.stem.lower()
-        if path.is_file() and stem in STEMS and path.suffix.lower() in FORMATS:
+        if path.is_file() and is_interchange(path):
+            found.setdefault(INTERCHANGE, []).append(path)
+        elif path.is_file() and stem in STEMS and path.suffix.lower() in FORMATS:
             found.setdefault(stem, []).append(path)
-    return {stem: found[stem] for stem in STEMS if stem in found}
+    return {stem: found[stem] for stem in (*STEMS, INTERCHANGE) if stem in found}
+
+
+def is_interchange(path: Path) -> bool:
+    """A BODS or FollowTheMoney file (``*.bods.json(l)``, ``*.ftm.json(l)``)."""
+    return path.name.lower().endswith(INTERCHANGE_SUFFIXES)
 
 
 def cell_text(value: Any) -> str | None:
