@@ -95,3 +95,32 @@ def test_network(cli: CliRunner) -> None:
     human = cli.invoke(app, ["network", T])
     assert human.exit_code == 0 and "3 nodes, 2 relationships" in human.stdout
     assert "李四" in human.stdout and Q not in human.stdout
+
+
+def test_owners_shows_ranges_unknown_and_possibly(
+    runner: QueryRunner, neo4j_env: dict[str, str]
+) -> None:
+    """A range prints as ``20–30 %``, an unknown share as ``unknown``, a decision that unknown
+    or ranged shares leave open as ``possibly``; JSON carries the bounds and statuses."""
+    g = GraphBuilder()
+    t = g.enterprise(T, "目标公司")
+    p, q = g.person(P, "张三"), g.person(Q, "李四")
+    g.owns(p, t, share_min=0.2, share_max=0.3)
+    g.owns(q, t)
+    g.write(runner)
+    cli = CliRunner()
+    result = cli.invoke(app, ["owners", T], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[1]: line for line in result.stdout.splitlines() if "(RESIDENT_ID" in line}
+    assert "20–30 %" in lines["张三"] and "possibly (share)" in lines["张三"]
+    assert "unknown (≤ 80 %)" in lines["李四"] and "possibly" in lines["李四"]
+    document = json.loads(cli.invoke(app, ["owners", T, "--json"]).stdout)
+    owners = {o["subject"]["name"]: o for o in document["owners"]}
+    ranged, unknown = owners["张三"], owners["李四"]
+    assert ranged["share"] is None and ranged["direct_share"] is None
+    assert (ranged["share_min"], ranged["share_max"]) == (0.2, 0.3)
+    assert ranged["beneficial_owner"] is False
+    assert ranged["beneficial_owner_status"] == "possibly"
+    assert unknown["share"] is None and unknown["unknown_direct"] == 1
+    assert (unknown["share_min"], unknown["share_max"]) == (0.0, 0.8)
+    assert unknown["control_status"] == "possibly" and ranged["control_status"] == "no"

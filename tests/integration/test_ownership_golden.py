@@ -236,3 +236,111 @@ def test_unknown_and_invalid_enterprise(runner: QueryRunner) -> None:
         owners(runner, uscc(99), ON)
     with pytest.raises(InvalidInput):
         owners(runner, "91110105000000000", ON)
+
+
+# -- unknown and ranged shares (docs/DECISIONS.md, "Unknown and ranged shares") ---------------
+def test_an_unknown_link_makes_the_chain_unknown_and_bounded(runner: QueryRunner) -> None:
+    g = GraphBuilder()
+    t, a = g.enterprise(T), g.enterprise(uscc(2))
+    p, q, s = (g.person(resident_id(n)) for n in (1, 2, 3))
+    g.owns(p, a)  # unknown: at most the 30% Q leaves
+    g.owns(q, a, 0.7)
+    g.owns(a, t, 0.8)
+    g.owns(s, t)  # unknown: at most the 20% A leaves
+    g.write(runner)
+    rows = by_key(owners(runner, t, ON))
+    owner = rows[p[1]]
+    assert owner.share is None and owner.unknown_chains == 1
+    assert owner.share_min == 0.0 and owner.share_max == pytest.approx(0.24)
+    chain = owner.chains[0]
+    assert chain.product is None and chain.shares == [None, 0.8]
+    assert chain.product_min == 0.0 and chain.product_max == pytest.approx(0.24)
+    assert rows[s[1]].direct_share is None and rows[s[1]].unknown_direct == 1
+    assert rows[s[1]].share_max == pytest.approx(0.2)
+    assert rows[q[1]].share == pytest.approx(0.56) and rows[q[1]].share_max == pytest.approx(0.56)
+    # 25%: neither unknown share can reach it; Q is one for sure.
+    statuses = {k: row.beneficial_owner_status for k, row in rows.items()}
+    assert statuses == {a: "no", p[1]: "no", q[1]: "yes", s[1]: "no"}
+    # 20%: both unknown shares could reach it ("possibly", never silently no).
+    rows = by_key(owners(runner, t, ON, threshold=0.2))
+    assert rows[p[1]].beneficial_owner_status == "possibly" and not rows[p[1]].beneficial_owner
+    assert rows[p[1]].beneficial_owner_basis == "share"
+    assert rows[s[1]].beneficial_owner_status == "possibly"
+    assert rows[a].control_status == "yes" and rows[q[1]].control_status == "yes"
+    assert rows[p[1]].control_status == "no"
+
+
+def test_a_range_propagates_as_a_range(runner: QueryRunner) -> None:
+    g = GraphBuilder()
+    t, a = g.enterprise(T), g.enterprise(uscc(2))
+    p, q = g.person(resident_id(1)), g.person(resident_id(2))
+    g.owns(p, a, share_min=0.4, share_max=0.6)
+    g.owns(a, t, 0.55)
+    g.owns(q, t, 0.45)
+    g.write(runner)
+    report = owners(runner, t, ON)
+    rows = by_key(report)
+    owner = rows[p[1]]
+    assert owner.share is None and owner.unknown_chains == 0
+    assert (owner.share_min, owner.share_max) == pytest.approx((0.22, 0.33))
+    chain = owner.chains[0]
+    assert chain.shares == [None, 0.55]
+    assert chain.shares_min == [0.4, None] and chain.shares_max == [0.6, None]
+    assert (chain.product_min, chain.product_max) == pytest.approx((0.22, 0.33))
+    assert owner.beneficial_owner_status == "possibly" and not owner.beneficial_owner
+    # P holds 40-60% of A, which holds 55% of T: P possibly controls T, A controls it.
+    assert owner.control_status == "possibly" and not owner.controls and owner.controller is None
+    assert rows[a].control_status == "yes" and rows[a].controls
+    assert rows[q[1]].beneficial_owner_status == "yes" and rows[q[1]].control_status == "no"
+    assert report.controllers == []  # A is the controlling shareholder, no actual controller
+    # A point share is a degenerate range.
+    assert (rows[q[1]].share_min, rows[q[1]].share_max) == (0.45, 0.45)
+
+
+def test_joint_ownership_by_two_holders_with_ranges(runner: QueryRunner) -> None:
+    g = GraphBuilder()
+    t = g.enterprise(T)
+    p, q = g.person(resident_id(1)), g.person(resident_id(2))
+    g.owns(p, t, share_min=0.5, share_max=0.7)
+    g.owns(q, t, share_min=0.4, share_max=0.5)
+    g.write(runner)
+    report = owners(runner, t, ON)
+    rows = by_key(report)
+    # Each top is lowered to what the other's bottom leaves: P 50-60%, Q 40-50%.
+    assert (rows[p[1]].share_min, rows[p[1]].share_max) == pytest.approx((0.5, 0.6))
+    assert (rows[q[1]].share_min, rows[q[1]].share_max) == pytest.approx((0.4, 0.5))
+    assert (rows[p[1]].direct_share_min, rows[p[1]].direct_share_max) == pytest.approx((0.5, 0.6))
+    assert rows[p[1]].direct_share is None and rows[p[1]].unknown_direct == 0
+    assert {k: row.beneficial_owner_status for k, row in rows.items()} == {
+        p[1]: "yes",
+        q[1]: "yes",
+    }
+    # 50% is not a majority; P could hold up to 60%, Q at most 50%.
+    assert rows[p[1]].control_status == "possibly" and rows[q[1]].control_status == "no"
+    assert report.controllers == []
+
+
+def test_a_cycle_with_an_unknown_share(runner: QueryRunner) -> None:
+    g = GraphBuilder()
+    t, a, b = g.enterprise(T), g.enterprise(uscc(2)), g.enterprise(uscc(3))
+    p, r = g.person(resident_id(1)), g.person(resident_id(2))
+    g.owns(p, a, 0.5)
+    g.owns(a, b, 0.5)
+    g.owns(b, a)  # unknown: at most the 50% P leaves
+    g.owns(a, t, 0.6)
+    g.owns(b, t, 0.2)
+    g.owns(r, b, 1.0)
+    g.write(runner)
+    rows = by_key(owners(runner, t, ON))
+    # P's chains avoid the unknown link: P→A→T 30%, P→A→B→T 5%.
+    assert rows[p[1]].share == pytest.approx(0.35) and rows[p[1]].unknown_chains == 0
+    assert rows[a].share == pytest.approx(0.7)
+    # B: 20% directly, B→A→T at most 50% × 60%.
+    assert rows[b].share is None and rows[b].unknown_chains == 1
+    assert (rows[b].share_min, rows[b].share_max) == pytest.approx((0.2, 0.5))
+    assert rows[r[1]].share is None
+    assert (rows[r[1]].share_min, rows[r[1]].share_max) == pytest.approx((0.2, 0.5))
+    assert rows[r[1]].beneficial_owner_status == "possibly"
+    assert rows[p[1]].beneficial_owner_status == "yes"
+    assert rows[a].control_status == "yes" and rows[a].controller is None
+    assert rows[b].control_status == "no" and rows[r[1]].control_status == "no"

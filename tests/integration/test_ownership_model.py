@@ -1,8 +1,9 @@
 """Differential test: the engine's owners() equals the reference model on random graphs.
 
 Random small ownership graphs (cycles, cross-holdings, parallel and ended holdings, unknown
-shares, declared controllers, a department owner) are written to Neo4j; penetrated shares must
-agree within 1e-9, and beneficial owners, control and controller labels exactly.
+shares, ranges — closed and half-open —, declared controllers, a department owner) are written
+to Neo4j; penetrated shares and their bounds must agree within 1e-9, and beneficial owners,
+control, their three-valued statuses and controller labels exactly.
 """
 
 from __future__ import annotations
@@ -15,14 +16,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fixtures.database import wipe
-from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
+from tests.fixtures.graph_builder import GraphBuilder, Subject, resident_id, uscc
 from tests.reference_model.ownership import Node, penetrate
 from tracer.graph.driver import Target
 from tracer.queries.ownership import owners
 from tracer.queries.runner import QueryRunner
 
 ON = date(2024, 1, 1)
-SHARES = [0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0, None]
+#: A point, unknown (None), or a range (share_min, share_max), either bound possibly open.
+Share = float | tuple[float | None, float | None] | None
+SHARES: list[Share] = [
+    0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0, None,
+    (0.2, 0.3), (0.1, 0.6), (0.5, 0.75), (0.25, None), (None, 0.3), (0.3, 0.3),
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class Case:
     enterprises: int
     persons: int
     department: bool
-    holdings: list[tuple[int, int, float | None, str]]
+    holdings: list[tuple[int, int, Share, str]]
     declarations: list[tuple[int, int, bool]]
     threshold: float
     max_depth: int
@@ -78,16 +84,20 @@ def build(case: Case) -> GraphBuilder:
     companies = [g.enterprise(uscc(n + 1)) for n in range(case.enterprises)]
     people = [g.person(resident_id(n + 1)) for n in range(case.persons)]
     dept = [g.department("DEPT-1")] if case.department else []
-    for number, (holder, investee, share, state) in enumerate(case.holdings):
+    for number, (holder, investee, stake, state) in enumerate(case.holdings):
         start = {"open": date(2000, 1, 1), "ended": date(2000, 1, 1), "future": date(2030, 1, 1)}
         first = start[state] + timedelta(days=number)  # distinct start keys: parallel edges
         end = date(2010, 1, 1) if state == "ended" else None
+        share, (low, high) = (None, stake) if isinstance(stake, tuple) else (stake, (None, None))
+        source: Subject
+        kind: str | None = None
         if holder < case.enterprises:
-            g.owns(companies[holder], companies[investee], share, first, end)
+            source = companies[holder]
         elif holder < case.enterprises + case.persons:
-            g.owns(people[holder - case.enterprises], companies[investee], share, first, end)
+            source = people[holder - case.enterprises]
         else:
-            g.owns(dept[0], companies[investee], share, first, end, holder_kind="DEPARTMENT")
+            source, kind = dept[0], "DEPARTMENT"
+        g.owns(source, companies[investee], share, first, end, kind, share_min=low, share_max=high)
     for number, (person, company, held) in enumerate(case.declarations):
         first = date(2015, 1, 1) + timedelta(days=number)  # distinct MERGE keys
         end = None if held else date(2020, 1, 1)
@@ -128,6 +138,11 @@ def test_engine_equals_reference_model(
     for node, want in expected.items():
         have = got[key(node)]
         assert abs(have.share_known_part - want.share_known_part) < 1e-9, node
+        assert abs(have.share_min - want.share_min) < 1e-9, node
+        assert abs(have.share_max - want.share_max) < 1e-9, node
+        assert have.share_min <= have.share_max + 1e-12, node
+        assert abs(have.direct_share_min - want.direct_share_min) < 1e-9, node
+        assert abs(have.direct_share_max - want.direct_share_max) < 1e-9, node
         assert (have.share is None) == (want.share is None), node
         if have.share is not None and want.share is not None:
             assert abs(have.share - want.share) < 1e-9, node
@@ -137,7 +152,9 @@ def test_engine_equals_reference_model(
         assert have.unknown_chains == want.unknown_chains, node
         assert len(have.chains) == want.chains, node
         assert have.beneficial_owner == want.beneficial_owner, node
+        assert have.beneficial_owner_status == want.beneficial_owner_status, node
         assert have.controls == want.controls, node
+        assert have.control_status == want.control_status, node
         assert have.controller == want.controller, node
         assert have.ultimate_controller == want.ultimate, node
     assert {c.subject.id for c in report.controllers} == {

@@ -124,13 +124,69 @@ def _percent(value: float | None) -> str:
     return "unknown" if value is None else f"{value:.2%}"
 
 
+def _number(value: float) -> str:
+    """A percentage without a trailing zero: 0.2 → ``20``, 0.425 → ``42.5``."""
+    return f"{value * 100:.2f}".rstrip("0").rstrip(".")
+
+
+def _range(low: float, high: float) -> str:
+    """A share range as ``20–30 %`` (a single value when the bounds meet)."""
+    if abs(high - low) < 1e-12:
+        return f"{_number(low)} %"
+    return f"{_number(low)}–{_number(high)} %"
+
+
+def _share_text(point: float | None, low: float, high: float, unknown: int) -> str:
+    """A penetrated share: the point value, a range ``20–30 %``, or ``unknown`` (with what is
+    known of it: at least the known part, at most the cap)."""
+    if point is not None:
+        return _percent(point)
+    if not unknown:
+        return _range(low, high)
+    known = [f"≥ {_number(low)} %"] if low > 1e-12 else []
+    known += [f"≤ {_number(high)} %"] if high < 1 - 1e-12 else []
+    return "unknown" + (f" ({', '.join(known)})" if known else "")
+
+
+def _link_text(chain: Chain, index: int) -> str:
+    low, high = chain.shares_min[index], chain.shares_max[index]
+    if chain.shares[index] is not None or (low is None and high is None):
+        return _percent(chain.shares[index])
+    return _range(low or 0.0, 1.0 if high is None else high)
+
+
 def _chain_text(chain: Chain) -> str:
     parts = [_subject_text(chain.subjects[0])]
-    for link, share, subject in zip(chain.links, chain.shares, chain.subjects[1:], strict=True):
-        arrow = "controls" if link == "ACTUAL_CONTROLLER" else _percent(share)
+    ranged = len(chain.shares_min) == len(chain.links)
+    for index, (link, subject) in enumerate(zip(chain.links, chain.subjects[1:], strict=True)):
+        if link == "ACTUAL_CONTROLLER":
+            arrow = "controls"
+        else:
+            arrow = _link_text(chain, index) if ranged else _percent(chain.shares[index])
         parts.append(f"─{arrow}→ {subject.name or subject.uscc}")
-    product = f"  = {_percent(chain.product)}" if chain.product is not None else ""
+    if chain.product is not None:
+        product = f"  = {_percent(chain.product)}"
+    elif chain.product_min is not None and chain.product_max is not None:
+        unknown = int(
+            ranged
+            and any(
+                share is None and low is None and high is None
+                for share, low, high in zip(
+                    chain.shares, chain.shares_min, chain.shares_max, strict=True
+                )
+            )
+        )
+        product = f"  = {_share_text(None, chain.product_min, chain.product_max, unknown)}"
+    else:
+        product = ""
     return " ".join(parts) + product
+
+
+def _status(status: str, basis: str | None) -> str:
+    """A three-valued decision: ``share`` / ``control`` for yes, ``possibly (share)``, or empty."""
+    if status == "possibly":
+        return f"possibly ({basis})" if basis else "possibly"
+    return basis or "" if status == "yes" else ""
 
 
 def owners_command(
@@ -157,16 +213,22 @@ def _print_owners(report: OwnersReport) -> None:
         "owner", "kind", "share", "direct", "beneficial owner", "controller",
     )  # fmt: skip
     for owner in report.owners:
-        share = _percent(owner.share)
-        if owner.share is None:
-            share = f"≥ {owner.share_known_part:.2%} ({owner.unknown_chains} unknown)"
-        role = owner.controller or ("controlling shareholder" if owner.controls else "")
+        share = _share_text(owner.share, owner.share_min, owner.share_max, owner.unknown_chains)
+        direct = _share_text(
+            owner.direct_share,
+            owner.direct_share_min,
+            owner.direct_share_max,
+            owner.unknown_direct,
+        )
+        role: str = owner.controller or ("controlling shareholder" if owner.controls else "")
+        if owner.control_status == "possibly":
+            role = "possibly (unknown or ranged shares)"
         found.add_row(
             _subject_text(owner.subject),
             owner.subject.kind,
             share,
-            _percent(owner.direct_share),
-            owner.beneficial_owner_basis or "",
+            direct,
+            _status(owner.beneficial_owner_status, owner.beneficial_owner_basis),
             role,
         )
     out.print(found)

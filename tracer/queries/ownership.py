@@ -9,21 +9,41 @@ Definitions (the reference model in ``tests/reference_model/ownership.py`` state
   held on ``as_of`` within ``max_depth`` edges, and every person declared ACTUAL_CONTROLLER (a
   HOLDS edge held on ``as_of``) of one of those enterprises; its edges are the held OWNS edges
   between these nodes and the declared-controller edges. Parallel OWNS edges are kept apart.
+- A *link* (held OWNS edge) has bounds ``[lo, hi]``: ``[share, share]`` when the share is
+  given (a point); else ``[share_min or 0, share_max or 1]`` when a range is given (a missing
+  bound is open); else ``[0, 1]`` and the link is *unknown*. ``hi`` is then capped by what the
+  other holders of the same investee leave: ``hi = max(lo, min(hi, 1 - sum of the other
+  incoming links' lo))`` (their shares cannot add up to more than the whole).
 - A *chain* is a simple path of OWNS edges from a holder to T of at most ``max_depth`` edges;
-  its product is the product of the edge shares, or null when any share is unknown.
-- *Penetrated share* of a holder: ``share_known_part`` = the sum of the products of its chains
-  whose shares are all known (a lower bound); ``share`` = that sum when every chain is known,
-  else null (unknown is never zero); ``unknown_chains`` counts the chains with an unknown share.
-  ``direct_share`` = the sum of its direct edges to T (0 with none, null if one is unknown).
-- *Control* (least fixpoint): S controls X when S is X's declared controller, or when the known
-  shares in X held by S directly plus by the enterprises S controls add up to more than 50%
-  (more than 0.5 + 1e-9; unknown shares never establish control).
-- *Beneficial owner*: a person whose ``share_known_part`` is at least ``threshold`` (- 1e-9);
-  failing any such person, every person who controls T (basis ``control``).
+  ``product_min``/``product_max`` are the products of its links' ``lo``/``hi``; ``product`` is
+  the product of the shares when every link is a point, else null (an unknown link makes the
+  product unknown; a range makes it a range).
+- *Penetrated share* of a holder, a sum over its chains: ``share_min`` = the sum of the chains'
+  ``product_min`` (an unknown chain adds 0: "at least the known part"); ``share_max`` = the sum
+  of the chains' ``product_max``, capped at 1 (a penetrated share is a probability of disjoint
+  events when every investee's shares add up to at most 1) and never below ``share_min``;
+  ``share`` = the sum of the products when every chain is a point, else null (unknown is never
+  zero). ``share_known_part`` = ``share_min``; ``unknown_chains`` counts the chains with an
+  unknown link. ``direct_share`` = the sum of its direct edges to T (0 with none, null if one
+  is not a point), with ``direct_share_min``/``direct_share_max`` likewise and
+  ``unknown_direct`` the number of its direct edges with an unknown share.
+- *Control* (least fixpoint), three-valued: S *controls* X when S is X's declared controller,
+  or when the ``lo`` of the links into X held by S directly plus by the enterprises S controls
+  add up to more than 50% (more than 0.5 + 1e-9; unknown shares never establish control). S
+  *possibly controls* X when it does not, but the same fixpoint over ``hi`` (through the
+  enterprises S controls or possibly controls) exceeds 50%. ``control_status``: yes / possibly
+  / no for T.
+- *Beneficial owner*, three-valued (Kleene logic): by share, yes when ``share_min`` >=
+  ``threshold`` (- 1e-9), possibly when only ``share_max`` is, else no; failing any person who
+  is yes by share, a person who controls T (basis ``control``) — "possibly" when some person is
+  possibly an owner by share or when the control itself is only possible.
+  ``beneficial_owner`` is true only for yes.
 - *Actual controller* of T: ``declared`` (HOLDS role ACTUAL_CONTROLLER); ``derived`` when S
-  controls T by the rule but its direct known share alone is not above 50% (so the control runs
+  controls T by the rule but its direct ``lo`` share alone is not above 50% (so the control runs
   through at least one controlled intermediate). A direct majority holder ``controls`` T as its
   controlling shareholder with ``controller`` null. ``ultimate``: nobody else controls S.
+  Possible controllers are owners with ``control_status`` "possibly"; they are not listed in
+  ``controllers``.
 """
 
 from __future__ import annotations
@@ -54,6 +74,9 @@ EPSILON = 1e-9
 
 LinkType = Literal["OWNS", "ACTUAL_CONTROLLER"]
 ControllerBasis = Literal["declared", "derived"]
+#: A three-valued decision: yes, possibly (unknown or ranged shares could make it so), no.
+Status = Literal["yes", "possibly", "no"]
+_RANK: dict[Status, int] = {"no": 0, "possibly": 1, "yes": 2}
 
 
 class Subject(BaseModel):
@@ -69,12 +92,18 @@ class Subject(BaseModel):
 
 class Chain(BaseModel):
     """Subjects from a holder down to the enterprise, one link (and share) between each pair;
-    ``product`` is null when a share is unknown or a link is a declared control."""
+    ``product`` is null when a share is not a point or a link is a declared control;
+    ``product_min``/``product_max`` bound it (null for a chain with a declared control).
+    ``shares_min``/``shares_max`` are each link's given range (null where none was given)."""
 
     subjects: list[Subject]
     links: list[LinkType]
     shares: list[float | None]
     product: float | None
+    shares_min: list[float | None] = []
+    shares_max: list[float | None] = []
+    product_min: float | None = None
+    product_max: float | None = None
 
 
 class Owner(BaseModel):
@@ -82,12 +111,19 @@ class Owner(BaseModel):
 
     subject: Subject
     share: float | None
+    share_min: float
+    share_max: float
     share_known_part: float
     unknown_chains: int
     direct_share: float | None
+    direct_share_min: float
+    direct_share_max: float
+    unknown_direct: int
     beneficial_owner: bool
+    beneficial_owner_status: Status
     beneficial_owner_basis: Literal["share", "control"] | None
     controls: bool
+    control_status: Status
     controller: ControllerBasis | None
     ultimate_controller: bool
     chains: list[Chain]
@@ -101,6 +137,8 @@ class Controller(BaseModel):
     basis: ControllerBasis
     ultimate: bool
     share: float | None
+    share_min: float
+    share_max: float
     share_known_part: float
     chains: list[Chain]
 
@@ -118,11 +156,29 @@ class OwnersReport(BaseModel):
     notes: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Edge:
+    """A held OWNS edge: the given share and range, and the bounds ``lo``..``hi`` used."""
+
     holder: str
     investee: str
     share: float | None
+    given_min: float | None = None
+    given_max: float | None = None
+    lo: float = 0.0
+    hi: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.share is not None:
+            self.lo = self.hi = self.share
+        else:
+            self.lo = 0.0 if self.given_min is None else self.given_min
+            self.hi = 1.0 if self.given_max is None else self.given_max
+
+    @property
+    def unknown(self) -> bool:
+        """Neither a share nor a range was given."""
+        return self.share is None and self.given_min is None and self.given_max is None
 
 
 @dataclass
@@ -174,9 +230,15 @@ def _fetch(runner: QueryRunner, uscc: str, as_of: date, max_depth: int) -> _Subg
             graph.declared[row["holder"]].add(row["investee"])
     for row in rows:
         if row["kind"] == "OWNS" and row["holder"] in graph.nodes:
-            edge = _Edge(row["holder"], row["investee"], row["share"])
+            edge = _Edge(
+                row["holder"], row["investee"], row["share"], row["share_min"], row["share_max"]
+            )
             graph.owns_into[edge.investee].append(edge)
             graph.owns_from[edge.holder].append(edge)
+    for edges in graph.owns_into.values():
+        total = sum(edge.lo for edge in edges)
+        for edge in edges:
+            edge.hi = max(edge.lo, min(edge.hi, 1.0 - (total - edge.lo)))
     return graph
 
 
@@ -200,37 +262,42 @@ def _chains(graph: _Subgraph, max_depth: int) -> tuple[dict[str, list[list[_Edge
     return found, False
 
 
-def _controlled_by(graph: _Subgraph, subject: str) -> set[str]:
-    """The enterprises ``subject`` controls (least fixpoint of the control rule)."""
+def _controlled_by(graph: _Subgraph, subject: str, upper: bool = False) -> set[str]:
+    """The enterprises ``subject`` controls (least fixpoint of the control rule over the links'
+    ``lo``), or with ``upper`` possibly controls (over their ``hi``)."""
     held: dict[str, float] = defaultdict(float)
     controlled = set(graph.declared.get(subject, ())) - {subject}
     pending = [subject, *controlled]
     while pending:
         contributor = pending.pop()
         for edge in graph.owns_from.get(contributor, ()):
-            if edge.share is None or edge.investee == subject:
+            if edge.investee == subject:
                 continue
-            held[edge.investee] += edge.share
+            held[edge.investee] += edge.hi if upper else edge.lo
             if held[edge.investee] > MAJORITY + EPSILON and edge.investee not in controlled:
                 controlled.add(edge.investee)
                 pending.append(edge.investee)
     return controlled
 
 
+Step = tuple[str, LinkType, _Edge | None]
+
+
 def _control_chains(
     graph: _Subgraph, subject: str, controlled: set[str], max_depth: int
-) -> list[list[tuple[str, LinkType, float | None]]]:
-    """Simple paths from ``subject`` to the target through enterprises it controls."""
+) -> list[list[Step]]:
+    """Simple paths from ``subject`` to the target through enterprises it controls (over links
+    whose lower bound is above 0)."""
     allowed = controlled | {graph.target}
-    found: list[list[tuple[str, LinkType, float | None]]] = []
-    stack: list[tuple[str, list[tuple[str, LinkType, float | None]]]] = [(subject, [])]
+    found: list[list[Step]] = []
+    stack: list[tuple[str, list[Step]]] = [(subject, [])]
     while stack and len(found) < CONTROL_CHAIN_LIMIT:
         node, links = stack.pop()
         visited = {subject, *(step[0] for step in links)}
-        steps: list[tuple[str, LinkType, float | None]] = [
-            (edge.investee, "OWNS", edge.share)
+        steps: list[tuple[str, LinkType, _Edge | None]] = [
+            (edge.investee, "OWNS", edge)
             for edge in graph.owns_from.get(node, ())
-            if edge.share is not None
+            if edge.share is not None or edge.lo > 0
         ]
         if node == subject:
             steps += [(x, "ACTUAL_CONTROLLER", None) for x in sorted(graph.declared.get(node, ()))]
@@ -245,8 +312,32 @@ def _control_chains(
     return found
 
 
-def _known(products: Iterable[float | None]) -> float:
-    return sum(value for value in products if value is not None)
+def _sum(values: Iterable[float | None]) -> float | None:
+    """The sum, or None when a value is None."""
+    items = list(values)
+    return None if None in items else float(sum(value for value in items if value is not None))
+
+
+def _upper(low: float, total: float) -> float:
+    """An upper bound of a sum of shares: at most 1, never below the lower bound."""
+    return max(low, min(1.0, total))
+
+
+def _chain(graph: _Subgraph, steps: list[Step], start: str) -> Chain:
+    edges = [edge for _, _, edge in steps]
+    declared = any(edge is None for edge in edges)
+    owned = [edge for edge in edges if edge is not None]
+    shares = [edge.share if edge else None for edge in edges]
+    return Chain(
+        subjects=[graph.nodes[start], *(graph.nodes[node] for node, _, _ in steps)],
+        links=[link for _, link, _ in steps],
+        shares=shares,
+        product=None if declared or None in shares else prod(e.share or 0.0 for e in owned),
+        shares_min=[edge.given_min if edge else None for edge in edges],
+        shares_max=[edge.given_max if edge else None for edge in edges],
+        product_min=None if declared else prod(edge.lo for edge in owned),
+        product_max=None if declared else prod(edge.hi for edge in owned),
+    )
 
 
 def owners(
@@ -269,54 +360,55 @@ def owners(
     target = graph.target
     subjects = [sid for sid in graph.nodes if sid != target]
     control = {sid: _controlled_by(graph, sid) for sid in subjects}
+    possible = {sid: _controlled_by(graph, sid, upper=True) for sid in subjects}
     controllers_of_target = {sid for sid in subjects if target in control[sid]}
     controlled_by_someone = set().union(*control.values())
-
-    def chain_model(steps: list[tuple[str, LinkType, float | None]], start: str) -> Chain:
-        shares = [share for _, _, share in steps]
-        links = [link for _, link, _ in steps]
-        known = all(value is not None for value in shares) and "ACTUAL_CONTROLLER" not in links
-        return Chain(
-            subjects=[graph.nodes[start], *(graph.nodes[node] for node, _, _ in steps)],
-            links=links,
-            shares=shares,
-            product=prod(value for value in shares if value is not None) if known else None,
-        )
 
     rows: list[Owner] = []
     for sid in subjects:
         owned = [
-            chain_model([(edge.investee, "OWNS", edge.share) for edge in path], sid)
+            _chain(graph, [(edge.investee, "OWNS", edge) for edge in path], sid)
             for path in chains.get(sid, [])
         ]
-        owned.sort(key=lambda chain: (chain.product is None, -(chain.product or 0.0)))
-        products = [chain.product for chain in owned]
-        direct = [edge.share for edge in graph.owns_from.get(sid, ()) if edge.investee == target]
-        direct_known = _known(direct)
+        owned.sort(key=lambda chain: (chain.product is None, -(chain.product_min or 0.0)))
+        low = float(sum(chain.product_min or 0.0 for chain in owned))
+        high = float(sum(chain.product_max or 0.0 for chain in owned))
+        direct = [edge for edge in graph.owns_from.get(sid, ()) if edge.investee == target]
+        direct_low = float(sum(edge.lo for edge in direct))
         controls = sid in controllers_of_target
         basis: ControllerBasis | None = None
         if target in graph.declared.get(sid, ()):
             basis = "declared"
-        elif controls and direct_known <= MAJORITY + EPSILON:
+        elif controls and direct_low <= MAJORITY + EPSILON:
             basis = "derived"
         proving = (
             [
-                chain_model(path, sid)
+                _chain(graph, path, sid)
                 for path in _control_chains(graph, sid, control[sid], max_depth)
             ]
             if controls
             else []
         )
+        status: Status = "yes" if controls else "possibly" if target in possible[sid] else "no"
         rows.append(
             Owner(
                 subject=graph.nodes[sid],
-                share=None if None in products else _known(products),
-                share_known_part=_known(products),
-                unknown_chains=products.count(None),
-                direct_share=None if None in direct else direct_known,
+                share=_sum(chain.product for chain in owned),
+                share_min=low,
+                share_max=_upper(low, high),
+                share_known_part=low,
+                unknown_chains=sum(
+                    1 for path in chains.get(sid, []) if any(edge.unknown for edge in path)
+                ),
+                direct_share=_sum(edge.share for edge in direct),
+                direct_share_min=direct_low,
+                direct_share_max=_upper(direct_low, sum(edge.hi for edge in direct)),
+                unknown_direct=sum(1 for edge in direct if edge.unknown),
                 beneficial_owner=False,
+                beneficial_owner_status="no",
                 beneficial_owner_basis=None,
                 controls=controls,
+                control_status=status,
                 controller=basis,
                 ultimate_controller=controls and sid not in controlled_by_someone,
                 chains=owned,
@@ -343,20 +435,35 @@ def _controller(row: Owner, basis: ControllerBasis) -> Controller:
         basis=basis,
         ultimate=row.ultimate_controller,
         share=row.share,
+        share_min=row.share_min,
+        share_max=row.share_max,
         share_known_part=row.share_known_part,
         chains=row.control_chains,
     )
 
 
+def _by_share(row: Owner, threshold: float) -> Status:
+    if row.share_min >= threshold - EPSILON:
+        return "yes"
+    return "possibly" if row.share_max >= threshold - EPSILON else "no"
+
+
 def _mark_beneficial_owners(rows: list[Owner], threshold: float) -> None:
+    """Beneficial owner = by share OR (no person is one by share AND controls), in Kleene's
+    three-valued logic (no < possibly < yes; OR = max, AND = min, NOT swaps yes and no)."""
     persons = [row for row in rows if row.subject.kind == "PERSON"]
-    by_share = [row for row in persons if row.share_known_part >= threshold - EPSILON]
-    for row in by_share:
-        row.beneficial_owner, row.beneficial_owner_basis = True, "share"
-    if not by_share:
-        for row in persons:
-            if row.controls:
-                row.beneficial_owner, row.beneficial_owner_basis = True, "control"
+    by_share = {id(row): _by_share(row, threshold) for row in persons}
+    best = max((_RANK[status] for status in by_share.values()), default=0)
+    fallback = 2 - best  # NOT (some person is a beneficial owner by share)
+    for row in persons:
+        share_rank = _RANK[by_share[id(row)]]
+        control_rank = min(fallback, _RANK[row.control_status])
+        rank = max(share_rank, control_rank)
+        status: Status = ("no", "possibly", "yes")[rank]
+        row.beneficial_owner_status = status
+        row.beneficial_owner = status == "yes"
+        if rank:
+            row.beneficial_owner_basis = "share" if share_rank >= control_rank else "control"
 
 
 def actual_controllers(

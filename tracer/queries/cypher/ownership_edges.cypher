@@ -1,7 +1,7 @@
 // The OWNS edges held on $as_of into the given nodes, and the declared actual controllers
 // (HOLDS with role ACTUAL_CONTROLLER held on $as_of) of the given enterprises.
 // Rows: kind 'OWNS' or 'ACTUAL_CONTROLLER', holder and investee element ids, share (null =
-// unknown), start_date, end_date, and the holder node for controllers (may lie outside the set).
+// unknown), share_min and share_max (a range, either may be null), start_date, end_date, and the holder node for controllers (may lie outside the set).
 // Parameters: $ids (element ids), $as_of (date), $limit (max rows).
 UNWIND $ids AS id
 MATCH (x) WHERE elementId(x) = id
@@ -20,5 +20,6 @@ WITH kind, h, x, r
 ORDER BY elementId(r)
 LIMIT $limit
 RETURN kind, elementId(h) AS holder, elementId(x) AS investee, r.share AS share,
+       r.share_min AS share_min, r.share_max AS share_max,
        r.start_date AS start_date, r.end_date AS end_date,
        {element_id: elementId(h), labels: labels(h), props: properties(h)} AS holder_node
