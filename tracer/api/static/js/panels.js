@@ -276,7 +276,10 @@ function chainText(chain) {
   chain.subjects.forEach((subject, i) => {
     parts.push(subject.name || subject.uscc || subject.code || subject.person?.id_masked || subject.id);
     if (i < chain.links.length) {
-      const share = chain.links[i] === "ACTUAL_CONTROLLER" ? "实际控制" : pct(chain.shares[i]);
+      const low = chain.shares_min?.[i];
+      const high = chain.shares_max?.[i];
+      const ranged = chain.shares[i] === null && ((low ?? null) !== null || (high ?? null) !== null);
+      const share = chain.links[i] === "ACTUAL_CONTROLLER" ? "实际控制" : ranged ? shareText(null, low ?? 0, high ?? 1, 0) : pct(chain.shares[i]);
       parts.push(` —${share}→ `);
     }
   });
@@ -288,9 +291,35 @@ function chainRow(chain, ctx) {
     "div",
     { class: "chain" },
     chainText(chain),
-    chain.product !== null && chain.product !== undefined ? ` = ${pct(chain.product)}` : "",
+    chain.product !== null && chain.product !== undefined
+      ? ` = ${pct(chain.product)}`
+      : chain.product_min !== null && chain.product_min !== undefined
+        ? ` = ${shareText(null, chain.product_min, chain.product_max, chain.shares.some((share, i) => share === null && (chain.shares_min?.[i] ?? null) === null && (chain.shares_max?.[i] ?? null) === null) ? 1 : 0)}`
+        : "",
     h("button", { type: "button", class: "show-chain", onclick: () => ctx.showChain(chain) }, "show 显示"),
   );
+}
+
+/** A percentage without trailing zeros: 0.2 → "20", 0.425 → "42.5". */
+function percentNumber(value) {
+  return String(Number((value * 100).toFixed(2)));
+}
+
+/** A share that may be unknown or a range (docs/DECISIONS.md, "Unknown and ranged shares"):
+ *  the point value when known; "20–30 %" for a range; "unknown" with what is known of it. */
+function shareText(point, low, high, unknown) {
+  if (point !== null && point !== undefined) return pct(point);
+  if (low === undefined || high === undefined) return pct(null);
+  if (!unknown) return Math.abs(high - low) < 1e-12 ? `${percentNumber(low)} %` : `${percentNumber(low)}–${percentNumber(high)} %`;
+  const known = [];
+  if (low > 1e-12) known.push(`≥ ${percentNumber(low)} %`);
+  if (high < 1 - 1e-12) known.push(`≤ ${percentNumber(high)} %`);
+  return known.length ? `${pct(null)} (${known.join(", ")})` : pct(null);
+}
+
+function statusText(status, yes) {
+  if (status === "possibly") return "possibly 可能";
+  return status === "yes" || (status === undefined && yes) ? yes : "";
 }
 
 function ownersSection(report, ctx) {
@@ -310,10 +339,10 @@ function ownersSection(report, ctx) {
             "tr",
             { "data-owner": owner.subject.id },
             h("td", {}, owner.subject.name || owner.subject.id),
-            h("td", { class: "num" }, owner.direct_share === 0 ? "—" : pct(owner.direct_share)),
-            h("td", { class: "num" }, owner.share === null ? `≥ ${pct(owner.share_known_part)}` : pct(owner.share)),
-            h("td", {}, owner.beneficial_owner ? "✓" : ""),
-            h("td", {}, owner.controller || (owner.controls ? "controls" : "")),
+            h("td", { class: "num" }, owner.direct_share === 0 ? "—" : shareText(owner.direct_share, owner.direct_share_min, owner.direct_share_max, owner.unknown_direct)),
+            h("td", { class: "num" }, shareText(owner.share, owner.share_min, owner.share_max, owner.unknown_chains)),
+            h("td", {}, statusText(owner.beneficial_owner_status, owner.beneficial_owner ? "✓" : "")),
+            h("td", {}, statusText(owner.control_status, owner.controller || (owner.controls ? "controls" : ""))),
           ),
         ),
       ),
