@@ -400,3 +400,10 @@ def test_a_lift_waits_from_the_day_the_measure_stopped(runner: QueryRunner) -> N
     report = overdue_feedback(runner, LATER, days=30)
     court = next(d for d in report.departments if d.department.code == "COURT1")
     assert ("LIFT", "F1", STOPPED) in {(i.action, i.finding_id, i.since) for i in court.overdue}
+
+
+def test_overdue_at_the_start_of_the_calendar_finds_nothing(runner: QueryRunner) -> None:
+    """schemathesis found ``days`` reaching before 0001-01-01 (a 500): nothing is overdue."""
+    build(runner)
+    report = overdue_feedback(runner, dt.date(2, 1, 1), days=512)
+    assert all(not department.overdue for department in report.departments)

@@ -98,7 +98,8 @@ def overdue_feedback(runner: QueryRunner, as_of: dt.date, days: int = 30) -> Ove
     without any feedback from it, and lifts waiting more than ``days`` days."""
     if not 0 <= days <= 3650:
         raise InvalidInput("days must be in 0..3650")
-    deadline = as_of - dt.timedelta(days=days)
+    # nothing can have waited since before the calendar's first day
+    deadline = as_of - dt.timedelta(days=min(days, (as_of - dt.date.min).days))
     depts, pushes, examined, truncated = department_pushes(runner, as_of)
     ids = sorted({item.finding_id for items in pushes.values() for item, _ in items})
     done = answered(runner, ids)
