@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tracer.api.keys import KeyStore
+from tracer.api.keys import KeyStore, NewKey
 from tracer.api.roles import Role
 from tracer.cli.context import api_settings, console, emit_json, fail, out
 from tracer.domain.errors import TracerError
@@ -45,6 +45,15 @@ def expiry(text: str | None) -> dt.datetime | None:
         fail("--expires: give a duration (90d, 12h, 30m), a date or an ISO 8601 timestamp")
 
 
+def _show(created: NewKey, json_output: bool, message: str) -> None:
+    """A new key: the key alone on stdout (or the JSON document), the message on stderr."""
+    if json_output:
+        emit_json(created.model_dump(mode="json"))
+        return
+    out.print(created.key, highlight=False)
+    console.print(message, highlight=False)
+
+
 def _store() -> KeyStore:
     return KeyStore(api_settings().keys_path)
 
@@ -64,15 +73,12 @@ def keys_create(
         created = _store().create(role, name or f"{role.value}-key", department, expiry(expires))
     except TracerError as exc:
         fail(str(exc))
-    if json_output:
-        emit_json(created.model_dump(mode="json"))
-        return
-    out.print(created.key, highlight=False)
-    console.print(
-        f"created key {created.key_id} ({created.role.value}"
-        + (f", department {created.department}" if created.department else "")
-        + "): store it now, it is not shown again",
-        highlight=False,
+    department_text = f", department {created.department}" if created.department else ""
+    _show(
+        created,
+        json_output,
+        f"created key {created.key_id} ({created.role.value}{department_text}): "
+        "store it now, it is not shown again",
     )
 
 
@@ -113,14 +119,11 @@ def keys_rotate(
         created = _store().rotate(key_id, duration(grace, "--grace") if grace else None)
     except TracerError as exc:
         fail(str(exc))
-    if json_output:
-        emit_json(created.model_dump(mode="json"))
-        return
-    out.print(created.key, highlight=False)
     ending = f"works until the end of --grace {grace}" if grace else "is revoked"
-    console.print(
+    _show(
+        created,
+        json_output,
         f"rotated {key_id} to {created.key_id}: store the new key now; the old one {ending}",
-        highlight=False,
     )
 
 
