@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from tracer.domain.identifiers import (
     ID_TYPES,
+    PERSON_ID_PATTERN,
     USCC_CHARSET,
     InvalidIdentifier,
     looks_like_person_id,
@@ -279,3 +281,4 @@ def test_vectorised_resident_ids_equal_the_scalar_rule(numbers: list[str]) -> No
 )
 def test_identifier_shapes_in_free_text(text: str, flagged: bool) -> None:
     assert looks_like_person_id(text) is flagged
+    assert bool(re.search(PERSON_ID_PATTERN, text)) is flagged  # the schema's form agrees

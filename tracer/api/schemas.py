@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from tracer.domain.identifiers import ID_TYPES, USCC_CHARSET
+from tracer.domain.identifiers import ID_TYPES, PERSON_ID_PATTERN, USCC_CHARSET
 from tracer.domain.keys import DEFAULT_ID_TYPE
 from tracer.queries.liability import MAX_BATCH
 from tracer.queries.paging import MAX_LIMIT, MAX_OFFSET
@@ -371,6 +371,9 @@ class NetworkRequest(BaseModel):
     limit: JsonInt = Field(default=200, ge=1, le=1000, description="Nodes returned (≤ 1000).")
     as_of: Day | None = None
 
+
+#: A URL parameter never carries a personal identifier (the guard middleware answers 422).
+NOT_AN_IDENTIFIER: dict[str, Any] = {"not": {"pattern": PERSON_ID_PATTERN}}
 
 SearchText = Annotated[
     str,

@@ -283,6 +283,15 @@ _DOCUMENT_SHAPE = re.compile(r"[A-Z]{1,2}\d{7,10}")
 _TOKENS = re.compile(r"[A-Z0-9]+")
 
 
+#: The same shapes as one regular expression for a JSON Schema ``not: {pattern}`` on URL
+#: parameters (case-insensitive by its classes; without the USCC exception, which a pattern
+#: cannot check).
+PERSON_ID_PATTERN = (
+    rf"(?<!\d)(?:\d{{6}}(?:18|19|20)\d{{2}}{_DAY}\d{{3}}[0-9Xx]|\d{{8}}{_DAY}\d{{3}})(?!\d)"
+    r"|(?:^|[^A-Za-z0-9])[A-Za-z]{1,2}\d{7,10}(?:$|[^A-Za-z0-9])"
+)
+
+
 def looks_like_person_id(text: str) -> bool:
     """True when ``text`` carries something shaped like a personal identifier: a resident ID
     anywhere in it, or a token (letters and digits between other characters) shaped like a

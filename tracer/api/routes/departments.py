@@ -17,7 +17,7 @@ from tracer.api.deps import (
 from tracer.api.problems import state_conflicts
 from tracer.api.responses import problem_responses
 from tracer.api.roles import Principal
-from tracer.api.schemas import AsOfQuery, FeedbackRequest, OffsetQuery
+from tracer.api.schemas import NOT_AN_IDENTIFIER, AsOfQuery, FeedbackRequest, OffsetQuery
 from tracer.queries.feedback import Feedback, record_feedback
 from tracer.queries.overdue import OverdueReport, overdue_feedback
 from tracer.queries.worklist import MAX_PAGE, Worklist, worklist
@@ -30,8 +30,9 @@ DepartmentCode = Annotated[
         min_length=1,
         max_length=64,
         pattern=r"^[A-Za-z0-9_.\-]+$",
-        description="Department code.",
+        description="Department code (never shaped like a personal identifier: 422).",
         examples=["TAX01"],
+        json_schema_extra=NOT_AN_IDENTIFIER,
     ),
 ]
 

@@ -12,6 +12,7 @@ from tracer.api.deps import ClockDep, InvestigatorDep, ReaderDep, RunnerDep, Tra
 from tracer.api.responses import problem_responses
 from tracer.api.routes.checks import known_instant
 from tracer.api.schemas import (
+    NOT_AN_IDENTIFIER,
     USCC_SCHEMA,
     AsOfQuery,
     EnterpriseSearchRequest,
@@ -102,7 +103,7 @@ def search(
     principal: ReaderDep,
     runner: RunnerDep,
     clock: ClockDep,
-    q: Annotated[SearchText, Query()],
+    q: Annotated[SearchText, Query(json_schema_extra=NOT_AN_IDENTIFIER)],
     limit: Annotated[SearchLimit, Query()] = 20,
     offset: OffsetQuery = 0,
 ) -> EnterpriseSearch:

@@ -11,6 +11,7 @@ from tracer.api.problems import state_conflicts
 from tracer.api.responses import problem_responses
 from tracer.api.routes.checks import known_instant
 from tracer.api.schemas import (
+    NOT_AN_IDENTIFIER,
     AsOfQuery,
     KnownOnQuery,
     LimitQuery,
@@ -33,7 +34,13 @@ router = APIRouter(prefix="/v1/findings", tags=["findings"])
 
 FindingId = Annotated[
     str,
-    Path(min_length=1, max_length=100, description="The finding id.", examples=["F-2021-001"]),
+    Path(
+        min_length=1,
+        max_length=100,
+        description="The finding id (never shaped like a personal identifier: 422).",
+        examples=["F-2021-001"],
+        json_schema_extra=NOT_AN_IDENTIFIER,
+    ),
 ]
 
 
