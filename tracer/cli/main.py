@@ -10,6 +10,7 @@ from tracer.cli import (
     demo,
     departments,
     enterprises,
+    export,
     findings,
     generate,
     investigate,
@@ -42,5 +43,6 @@ for module in (
     keys,
     audit,
     demo,
+    export,
 ):
     module.register(app)
