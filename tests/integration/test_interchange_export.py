@@ -28,7 +28,7 @@ from tracer.queries.runner import QueryRunner
 
 D = dt.date
 CO, HOLDCO, SUB, SIDE = uscc(301), uscc(302), uscc(303), uscc(304)
-BOSS, OWNER, OTHER = resident_id(31), resident_id(32), resident_id(33)
+BOSS, OWNER, OTHER, NAMED = (resident_id(n) for n in (31, 32, 33, 34))
 AS_OF = "2022-06-01"  # J-1 in force (default period to 2023-04-30)
 
 
@@ -39,6 +39,7 @@ def _graph(runner: QueryRunner) -> None:
         g.enterprise(code, name, established_on=D(2010, 1, 1))
     boss, owner = g.person(BOSS, "张三", nationality="CN"), g.person(OWNER, "李四")
     other = g.person(OTHER, "王五")
+    named = g.person(NAMED, "赵六")  # no position, no shares: only named in the finding
     g.holds(boss, CO, "LEGAL_REPRESENTATIVE", D(2015, 1, 1))
     g.holds(owner, HOLDCO, "CHAIRMAN", D(2016, 1, 1), D(2022, 12, 31))
     g.holds(other, SUB, "SUPERVISOR", D(2017, 1, 1))
@@ -51,6 +52,7 @@ def _graph(runner: QueryRunner) -> None:
     g.finding(
         "J-1", CO, decided_on=D(2021, 5, 1), act_date=D(2020, 1, 1), list_type="JUDGMENT_DEFAULTER"
     )
+    g.names("J-1", named)
     g.write(runner)
 
 
@@ -112,7 +114,11 @@ def test_ftm_export_is_valid_masked_audited_with_sanctions(
     log = Path(neo4j_env["TRACER_API_HOME"]) / "audit.jsonl"
     entry = json.loads(log.read_text().splitlines()[-1])
     assert entry["endpoint"] == "tracer export"
-    assert sum(s.startswith("person:") for s in entry["subjects"]) == 3
+    # the three persons with edges, and the person only named in the finding (written once)
+    assert sum(s.startswith("person:") for s in entry["subjects"]) == 4
+    assert [e["properties"]["name"] for e in entities if e["schema"] == "Person"].count(
+        ["赵六"]
+    ) == 1
 
 
 def test_bods_export_of_a_network_is_valid(cli: CliRunner, tmp_path: Path) -> None:

@@ -70,13 +70,14 @@ def pages(
 ) -> Iterator[Page]:
     """The graph (``usccs`` None) or a network, a page of enterprises at a time; each person once.
 
-    In a network, only edges whose holder is in it are given."""
+    In a network, only edges whose holder is in it are given; the whole graph ends with the
+    persons no edge named."""
     seen: set[PersonKeyParts] = set()
     after = ""
     while True:
         rows = runner.read(cypher("export_enterprises"), usccs=usccs, after=after, limit=size)
         if not rows:
-            return
+            break
         after = rows[-1]["uscc"]
         page = Page(enterprises=rows)
         edges = runner.read(
@@ -103,6 +104,20 @@ def pages(
                 keys=[{"id_type": t, "id_number": n} for t, n in sorted(wanted)],
             )
         yield page
+    if usccs is None:  # the whole graph: also persons without shares or positions
+        yield from _other_persons(runner, seen, size)
+
+
+def _other_persons(runner: QueryRunner, seen: set[PersonKeyParts], size: int) -> Iterator[Page]:
+    after = ""
+    while True:
+        rows = runner.read(cypher("export_persons_page"), after=after, limit=size)
+        if not rows:
+            return
+        after = rows[-1]["key"]
+        rest = [r for r in rows if (r["id_type"], r["id_number"]) not in seen]
+        if rest:
+            yield Page(persons=rest)
 
 
 def liabilities(runner: QueryRunner, uscc: str, as_of: dt.date) -> EnterpriseLiabilities:

@@ -90,7 +90,10 @@ def ftm_entities(
     reveal: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """FtM entities: Company, Person, Ownership, Directorship, then a Sanction per liability
-    (and per finding on a listed enterprise: the memoranda's measures)."""
+    (and per finding on a listed enterprise: the memoranda's measures); a liable person outside
+    the exported pages (named in a finding, or beyond the network) is written before its first
+    Sanction, so no Sanction points outside the file."""
+    emitted: set[str] = set()
     for page in pages:
         for row in page.enterprises:
             p = row["props"]
@@ -108,23 +111,27 @@ def ftm_entities(
                 ),
             }
         for person in page.persons:
-            p, kind = person["props"], person["id_type"]
-            number = _number(person["id_number"], reveal)
-            yield {
-                "id": person_id(kind, person["id_number"]),
-                "schema": "Person",
-                "properties": _props(
-                    name=p.get("name"),
-                    idNumber=number if kind != "PASSPORT" else None,
-                    passportNumber=number if kind == "PASSPORT" else None,
-                    nationality=(p.get("nationality") or "").lower() or None,
-                    topics=p.get("topics"),
-                ),
-            }
+            emitted.add(person_id(person["id_type"], person["id_number"]))
+            yield _ftm_person(person["id_type"], person["id_number"], person["props"], reveal)
         for edge in page.edges:
             yield _ftm_edge(edge)
     for report in liabilities:
-        yield from _ftm_sanctions(report)
+        yield from _ftm_sanctions(report, emitted, reveal)
+
+
+def _ftm_person(kind: str, id_number: str, p: dict[str, Any], reveal: bool) -> dict[str, Any]:
+    number = _number(id_number, reveal)
+    return {
+        "id": person_id(kind, id_number),
+        "schema": "Person",
+        "properties": _props(
+            name=p.get("name"),
+            idNumber=number if kind != "PASSPORT" else None,
+            passportNumber=number if kind == "PASSPORT" else None,
+            nationality=(p.get("nationality") or "").lower() or None,
+            topics=p.get("topics"),
+        ),
+    }
 
 
 def _holder_id(edge: dict[str, Any]) -> str:
@@ -167,7 +174,9 @@ def _ftm_edge(edge: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _ftm_sanctions(report: EnterpriseLiabilities) -> Iterator[dict[str, Any]]:
+def _ftm_sanctions(
+    report: EnterpriseLiabilities, emitted: set[str], reveal: bool
+) -> Iterator[dict[str, Any]]:
     company = enterprise_id(report.enterprise.uscc)
     for item in report.subject_measures:
         yield {
@@ -183,7 +192,11 @@ def _ftm_sanctions(report: EnterpriseLiabilities) -> Iterator[dict[str, Any]]:
             ),
         }
     for liable in report.liable:
-        person = person_id(liable.person.id_type, _key_number(liable.person))
+        number = _key_number(liable.person)
+        person = person_id(liable.person.id_type, number)
+        if person not in emitted:
+            emitted.add(person)
+            yield _ftm_person(liable.person.id_type, number, {"name": liable.person.name}, reveal)
         for item in liable.liabilities:
             yield {
                 "id": f"liab-{_digest(item.finding_id, item.rule, person)}",
