@@ -345,3 +345,33 @@ def test_bad_key_is_refused(page: Any, served: Served) -> None:
     assert "401" in page.inner_text("#message")
     assert page.locator("#app").is_hidden()
     assert page.evaluate("sessionStorage.getItem('tracer.apiKey')") is None
+
+
+def test_external_listing_shown_to_investigators_only(
+    page: Any, served: Served, neo4j_driver: Any, neo4j_target: Any
+) -> None:
+    """An imported sanction (external listing) is a section of the profile for investigators,
+    marked as information; a viewer's profile has none."""
+    link = (
+        "MATCH (e:Enterprise {uscc: $uscc}) "
+        "MERGE (l:ExternalListing {listing_id: 'browser-test'}) "
+        "SET l.authority = 'Office of Foreign Assets Control', l.program = 'SDN', "
+        "    l.reason = 'Example listing', l.start_date = date('2021-06-03') "
+        "MERGE (e)-[:LISTED_AS]->(l)"
+    )
+    neo4j_driver.execute_query(link, uscc=STORY.listed, database_=neo4j_target.database)
+    try:
+        login(page, served)
+        search_enterprise_profile(page, STORY.listed)
+        shown = page.inner_text("#external-listings")
+        assert "Office of Foreign Assets Control · SDN" in shown
+        assert "not a finding" in shown
+        page.click("text=Log out")
+        login(page, served, Role.VIEWER)
+        search_enterprise_profile(page, STORY.listed)
+        assert page.locator("#external-listings").count() == 0
+    finally:
+        neo4j_driver.execute_query(
+            "MATCH (l:ExternalListing {listing_id: 'browser-test'}) DETACH DELETE l",
+            database_=neo4j_target.database,
+        )

@@ -4,14 +4,22 @@ statements the graph cannot hold are rejected with their reason code."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from tracer.api.app import create_app
+from tracer.api.keys import KeyStore
+from tracer.api.roles import Role
+from tracer.api.settings import ApiSettings
+from tracer.graph.driver import Target
 from tracer.loaders.load import load_directory
 from tracer.loaders.report import LoadReport
+from tracer.queries.profile import enterprise_profile
 from tracer.queries.runner import QueryRunner
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "interchange"
@@ -120,3 +128,26 @@ def test_ftm_cluster_loads_with_listings_and_topics(runner: QueryRunner, tmp_pat
     )
     # an unknown share: loaded as null once the shareholdings loader takes it, else rejected
     assert unknown is None or unknown["share"] is None
+
+
+def test_an_external_listing_is_shown_to_investigators_in_the_profile(
+    runner: QueryRunner, neo4j_target: Target, tmp_path: Path
+) -> None:
+    """The enterprise profile carries an imported Sanction as an external listing — to
+    investigators and admins, as information; it makes the enterprise neither listed nor
+    restricted."""
+    _load(runner, tmp_path, FIXTURES / "cn-cluster.ftm.jsonl")
+    profile = enterprise_profile(runner, "91110105000002014P", dt.date(2026, 1, 1))
+    assert [(item.authority, item.program) for item in profile.external_listings] == [
+        ("Office of Foreign Assets Control", "SDN")
+    ]
+    assert profile.findings == [] and profile.subject_measures == []
+    settings = ApiSettings(home=tmp_path / "api", audit_fsync=False)
+    store = KeyStore(settings.keys_path)
+    with TestClient(create_app(settings, neo4j_target)) as client:
+        for role, shown in ((Role.INVESTIGATOR, 1), (Role.VIEWER, 0), (Role.IMPLEMENTER, 0)):
+            key = store.create(role, role.value, "D1" if role is Role.IMPLEMENTER else None).key
+            answer = client.get(
+                "/v1/enterprises/91110105000002014P", headers={"X-API-Key": key}
+            ).json()
+            assert len(answer["external_listings"]) == shown, role

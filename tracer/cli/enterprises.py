@@ -70,7 +70,7 @@ def _print_profile(profile: EnterpriseProfile) -> None:
         for holder in profile.shareholders:
             holders.add_row(
                 who(holder.person) if holder.person else f"{holder.name or ''} ({holder.code})",
-                "unknown" if holder.share is None else f"{holder.share:.2%}",
+                _direct_share(holder.share, holder.share_min, holder.share_max),
                 text(holder.start_date),
                 text(holder.end_date),
                 "yes" if holder.current else "",
@@ -88,6 +88,21 @@ def _print_profile(profile: EnterpriseProfile) -> None:
         out.print(practitioners)
     if profile.honours:
         out.print("Honours: " + "; ".join(f"{h.honour} ({h.granted_on})" for h in profile.honours))
+    if profile.external_listings:
+        listings = table(
+            "External listings (other bodies' lists: information, not findings of this system)",
+            "authority", "program", "reason", "from", "to", "source",
+        )  # fmt: skip
+        for listing in profile.external_listings:
+            listings.add_row(
+                text(listing.authority),
+                text(listing.program),
+                text(listing.reason),
+                text(listing.start_date),
+                text(listing.end_date),
+                text(listing.source_url or listing.source),
+            )
+        out.print(listings)
     findings = table(
         "Findings", "finding", "list type", "status", "act", "decided", "until", "applies"
     )
@@ -148,11 +163,15 @@ def _share_text(point: float | None, low: float, high: float, unknown: int) -> s
     return "unknown" + (f" ({', '.join(known)})" if known else "")
 
 
-def _link_text(chain: Chain, index: int) -> str:
-    low, high = chain.shares_min[index], chain.shares_max[index]
-    if chain.shares[index] is not None or (low is None and high is None):
-        return _percent(chain.shares[index])
+def _direct_share(share: float | None, low: float | None, high: float | None) -> str:
+    """A direct holding: its share, its range, or ``unknown``."""
+    if share is not None or (low is None and high is None):
+        return _percent(share)
     return _range(low or 0.0, 1.0 if high is None else high)
+
+
+def _link_text(chain: Chain, index: int) -> str:
+    return _direct_share(chain.shares[index], chain.shares_min[index], chain.shares_max[index])
 
 
 def _chain_text(chain: Chain) -> str:

@@ -42,6 +42,8 @@ class Shareholder(BaseModel):
     code: str | None = None
     name: str | None = None
     share: float | None
+    share_min: float | None = None
+    share_max: float | None = None
     start_date: dt.date | None
     end_date: dt.date | None
     current: bool
@@ -69,6 +71,22 @@ class HonourEntry(BaseModel):
     valid: bool
 
 
+class ExternalListing(BaseModel):
+    """An entry on another body's list (e.g. a sanction from OpenSanctions), loaded from an
+    interchange file: information for investigators, never a finding of this system."""
+
+    listing_id: str
+    source: str | None = None
+    program: str | None = None
+    reason: str | None = None
+    authority: str | None = None
+    country: str | None = None
+    source_url: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    topics: list[str] | None = None
+
+
 class Department(BaseModel):
     """A superior department (SUPERVISED_BY)."""
 
@@ -92,6 +110,7 @@ class EnterpriseProfile(BaseModel):
     shareholders: list[Shareholder]
     practitioners: list[Practitioner]
     honours: list[HonourEntry]
+    external_listings: list[ExternalListing] = []
     findings: list[FindingSummary]
     subject_measures: list[Liability]
     liable: list[LiablePerson]
@@ -161,6 +180,7 @@ def enterprise_profile(
             for item in row["practitioners"]
         ],
         honours=today_valid,
+        external_listings=[ExternalListing(**item) for item in row["external_listings"]],
         findings=liabilities.findings,
         subject_measures=liabilities.subject_measures,
         liable=liabilities.liable,

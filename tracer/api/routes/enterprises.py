@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 
 from tracer.api.deps import ClockDep, InvestigatorDep, ReaderDep, RunnerDep, TrailDep
 from tracer.api.responses import problem_responses
+from tracer.api.roles import Role
 from tracer.api.routes.checks import known_instant
 from tracer.api.schemas import (
     NOT_AN_IDENTIFIER,
@@ -123,13 +124,16 @@ def profile(
     known_on: KnownOnQuery = None,
 ) -> EnterpriseProfile:
     """Officers (current and past), shareholders, practitioners, honours, findings, the
-    measures on the enterprise, liable and exposed persons. Its lists are bounded by the
-    engine; ID numbers masked unless the role reveals them."""
+    measures on the enterprise, liable and exposed persons; for investigators and admins also
+    its external listings (other bodies' sanction lists: information, never a finding). Its
+    lists are bounded by the engine; ID numbers masked unless the role reveals them."""
     code = validate_uscc(uscc)
     trail.enterprise(code)
     result = enterprise_profile(
         runner, code, as_of or clock.today(), known_instant(clock, known_on)
     )
+    if principal.role not in (Role.INVESTIGATOR, Role.ADMIN):
+        result = result.model_copy(update={"external_listings": []})
     trail.disclosed(result)
     return result
 

@@ -1,6 +1,7 @@
 // The profile of one enterprise: its properties, superior departments, every position (HOLDS,
 // current and past), direct shareholders (OWNS; persons, enterprises, departments), registered
-// practitioners (REGISTERED_AT) and red-list honours. No row for an unknown USCC.
+// practitioners (REGISTERED_AT), red-list honours and external listings (LISTED_AS: another
+// body's sanction list, e.g. from OpenSanctions; never a finding). No row for an unknown USCC.
 // Parameters: $uscc (string), $limit (max rows per list).
 MATCH (e:Enterprise {uscc: $uscc})
 CALL (e) {
@@ -22,7 +23,8 @@ CALL (e) {
                 ELSE 'DEPARTMENT' END,
      person: CASE WHEN holder:Person THEN holder {.id_type, .id_number, .name} END,
      code: coalesce(holder.uscc, holder.code), name: holder.name,
-     share: o.share, start_date: o.start_date, end_date: o.end_date} END) AS shareholders
+     share: o.share, share_min: o.share_min, share_max: o.share_max,
+     start_date: o.start_date, end_date: o.end_date} END) AS shareholders
 }
 CALL (e) {
   OPTIONAL MATCH (p:Person)-[r:REGISTERED_AT]->(e)
@@ -37,4 +39,11 @@ CALL (e) {
   WITH h ORDER BY h.granted_on DESC LIMIT $limit
   RETURN collect(h {.*}) AS honours
 }
-RETURN e {.*} AS enterprise, superiors, officers, shareholders, practitioners, honours
+CALL (e) {
+  OPTIONAL MATCH (e)-[:LISTED_AS]->(l:ExternalListing)
+  WITH l ORDER BY l.start_date DESC LIMIT $limit
+  RETURN collect(l {.listing_id, .source, .program, .reason, .authority, .country, .source_url,
+                    .start_date, .end_date, .topics}) AS external_listings
+}
+RETURN e {.*} AS enterprise, superiors, officers, shareholders, practitioners, honours,
+       external_listings

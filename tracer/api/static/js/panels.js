@@ -377,6 +377,21 @@ function findingCard(finding, ctx) {
   );
 }
 
+/** Other bodies' list entries (e.g. a sanction from OpenSanctions): information for
+ *  investigators, never a finding of this system (the API sends them to investigators only). */
+function externalListings(listings) {
+  if (!listings.length) return null;
+  return h(
+    "div",
+    { id: "external-listings" },
+    h("h3", {}, `External listings 境外/其他名单 (${listings.length})`),
+    h("p", { class: "notice info-only" }, "Information, not a finding of this system. 仅供参考，不是本系统的失信认定。"),
+    listings.map((l) =>
+      h("div", { class: "card" }, h("strong", {}, [l.authority, l.program].filter(Boolean).join(" · ")), h("div", { class: "sub" }, [l.reason, period(l.start_date, l.end_date)].filter(Boolean).join(" · "))),
+    ),
+  );
+}
+
 /** An enterprise: profile (officers, shareholders, findings), "may it bid today?" and
  *  ownership penetration. */
 export function renderEnterprise(el, profile, owners, ownersError, ctx) {
@@ -390,6 +405,7 @@ export function renderEnterprise(el, profile, owners, ownersError, ctx) {
     h("button", { type: "button", id: "bid-check", onclick: () => ctx.openEnterpriseCheck(e.uscc) }, "May it bid today? 今日可否投标"),
     h("h3", {}, `Findings 失信认定 (${(profile.findings || []).length})`),
     h("div", { id: "findings" }, (profile.findings || []).map((f) => findingCard(f, ctx))),
+    externalListings(profile.external_listings || []),
     h("h3", {}, `Officers 人员 (${officers.length})`),
     h(
       "table",
