@@ -41,9 +41,7 @@ def _keyed(folder: Path, entries: int, fsync: bool) -> tuple[float, AuditLog]:
     log = AuditLog(folder / "audit.jsonl", AuditKeyring(folder / "keys.json"), fsync=fsync)
     began = time.perf_counter()
     for _ in range(entries):
-        log.append(
-            actor=ACTOR, method="POST", endpoint="/v1/checks", status=200, subjects=SUBJECTS
-        )
+        log.append(actor=ACTOR, method="POST", endpoint="/v1/checks", status=200, subjects=SUBJECTS)
     return (time.perf_counter() - began) / entries * 1e6, log
 
 

@@ -56,5 +56,10 @@ def test_demo_tours_then_reuses_the_graph(
     assert {b["ban"].split()[0] for b in tour["ban_breach"]} <= {"R2", "R7"}
     r2 = next(x for x in tour["restricted_person"]["liabilities"] if x["rule"] == "R2")
     assert (r2["measures"], r2["eligible_measures"]) == ([], ["MARKET_BAN"])
+    audit = (tmp_path / "api" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    tours = [json.loads(line) for line in audit if '"tracer demo"' in line]
+    assert len(tours) == 2  # each tour names the persons it shows (keyed), never their numbers
+    assert all(any(s.startswith("person:") for s in entry["subjects"]) for entry in tours)
+    assert timing["persons"][0]["id_number"] not in "\n".join(audit)
     counts = runner.read_one("MATCH (e:Enterprise) RETURN count(e) AS n")
     assert counts is not None and counts["n"] >= int(SMALL)

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
 from tracer.api.settings import get_api_settings
-from tracer.cli.context import console, database, emit_json, fail, out
+from tracer.cli.context import audit_read, console, database, emit_json, fail, out
 from tracer.cli.serve import serve
 from tracer.domain.errors import NotFound, TracerError
 from tracer.domain.keys import PersonKey, SubjectKey
@@ -180,6 +180,7 @@ def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
     banned = _person(_case(planted, "BAN_BREACH"), "banned_person")
     found = ban_breaches(runner, as_of, limit=500).items
     breaches = sorted(found, key=lambda b: b.person.id_number != banned["id_number"])[:3]
+    audit_read("demo", disclosed=(liable, exposed, report, breaches))
     return {
         "as_of": as_of.isoformat(),
         "restricted_person": {
