@@ -401,3 +401,14 @@ def test_any_single_line_edit_deletion_or_cut_is_detected(
         lines = lines[:line]
     _rewrite(log, lines)
     assert not verify_log(log).ok
+
+
+def test_a_checkpoint_is_not_skipped_when_an_event_takes_its_sequence_number(
+    tmp_path: Path,
+) -> None:
+    sink = Recorder()
+    log = _log(tmp_path, sink=sink, checkpoint_every=5)
+    _write(log, 4)
+    log.keyring.rotate()
+    _write(log, 1)  # entry 5 is the rotation, entry 6 this one
+    assert [head.seq for head in sink.heads] == [1, 6]

@@ -151,6 +151,7 @@ class AuditLog:
             fcntl.flock(handle, fcntl.LOCK_EX)
             stamp = at or get_clock().now()
             last = self._recover_tail(handle, ring, stamp)
+            before = last["seq"] if last else 0
             if last is not None and "mac" in last and last.get("kid") != ring.current.kid:
                 old = ring.key(last.get("kid")) or ring.current
                 detail = {"from_kid": last.get("kid"), "to_kid": ring.current.kid}
@@ -159,7 +160,9 @@ class AuditLog:
             self._sync(handle)
             head = _head(ring, entry)
             self._write_head(ring.current, head)
-        if entry["seq"] == 1 or entry["seq"] % self.checkpoint_every == 0:
+        # due on the first entry and whenever this append passed a multiple of N (events such
+        # as a rotation may write more than one entry)
+        if before == 0 or entry["seq"] // self.checkpoint_every > before // self.checkpoint_every:
             self._checkpoint_pending = True
         if self._checkpoint_pending and time.monotonic() >= self._checkpoint_retry_at:
             self.checkpoint(head)
