@@ -121,13 +121,14 @@ class AuditMiddleware:
                 subjects=subjects,
             )
         except (OSError, ValueError, TracerError) as exc:
+            refuse = _discloses_persons(subjects)
             AUDIT_FAILURES.error(
                 "audit log %s not written (%s): %s",
                 self.log.path,
                 type(exc).__name__,
-                "refusing a read of persons" if _discloses_persons(subjects) else "answering",
+                "refusing a read of persons" if refuse else "answering",
             )
-            return not _discloses_persons(subjects)
+            return not refuse
         return True
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -14,7 +14,7 @@ from typing import IO, Any
 from tracer.domain.masking import mask_number
 from tracer.loaders.interchange.bods import ROLE_DETAIL
 from tracer.queries.export import Page
-from tracer.queries.liability import EnterpriseLiabilities
+from tracer.queries.liability import EnterpriseLiabilities, Liability
 
 #: Position roles as FtM Directorship ``role`` text (read back by ftm.ROLES).
 FTM_ROLES = {
@@ -174,23 +174,30 @@ def _ftm_edge(edge: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _sanction(entity: str, item: Liability, route: str, start: dt.date | None) -> dict[str, Any]:
+    """One liability as an FtM Sanction of ``entity`` (rule, route and source in ``reason``)."""
+    return {
+        "id": f"liab-{_digest(item.finding_id, item.rule, entity)}",
+        "schema": "Sanction",
+        "properties": _props(
+            entity=entity,
+            program=f"{item.list_type} {item.rule}",
+            reason=(
+                f"{item.rule} {item.rule_name}{route} (finding {item.finding_id}): {item.source}"
+            ),
+            provisions=item.measures,
+            startDate=start,
+            endDate=item.effective_until,
+        ),
+    }
+
+
 def _ftm_sanctions(
     report: EnterpriseLiabilities, emitted: set[str], reveal: bool
 ) -> Iterator[dict[str, Any]]:
     company = enterprise_id(report.enterprise.uscc)
     for item in report.subject_measures:
-        yield {
-            "id": f"liab-{_digest(item.finding_id, item.rule, company)}",
-            "schema": "Sanction",
-            "properties": _props(
-                entity=company,
-                program=f"{item.list_type} {item.rule}",
-                reason=f"{item.rule} {item.rule_name} (finding {item.finding_id}): {item.source}",
-                provisions=item.measures,
-                startDate=item.decided_on,
-                endDate=item.effective_until,
-            ),
-        }
+        yield _sanction(company, item, "", item.decided_on)
     for liable in report.liable:
         number = _key_number(liable.person)
         person = person_id(liable.person.id_type, number)
@@ -198,21 +205,7 @@ def _ftm_sanctions(
             emitted.add(person)
             yield _ftm_person(liable.person.id_type, number, {"name": liable.person.name}, reveal)
         for item in liable.liabilities:
-            yield {
-                "id": f"liab-{_digest(item.finding_id, item.rule, person)}",
-                "schema": "Sanction",
-                "properties": _props(
-                    entity=person,
-                    program=f"{item.list_type} {item.rule}",
-                    reason=(
-                        f"{item.rule} {item.rule_name} via {item.via} "
-                        f"(finding {item.finding_id}): {item.source}"
-                    ),
-                    provisions=item.measures,
-                    startDate=item.basis_date,
-                    endDate=item.effective_until,
-                ),
-            }
+            yield _sanction(person, item, f" via {item.via}", item.basis_date)
 
 
 def _key_number(person: Any) -> str:
