@@ -476,6 +476,23 @@ def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
     assert _digest(tmp_path / "a")["persons.csv"] != _digest(tmp_path / "c")["persons.csv"]
 
 
+def test_two_seeds_share_no_identifier(tmp_path: Path) -> None:
+    """Issue 14: the demo's seed and the README's must not reuse each other's IDs or USCCs."""
+
+    def identifiers(seed: int) -> tuple[set[str], set[str]]:
+        directory = tmp_path / f"seed{seed}"
+        generate_dataset(directory, 500, seed=seed)
+        persons = {row["id_number"] for row in read(directory, "persons")}
+        organisations = {row["uscc"] for row in read(directory, "enterprises")}
+        organisations |= {row["code"] for row in read(directory, "departments")}
+        return persons, organisations
+
+    one, forty_two = identifiers(1), identifiers(42)
+    assert one[0] and one[1]
+    assert not one[0] & forty_two[0]
+    assert not one[1] & forty_two[1]
+
+
 def test_corruption_does_not_change_the_clean_rows(tmp_path: Path) -> None:
     generate_dataset(tmp_path / "clean", 200, seed=5)
     generate_dataset(tmp_path / "dirty", 200, seed=5, corrupt_rate=0.05)

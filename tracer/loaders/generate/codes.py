@@ -2,10 +2,13 @@
 
 Each identifier space is walked by a fixed affine bijection ``u = (a·k + b) mod size`` of a
 counter ``k``: distinct counters give distinct codes, so a million enterprises need no set of
-issued codes. Ordinary codes use counters from the bottom of a space and "never issued" codes
-(references to unknown subjects in corrupted rows) from the top, so the two never meet — also
-across seeds, as the constants do not depend on the seed. Check characters come from
-``tracer.domain.identifiers``.
+issued codes. The bottom of each space is cut into ``SEED_SLOTS`` equal ranges of counters and
+a seed issues from range ``seed % SEED_SLOTS``: two seeds that differ modulo ``SEED_SLOTS``
+never issue the same USCC, resident ID or document number (while a data set issues fewer codes
+of a kind than a range holds: millions, per birth year for resident IDs), so loading a second
+generated set beside the first cannot clash identities. "Never issued" codes (references to
+unknown subjects in corrupted rows) come from the top of each space, above every seed's range.
+Check characters come from ``tracer.domain.identifiers``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ MA_SPACE = 31**6  # codes issued with the USCC reform: "MA" and six USCC charact
 DOCUMENT_SPACE = 10**8
 SEQUENCE_PAIRS = 500  # three-digit sequence numbers, half odd (male) and half even (female)
 MA_SINCE = date(2015, 10, 1)
+#: Disjoint counter ranges, one per seed modulo this; the top 1/64 of a space is never issued.
+SEED_SLOTS = 32
 
 # Positions 1-2 of the USCC per subject kind (social organisations choose 51, 52 or 53).
 PREFIX = {
@@ -44,6 +49,11 @@ def _affine(counter: int, size: int, salt: int) -> int:
     while math.gcd(multiplier, size) != 1:
         multiplier += 1
     return (multiplier * counter + 104_729 * (salt + 1)) % size
+
+
+def _stride(size: int) -> int:
+    """Counters per seed range in a space of ``size`` codes (the top 1/64 stays unissued)."""
+    return (size - size // 64) // SEED_SLOTS
 
 
 def _base31(value: int, width: int) -> str:
@@ -73,9 +83,11 @@ def bad_resident_check(number: str) -> str:
 
 
 class CodeBook:
-    """Issues USCCs, resident IDs and other document numbers; every one distinct."""
+    """Issues USCCs, resident IDs and other document numbers; every one distinct, and distinct
+    from those of any seed in another slot (``seed % SEED_SLOTS``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int = 0) -> None:
+        self._slot = seed % SEED_SLOTS
         self._numeric = 0
         self._ma = 0
         self._unused_org = 0
@@ -83,14 +95,19 @@ class CodeBook:
         self._persons_by_year: dict[int, int] = {}
         self._unused_persons = 0
 
+    def _first(self, size: int) -> int:
+        """The first counter of this seed's range in a space of ``size`` codes."""
+        return self._slot * _stride(size)
+
     # -- organisations ------------------------------------------------------------------------
     def uscc(self, prefix: str, region: str, established: date) -> str:
         """A new valid USCC; codes of bodies founded after the 2015 reform start with ``MA``."""
         if established >= MA_SINCE:
-            org8 = "MA" + _base31(_affine(self._ma, MA_SPACE, 1), 6)
+            org8 = "MA" + _base31(_affine(self._first(MA_SPACE) + self._ma, MA_SPACE, 1), 6)
             self._ma += 1
         else:
-            org8 = f"{_affine(self._numeric, NUMERIC_SPACE, 2):08d}"
+            counter = self._first(NUMERIC_SPACE) + self._numeric
+            org8 = f"{_affine(counter, NUMERIC_SPACE, 2):08d}"
             self._numeric += 1
         return uscc_from_org(prefix, region, org8)
 
@@ -105,7 +122,8 @@ class CodeBook:
         """A new valid resident ID of someone born in ``year``, and the birth date in it."""
         counter = self._persons_by_year.get(year, 0)
         self._persons_by_year[year] = counter + 1
-        return self._resident(year, counter, male)
+        size = len(BIRTH_AREAS) * _days(year) * SEQUENCE_PAIRS
+        return self._resident(year, self._first(size) + counter, male)
 
     def unused_resident_id(self, year: int = 1971) -> str:
         """A valid resident ID that ``resident_id`` never issues."""
@@ -125,7 +143,7 @@ class CodeBook:
 
     def document(self, prefix: str) -> str:
         """A new passport or permit number: ``prefix`` and eight digits."""
-        value = _affine(self._documents, DOCUMENT_SPACE, 3)
+        value = _affine(self._first(DOCUMENT_SPACE) + self._documents, DOCUMENT_SPACE, 3)
         self._documents += 1
         return f"{prefix}{value:08d}"
 

@@ -75,7 +75,7 @@ class World:
     def __init__(self, seed: int, as_of: date, sink: Sink) -> None:
         self.rng = random.Random(seed)
         self.names = NameMaker(self.rng)
-        self.codes = CodeBook()
+        self.codes = CodeBook(seed)
         self.directory = Directory(self.codes)
         self.as_of = as_of
         self.sink = sink
