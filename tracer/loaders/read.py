@@ -13,16 +13,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from tracer.domain.errors import InvalidInput
+from tracer.domain.sheets import UnreadableFile as UnreadableFile  # re-exported
+from tracer.domain.sheets import cell_text
+from tracer.domain.sheets import decode_csv as decode_csv  # re-exported
 from tracer.loaders.specs import LOAD_ORDER
 
 STEMS = LOAD_ORDER
@@ -33,16 +33,6 @@ INTERCHANGE = "interchange"
 INTERCHANGE_SUFFIXES = (".bods.json", ".bods.jsonl", ".ftm.json", ".ftm.jsonl")
 LINE = "_line"
 FILE = "_file"
-
-
-class UnreadableFile(InvalidInput):
-    """A whole file could not be read (encoding, corrupt workbook, bad Parquet)."""
-
-    title = "Unreadable file"
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -80,41 +70,6 @@ def discover(directory: Path) -> dict[str, list[Path]]:
 def is_interchange(path: Path) -> bool:
     """A BODS or FollowTheMoney file (``*.bods.json(l)``, ``*.ftm.json(l)``)."""
     return path.name.lower().endswith(INTERCHANGE_SUFFIXES)
-
-
-def cell_text(value: Any) -> str | None:
-    """A cell as text: None/NaN/blank -> None, whole floats without ``.0``, dates as ISO."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, pd.Timestamp):
-        return cell_text(value.to_pydatetime())
-    return str(value)
-
-
-def decode_csv(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFile("FILE_ENCODING", "not UTF-8 and not GB18030/GBK text")
 
 
 def _column(values: pd.Series, texts: bool) -> pd.Series:
