@@ -18,6 +18,7 @@ from rich.table import Table
 from tracer.api.audit import SubjectRefs, open_audit_log
 from tracer.api.audit.trail import Trail
 from tracer.api.settings import ApiSettings, get_api_settings
+from tracer.cli.tables import ReadableTable
 from tracer.domain.errors import InvalidInput, NotFound, TracerError
 from tracer.domain.identifiers import validate_uscc
 from tracer.domain.keys import PersonKey, SubjectKey
@@ -195,8 +196,9 @@ def emit_model(model: BaseModel) -> None:
 
 
 def table(title: str, *columns: str) -> Table:
-    """A table whose cells wrap instead of cutting codes and ids short."""
-    found = Table(title=title)
+    """A table whose cells wrap between words, never cutting codes and IDs short (see
+    ``ReadableTable``)."""
+    found = ReadableTable(title=title)
     for column in columns:
         found.add_column(column, overflow="fold")
     return found
