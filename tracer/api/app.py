@@ -27,6 +27,8 @@ from tracer.api.routes import (
     findings,
     health,
     investigate,
+    objections,
+    screening,
     signals,
     stats,
 )
@@ -93,8 +95,10 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     app.add_middleware(AccessLogMiddleware)
     app.include_router(health.router)
     app.include_router(checks.router)
+    app.include_router(screening.router)
     app.include_router(enterprises.router)
     app.include_router(findings.router)
+    app.include_router(objections.router)
     app.include_router(investigate.router)
     app.include_router(departments.router)
     app.include_router(stats.router)
