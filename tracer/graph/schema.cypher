@@ -23,6 +23,8 @@ CREATE INDEX list_type_code IF NOT EXISTS FOR (l:ListType) ON (l.code);
 CREATE CONSTRAINT transition_id IF NOT EXISTS FOR (t:Transition) REQUIRE t.transition_id IS UNIQUE;
 CREATE CONSTRAINT honour_id IF NOT EXISTS FOR (h:Honour) REQUIRE h.honour_id IS UNIQUE;
 CREATE CONSTRAINT feedback_id IF NOT EXISTS FOR (f:Feedback) REQUIRE f.feedback_id IS UNIQUE;
+CREATE CONSTRAINT commitment_id IF NOT EXISTS FOR (c:Commitment) REQUIRE c.commitment_id IS UNIQUE;
+CREATE CONSTRAINT interview_id IF NOT EXISTS FOR (i:Interview) REQUIRE i.interview_id IS UNIQUE;
 CREATE INDEX enterprise_name IF NOT EXISTS FOR (e:Enterprise) ON (e.name);
 CREATE TEXT INDEX enterprise_name_text IF NOT EXISTS FOR (e:Enterprise) ON (e.name);
 CREATE INDEX enterprise_region IF NOT EXISTS FOR (e:Enterprise) ON (e.region_code);

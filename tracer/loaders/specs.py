@@ -90,6 +90,21 @@ _DATA_SPECS = (
         ("subject_id", "honour", "granted_on"),
         ("subject_kind", "granted_by", "valid_until"),
     ),
+    Spec(
+        "employments",
+        ("id_number", "employer_kind", "employer_id", "start_date"),
+        ("id_type", "public_sector", "end_date"),
+    ),
+    Spec(
+        "commitments",
+        ("commitment_id", "subject_id", "matter", "department", "committed_on"),
+        ("subject_kind", "due_on", "fulfilled_on", "breached_on"),
+    ),
+    Spec(
+        "interviews",
+        ("interview_id", "subject_id", "department", "kind", "held_on"),
+        ("subject_kind", "rectify_by", "rectified_on"),
+    ),
 )
 
 #: Reference-table overrides: the key columns are required, the rest optional.

@@ -19,9 +19,11 @@ import pandas as pd
 from tracer.domain.codes import (
     CAPACITIES,
     CATEGORIES,
+    EMPLOYER_KINDS,
     ENTERPRISE_STATUSES,
     FINDING_STATUSES,
     HOLDER_KINDS,
+    INTERVIEW_KINDS,
     OWNERSHIPS,
     POSITION_ROLES,
     SUBJECT_KINDS,
@@ -590,6 +592,97 @@ def redlist(batch: Batch, ctx: Context) -> pd.DataFrame:
     return rows[batch.good[rows.index]]
 
 
+def employments(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Employments (EMPLOYED_BY): person, employer (an enterprise or a department), whether the
+    post is in the public sector (default false), start_date, end_date >= start_date."""
+    checks.required(batch)
+    kinds = checks.code(batch, "employer_kind", EMPLOYER_KINDS)
+    usccs = checks.uscc(batch, "employer_id", rows=kinds == "ENTERPRISE")
+    frame = pd.DataFrame(
+        {
+            "person": checks.person_ids(batch, "id_type", "id_number", ctx.today),
+            "employer_kind": kinds,
+            "employer": usccs.where(kinds == "ENTERPRISE", batch.text("employer_id")),
+            "public_sector": _booleans(batch, "public_sector").map(bool),
+            "start_date": checks.dates(batch, "start_date"),
+            "end_date": checks.dates(batch, "end_date"),
+        }
+    )
+    checks.not_before(
+        batch, frame["start_date"], frame["end_date"], "end_date", "end_date is before start_date"
+    )
+    rows = checks.dedupe(batch, frame, ["person", "employer_kind", "employer", "start_date"])
+    checks.references(batch, ctx, "person", frame["person"], "id_number", "person")
+    for kind, entity in (("ENTERPRISE", "enterprise"), ("DEPARTMENT", "department")):
+        keys = frame["employer"].where(kinds == kind, None)
+        checks.references(batch, ctx, entity, keys, "employer_id", entity)
+    return rows[batch.good[rows.index]]
+
+
+def _record_subject(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Subject kind and key, and the recording department, of a commitment or interview."""
+    kinds = checks.code(batch, "subject_kind", SUBJECT_KINDS, default="ENTERPRISE")
+    return pd.DataFrame(
+        {
+            "subject_kind": kinds,
+            "subject": _subject_keys(batch, ctx, kinds, "subject_id"),
+            "department": batch.text("department"),
+        }
+    )
+
+
+def _record_references(batch: Batch, ctx: Context, frame: pd.DataFrame) -> None:
+    _subject_references(batch, ctx, frame["subject_kind"], frame["subject"])
+    checks.references(batch, ctx, "department", frame["department"], "department", "department")
+
+
+def commitments(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Credit commitments (信用承诺): subject, matter, receiving department, committed_on (come),
+    due_on, and at most one of fulfilled_on and breached_on (``FULFILLED_AND_BREACHED``), both
+    come and not before the commitment."""
+    checks.required(batch)
+    frame = _record_subject(batch, ctx)
+    frame.insert(0, "commitment_id", batch.text("commitment_id"))
+    frame["matter"] = batch.text("matter")
+    for column in ("committed_on", "due_on", "fulfilled_on", "breached_on"):
+        frame[column] = checks.dates(batch, column)
+    for column in ("due_on", "fulfilled_on", "breached_on"):
+        checks.not_before(
+            batch, frame["committed_on"], frame[column], column, f"{column} is before committed_on"
+        )
+    for column in ("committed_on", "fulfilled_on", "breached_on"):
+        checks.not_future(batch, frame[column], ctx.today, column)
+    batch.reject(
+        (frame["fulfilled_on"].notna() & frame["breached_on"].notna()).astype(bool),
+        "breached_on",
+        "FULFILLED_AND_BREACHED",
+        "a commitment is either fulfilled or breached, not both",
+    )
+    rows = checks.dedupe(batch, frame, ["commitment_id"])
+    _record_references(batch, ctx, frame)
+    return rows[batch.good[rows.index]]
+
+
+def interviews(batch: Batch, ctx: Context) -> pd.DataFrame:
+    """Interviews (提示约谈 PROMPT / 警示约谈 WARNING): subject, holding department, held_on
+    (come), rectify_by and rectified_on not before it (rectified_on come)."""
+    checks.required(batch)
+    frame = _record_subject(batch, ctx)
+    frame.insert(0, "interview_id", batch.text("interview_id"))
+    frame["kind"] = checks.code(batch, "kind", INTERVIEW_KINDS)
+    for column in ("held_on", "rectify_by", "rectified_on"):
+        frame[column] = checks.dates(batch, column)
+    for column in ("rectify_by", "rectified_on"):
+        checks.not_before(
+            batch, frame["held_on"], frame[column], column, f"{column} is before held_on"
+        )
+    for column in ("held_on", "rectified_on"):
+        checks.not_future(batch, frame[column], ctx.today, column)
+    rows = checks.dedupe(batch, frame, ["interview_id"])
+    _record_references(batch, ctx, frame)
+    return rows[batch.good[rows.index]]
+
+
 def reference(batch: Batch, ctx: Context) -> pd.DataFrame:
     """Overrides of the reference tables: the engine's own row validation; the same version
     (logical key, valid_from, jurisdiction) twice with different values is a conflict."""
@@ -684,5 +777,8 @@ VALIDATORS: dict[str, Callable[[Batch, Context], pd.DataFrame]] = {
     "finding_persons": finding_persons,
     "redlist": redlist,
     "transitions": transitions,
+    "employments": employments,
+    "commitments": commitments,
+    "interviews": interviews,
     **{stem: reference for stem in TABLES},
 }

@@ -192,6 +192,50 @@ def _steps_redlist(rows: pd.DataFrame) -> list[Step]:
     return [Step("load_honours", params)]
 
 
+def _steps_employments(rows: pd.DataFrame) -> list[Step]:
+    by_kind: dict[str, list[Param]] = {"ENTERPRISE": [], "DEPARTMENT": []}
+    columns = ["person", "employer_kind", "employer", "public_sector", "start_date", "end_date"]
+    for r in _records(rows, columns):
+        kind, number = _person(r["person"])
+        by_kind[r["employer_kind"]].append(
+            {
+                "id_type": kind,
+                "id_number": number,
+                "employer_id": r["employer"],
+                "start_date": r["start_date"],
+                "props": _props(r, ("public_sector", "end_date")),
+            }
+        )
+    return [
+        Step(f"load_employments_{kind.lower()}", params)
+        for kind, params in by_kind.items()
+        if params
+    ]
+
+
+def _record_steps(rows: pd.DataFrame, key: str, props: tuple[str, ...], query: str) -> list[Step]:
+    params = [
+        {
+            key: r[key],
+            "department": r["department"],
+            "props": _props(r, props),
+            **_subject(r["subject_kind"], r["subject"]),
+        }
+        for r in _records(rows, [key, "subject_kind", "subject", "department", *props])
+    ]
+    return [Step(query, params)]
+
+
+def _steps_commitments(rows: pd.DataFrame) -> list[Step]:
+    props = ("matter", "committed_on", "due_on", "fulfilled_on", "breached_on")
+    return _record_steps(rows, "commitment_id", props, "load_commitments")
+
+
+def _steps_interviews(rows: pd.DataFrame) -> list[Step]:
+    props = ("kind", "held_on", "rectify_by", "rectified_on")
+    return _record_steps(rows, "interview_id", props, "load_interviews")
+
+
 STEPS: dict[str, Callable[[pd.DataFrame], list[Step]]] = {
     "departments": _steps_departments,
     "enterprises": _steps_enterprises,
@@ -201,6 +245,9 @@ STEPS: dict[str, Callable[[pd.DataFrame], list[Step]]] = {
     "practitioners": _steps_practitioners,
     "finding_persons": _steps_finding_persons,
     "redlist": _steps_redlist,
+    "employments": _steps_employments,
+    "commitments": _steps_commitments,
+    "interviews": _steps_interviews,
 }
 
 
