@@ -25,11 +25,18 @@ CREATE CONSTRAINT honour_id IF NOT EXISTS FOR (h:Honour) REQUIRE h.honour_id IS 
 CREATE CONSTRAINT feedback_id IF NOT EXISTS FOR (f:Feedback) REQUIRE f.feedback_id IS UNIQUE;
 CREATE CONSTRAINT commitment_id IF NOT EXISTS FOR (c:Commitment) REQUIRE c.commitment_id IS UNIQUE;
 CREATE CONSTRAINT interview_id IF NOT EXISTS FOR (i:Interview) REQUIRE i.interview_id IS UNIQUE;
+CREATE CONSTRAINT name_change_id IF NOT EXISTS FOR (c:NameChange) REQUIRE c.change_id IS UNIQUE;
+CREATE CONSTRAINT objection_id IF NOT EXISTS FOR (o:Objection) REQUIRE o.objection_id IS UNIQUE;
+CREATE CONSTRAINT finding_draft_id IF NOT EXISTS FOR (d:FindingDraft) REQUIRE d.finding_id IS UNIQUE;
 CREATE INDEX enterprise_name IF NOT EXISTS FOR (e:Enterprise) ON (e.name);
 CREATE TEXT INDEX enterprise_name_text IF NOT EXISTS FOR (e:Enterprise) ON (e.name);
 CREATE INDEX enterprise_region IF NOT EXISTS FOR (e:Enterprise) ON (e.region_code);
 CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name);
 CREATE INDEX person_number IF NOT EXISTS FOR (p:Person) ON (p.id_number);
+// Name search (tracer/queries/names.py): CJK bigrams of the name, its pinyin words, joined pinyin
+// and initials; one full-text index per label, queried for a bounded pool of candidates.
+CREATE FULLTEXT INDEX person_name_search IF NOT EXISTS FOR (p:Person) ON EACH [p.name, p.name_pinyin, p.name_pinyin_joined, p.name_initials] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}};
+CREATE FULLTEXT INDEX enterprise_name_search IF NOT EXISTS FOR (e:Enterprise) ON EACH [e.name, e.name_pinyin, e.name_pinyin_joined, e.name_initials] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}};
 CREATE INDEX finding_status IF NOT EXISTS FOR (f:Finding) ON (f.status);
 CREATE INDEX finding_list_type IF NOT EXISTS FOR (f:Finding) ON (f.list_type);
 CREATE INDEX finding_decided_on IF NOT EXISTS FOR (f:Finding) ON (f.decided_on);

@@ -13,6 +13,7 @@ from tracer.domain.clock import Clock
 from tracer.domain.errors import Conflict, InvalidInput, NotFound, TracerError
 from tracer.domain.keys import PersonKey
 from tracer.loaders.batch import Reject
+from tracer.loaders.identity import NameChange
 from tracer.loaders.lookup import GraphKeys
 from tracer.queries.catalogue import cypher
 from tracer.queries.lifecycle import (
@@ -21,6 +22,7 @@ from tracer.queries.lifecycle import (
     release_person,
     transition_finding,
 )
+from tracer.queries.names import name_keys
 from tracer.queries.runner import QueryRunner
 from tracer.queries.timeline import history
 
@@ -64,6 +66,12 @@ def _props(record: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return {name: record[name] for name in names if record[name] is not None}
 
 
+def _named(props: dict[str, Any]) -> dict[str, Any]:
+    """The properties with the pinyin search keys of the name, when a name is given."""
+    name = props.get("name")
+    return {**props, **name_keys(name).properties()} if isinstance(name, str) else props
+
+
 def _person(key: PersonKey | None) -> tuple[str | None, str | None]:
     if key is None:
         return None, None
@@ -90,17 +98,37 @@ def _steps_departments(rows: pd.DataFrame) -> list[Step]:
     ]
 
 
+def _name_changes(changes: list[NameChange]) -> Iterator[Param]:
+    for change in changes:
+        props = {"name": change.name, "changed_on": change.changed_on}
+        if change.former_name is not None:
+            props["former_name"] = change.former_name
+        yield {"change_id": change.change_id, "props": props}
+
+
 def _steps_enterprises(rows: pd.DataFrame) -> list[Step]:
     props = ("name", "kind", "ownership", "status", "region_code", "established_on", "address")
-    records = list(_records(rows, ["uscc", *props, "superior_department"]))
+    records = list(_records(rows, ["uscc", *props, "superior_department", "name_changes"]))
     return [
-        Step("load_enterprises", [{"uscc": r["uscc"], "props": _props(r, props)} for r in records]),
+        Step(
+            "load_enterprises",
+            [{"uscc": r["uscc"], "props": _named(_props(r, props))} for r in records],
+        ),
         Step(
             "load_enterprise_supervisors",
             [
                 {"uscc": r["uscc"], "department": r["superior_department"]}
                 for r in records
                 if r["superior_department"] is not None
+            ],
+            counts=False,
+        ),
+        Step(
+            "load_enterprise_name_changes",
+            [
+                {"uscc": r["uscc"], **change}
+                for r in records
+                for change in _name_changes(r["name_changes"] or [])
             ],
             counts=False,
         ),
@@ -112,7 +140,11 @@ def _steps_persons(rows: pd.DataFrame) -> list[Step]:
     for r in _records(rows, ["person", "name", "nationality"]):
         kind, number = _person(r["person"])
         params.append(
-            {"id_type": kind, "id_number": number, "props": _props(r, ("name", "nationality"))}
+            {
+                "id_type": kind,
+                "id_number": number,
+                "props": _named(_props(r, ("name", "nationality"))),
+            }
         )
     return [Step("load_persons", params)]
 

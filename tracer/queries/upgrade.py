@@ -5,15 +5,20 @@ run it; each step is idempotent and touches only what is old):
   ``wrongful = false``;
 - feedback on persons stores the person's key as two properties instead of ``TYPE:NUMBER``;
 - findings get their stored status lines (transitions recorded before effective dates existed
-  take their effective date from their recording time).
+  take their effective date from their recording time);
+- persons and enterprises get the pinyin search keys of their names (``names.py``), in batches.
 """
 
 from __future__ import annotations
 
 from tracer.domain.clock import Clock
 from tracer.queries.catalogue import cypher
+from tracer.queries.names import name_keys
 from tracer.queries.runner import QueryRunner
 from tracer.queries.timeline import refresh_lines
+
+#: Names given their pinyin keys per transaction.
+NAME_BATCH = 10_000
 
 
 def upgrade(runner: QueryRunner, clock: Clock | None = None) -> dict[str, int]:
@@ -25,4 +30,17 @@ def upgrade(runner: QueryRunner, clock: Clock | None = None) -> dict[str, int]:
         "releases": int(releases[0]["upgraded"]) if releases else 0,
         "feedback": int(feedback[0]["upgraded"]) if feedback else 0,
         "findings": refresh_lines(runner, clock=clock),
+        "names": backfill_name_keys(runner),
     }
+
+
+def backfill_name_keys(runner: QueryRunner, batch: int = NAME_BATCH) -> int:
+    """Write the pinyin search keys of every name that has none; returns how many."""
+    done = 0
+    while rows := runner.write(cypher("upgrade_name_keys_pending"), limit=batch):
+        keyed = [{"id": row["id"], "props": name_keys(row["name"]).properties()} for row in rows]
+        written = runner.write(cypher("upgrade_name_keys_write"), rows=keyed)
+        done += int(written[0]["upgraded"]) if written else 0
+        if len(rows) < batch:
+            break
+    return done

@@ -1,0 +1,76 @@
+"""Name search without a database: normalisation, pinyin keys, the full-text query, scoring."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracer.queries.names import MatchKind, lucene_query, match, name_keys, normalise
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("张 伟", "张伟"),
+        ("欧阳·娜娜", "欧阳娜娜"),
+        ("  ZHANG   Wei ", "zhang wei"),
+        ("Zhāng Wěi", "zhang wei"),
+        ("Lǚ", "lv"),
+        ("ＺＨＡＮＧ", "zhang"),
+    ],
+)
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+def test_name_keys() -> None:
+    keys = name_keys("欧阳娜娜")
+    assert (keys.pinyin, keys.joined, keys.initials) == ("ou yang na na", "ouyangnana", "oynn")
+    assert name_keys("吕布").joined == "lvbu"
+    assert name_keys("JOHN SMITH").properties() == {
+        "name_pinyin": "john smith",
+        "name_pinyin_joined": "johnsmith",
+        "name_initials": "js",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("张伟", "张伟", MatchKind.EXACT),
+        ("张玮", "张伟", MatchKind.PINYIN),
+        ("zhang wei", "张伟", MatchKind.PINYIN),
+        ("zhangwei", "张伟", MatchKind.PINYIN),
+        ("ZhangWei", "张伟", MatchKind.PINYIN),
+        ("zw", "张伟", MatchKind.PINYIN_INITIALS),
+        ("重庆某某建设", "某某建设有限公司", MatchKind.SUBSTRING),
+        ("某某建设", "重庆某某建设有限公司", MatchKind.SUBSTRING),
+        ("zhangwie", "张伟", MatchKind.FUZZY),
+        ("张小伟", "张小军", MatchKind.FUZZY),
+    ],
+)
+def test_match_kinds(text: str, name: str, kind: MatchKind) -> None:
+    found = match(text, name)
+    assert found is not None and found.kind is kind
+
+
+def test_scores_rank_exact_over_sound_over_initials() -> None:
+    scores = [match(text, "张伟") for text in ("张伟", "zhangwei", "张玮", "zw")]
+    values = [found.score for found in scores if found is not None]
+    assert len(values) == 4 and values == sorted(values, reverse=True) and values[0] == 1.0
+    assert all(0 < value <= 1 for value in values)
+
+
+@pytest.mark.parametrize(("text", "name"), [("张伟", "李四"), ("zw", "李四"), ("张伟", None)])
+def test_no_match(text: str, name: str | None) -> None:
+    assert match(text, name) is None
+
+
+def test_lucene_query_carries_no_syntax() -> None:
+    query = lucene_query('张伟" OR name:* AND (x) \\ ~')
+    assert query.startswith("name:(张伟) OR ")
+    assert '"' in query and "\\" not in query and "AND" not in query
+    # Only the clauses the builder writes: CJK bigrams and the pinyin phrase for Chinese text.
+    assert lucene_query("张玮") == 'name:(张玮) OR name_pinyin:"zhang wei"'
+    assert lucene_query("张") == 'name:张* OR name_pinyin:"zhang"'
+    assert "name_initials:zw" in lucene_query("zw")
+    assert lucene_query("·!") == ""
