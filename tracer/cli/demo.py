@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,8 +19,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
-from tracer.api.settings import get_api_settings
-from tracer.cli.context import audit_read, console, database, emit_json, fail, out
+from tracer.cli.context import api_settings, audit_read, console, database, emit_json, fail, out
+from tracer.cli.demo_examples import DESCRIPTIONS, demo_examples, example_subjects
+from tracer.cli.demo_session import DemoSession, port_taken, recorded, running
 from tracer.cli.serve import serve
 from tracer.domain.errors import NotFound, TracerError
 from tracer.domain.keys import PersonKey, SubjectKey
@@ -26,6 +29,7 @@ from tracer.graph.driver import resolve_target
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.settings import get_clock, get_local_settings, get_neo4j_settings
 from tracer.loaders.generate.dataset import generate_dataset
+from tracer.loaders.generate.feedback import plant_feedback
 from tracer.loaders.load import load_directory
 from tracer.queries.liability import Check, PathElement, check_person
 from tracer.queries.models import PersonRef
@@ -71,13 +75,17 @@ def ensure_generated(directory: Path, enterprises: int, seed: int) -> dict[str, 
     if stamp == wanted and planted is not None:
         console.print(f"data set already generated in {directory}")
         return planted
+    began = time.monotonic()
     with _bar("generating enterprises") as bar:
         task = bar.add_task("generate", total=enterprises)
         generate_dataset(
             directory, enterprises, seed, progress=lambda n: bar.update(task, completed=n)
         )
     (directory / GENERATED).write_text(json.dumps(wanted), encoding="utf-8")
-    console.print(f"generated {enterprises} enterprises (seed {seed}) in {directory}")
+    console.print(
+        f"generated {enterprises} enterprises (seed {seed}) in {directory} "
+        f"in {time.monotonic() - began:.0f}s"
+    )
     planted = _read_json(directory / "planted_cases.json")
     assert planted is not None
     return planted
@@ -95,8 +103,24 @@ def _planted_subjects_present(runner: QueryRunner, planted: dict[str, Any]) -> b
     return True
 
 
-def ensure_loaded(runner: QueryRunner, directory: Path, planted: dict[str, Any]) -> bool:
-    """Load ``directory`` unless this database already holds it; True when it loaded now."""
+def _ensure_feedback(
+    runner: QueryRunner, directory: Path, stamp: dict[str, Any], seed: int
+) -> None:
+    """Plant implementer feedback once per loaded graph (recorded in the load stamp)."""
+    if "feedback" in stamp:
+        return
+    began = time.monotonic()
+    with console.status("Recording implementer feedback of some departments …"):
+        stamp["feedback"] = plant_feedback(runner, get_clock().today(), seed, get_clock())
+    console.print(
+        f"recorded {stamp['feedback']} feedback records in {time.monotonic() - began:.0f}s"
+    )
+    (directory / LOADED).write_text(json.dumps(stamp, indent=1), encoding="utf-8")
+
+
+def ensure_loaded(runner: QueryRunner, directory: Path, planted: dict[str, Any], seed: int) -> bool:
+    """Load ``directory`` (and plant feedback) unless this database already holds it; True when
+    it loaded now."""
     target = resolve_target()
     where = {"uri": target.uri, "database": target.database}
     stamp = _read_json(directory / LOADED)
@@ -106,6 +130,7 @@ def ensure_loaded(runner: QueryRunner, directory: Path, planted: dict[str, Any])
         and _planted_subjects_present(runner, planted)
     ):
         console.print(f"graph already loaded from {directory} (stamp {stamp['loaded_at']})")
+        _ensure_feedback(runner, directory, stamp, seed)
         return False
     with _bar("loading") as bar:
         tasks: dict[str, Any] = {}
@@ -123,13 +148,14 @@ def ensure_loaded(runner: QueryRunner, directory: Path, planted: dict[str, Any])
         f"loaded {loaded} rows in {report.seconds:.1f}s "
         f"({report.rows_per_second:.0f} rows/s); rejects in {report.rejects_file}"
     )
-    document = {
+    document: dict[str, Any] = {
         "target": where,
         "loaded_at": get_clock().now().isoformat(timespec="seconds"),
         "rows": {stem: counts.loaded for stem, counts in report.files.items()},
         "seconds": report.seconds,
     }
     (directory / LOADED).write_text(json.dumps(document, indent=1), encoding="utf-8")
+    _ensure_feedback(runner, directory, document, seed)
     return True
 
 
@@ -167,10 +193,9 @@ def _subject(check: Check) -> PersonRef:
     return check.subject
 
 
-def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
-    """Planted cases read back through the engine (and the ban breaches found, the planted one
-    first): what the tour prints, as data."""
-    as_of = dt.date.fromisoformat(planted["as_of"])
+def tour(runner: QueryRunner, planted: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+    """Planted cases read back through the engine on ``as_of`` (and the ban breaches found, the
+    planted one first): what the tour prints, as data."""
     timing = _case(planted, "APPOINTED_AFTER_ACT")
     liable = _check(runner, _person(timing, "liable_former_head"), as_of)
     exposed = _check(runner, _person(timing, "exposed_current_head"), as_of)
@@ -183,6 +208,7 @@ def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
     audit_read("demo", disclosed=(liable, exposed, report, breaches))
     return {
         "as_of": as_of.isoformat(),
+        "generated_as_of": planted["as_of"],
         "restricted_person": {
             "name": _subject(liable).name,
             "id_masked": _subject(liable).id_masked,
@@ -241,7 +267,11 @@ def tour(runner: QueryRunner, planted: dict[str, Any]) -> dict[str, Any]:
 def print_tour(document: dict[str, Any]) -> None:
     """The tour as text on stdout."""
     p = out.print
-    p(f"\n[bold]Tour[/] (as of {document['as_of']})", highlight=False)
+    p(
+        f"\n[bold]Tour[/] as of today, {document['as_of']} (the data set describes the world "
+        f"up to {document['generated_as_of']})",
+        highlight=False,
+    )
     person = document["restricted_person"]
     p(
         f"\n[bold]1. A restricted person, with the evidence[/]: {person['name']} "
@@ -292,11 +322,73 @@ def print_tour(document: dict[str, Any]) -> None:
 
 def _demo_key() -> str:
     """A fresh admin key for the demo; earlier demo keys are revoked."""
-    store = KeyStore(get_api_settings().keys_path)
+    store = KeyStore(api_settings().keys_path)
     for key in store.list_keys():
         if key.name == DEMO_KEY_NAME and key.revoked_at is None:
             store.revoke(key.key_id)
     return store.create(Role.ADMIN, DEMO_KEY_NAME).key
+
+
+def _already_serving(session: DemoSession) -> None:
+    """Say where the running demo is and how to stop it (its key is left alone)."""
+    out.print(
+        f"A demo is already running (pid {session.pid}): explorer {session.url}/explore, "
+        f"API docs {session.url}/docs.\nUse the API key that run printed, or create another: "
+        "tracer keys create --role admin\n"
+        f"Stop it with Ctrl+C in its terminal, or: kill {session.pid}",
+        highlight=False,
+    )
+
+
+def _start_neo4j() -> bool:
+    """Start the bundled Neo4j unless NEO4J_URI is set; True when this call started it."""
+    if get_neo4j_settings().uri:
+        return False
+    local = LocalNeo4j(get_local_settings())
+    was_running = local.status().running
+    began = time.monotonic()
+    with console.status("Starting the bundled Neo4j …"):
+        status = local.start(echo=console.print)
+    started = "" if was_running else f" (started in {time.monotonic() - began:.0f}s)"
+    console.print(f"bundled Neo4j running at {status.uri}{started}")
+    return not was_running
+
+
+def _after_serving(started_neo4j: bool) -> None:
+    """Stop the bundled Neo4j this demo started, or say what keeps running."""
+    if get_neo4j_settings().uri:
+        return
+    if started_neo4j:
+        console.print("stopping the bundled Neo4j this demo started …")
+        LocalNeo4j(get_local_settings()).stop()
+        console.print("stopped (start it again for the tracer commands: tracer db start)")
+    else:
+        console.print(
+            "the bundled Neo4j keeps running (it was running before the demo); "
+            "stop it with: tracer db stop"
+        )
+
+
+def _prepare(directory: Path, enterprises: int, seed: int) -> dict[str, Any]:
+    """Generate and load the data set (once) and read the tour of today."""
+    planted = ensure_generated(directory, enterprises, seed)
+    with database(ensure_schema=True) as runner:
+        ensure_loaded(runner, directory, planted, seed)
+        return tour(runner, planted, get_clock().today())
+
+
+def _print_examples(directory: Path, as_of: dt.date, json_output: bool) -> None:
+    planted = _read_json(directory / "planted_cases.json")
+    if planted is None:
+        fail(f"no demo data set in {directory}: run the demo first (./run demo)")
+    with database() as runner:
+        values = demo_examples(runner, planted, as_of)
+    audit_read("demo --examples", *example_subjects(values), findings=[values["finding_id"]])
+    if json_output:
+        emit_json(values)
+        return
+    for name, value in values.items():
+        out.print(f"{name:<18} {value:<24} {DESCRIPTIONS[name]}", highlight=False)
 
 
 def demo(
@@ -307,6 +399,12 @@ def demo(
         int, typer.Option("--seed", help="Generator seed (same seed, same data).")
     ] = 42,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after the tour.")] = False,
+    examples: Annotated[
+        bool,
+        typer.Option(
+            "--examples", help="Print real values of the loaded demo data for trying commands."
+        ),
+    ] = False,
     port: Annotated[
         int, typer.Option("--port", min=1, max=65535, help="HTTP port of the API.")
     ] = 8000,
@@ -318,37 +416,64 @@ def demo(
         bool, typer.Option("--json", help="Print the tour as one JSON document.")
     ] = False,
 ) -> None:
-    """Generate, load, tour and serve a synthetic data set (bundled Neo4j without NEO4J_URI)."""
+    """Generate, load, tour and serve a synthetic data set (bundled Neo4j without NEO4J_URI).
+
+    A second run while one serves says where it is and exits; Ctrl+C stops the server and the
+    bundled Neo4j if this run started it."""
     directory = data_dir or _default_dir(enterprises, seed)
+    if examples:
+        _print_examples(directory, get_clock().today(), json_output)
+        return
+    home = api_settings().home
+    url = f"http://{host}:{port}"
+    if not no_serve:
+        current = running(home)
+        if current is not None:
+            _already_serving(current)
+            return
+        if port_taken(host, port):
+            fail(f"port {port} on {host} is in use by another program: pass --port N")
     try:
-        if not get_neo4j_settings().uri:
-            with console.status("Starting the bundled Neo4j …"):
-                status = LocalNeo4j(get_local_settings()).start(echo=console.print)
-            console.print(f"bundled Neo4j running at {status.uri}")
-        planted = ensure_generated(directory, enterprises, seed)
+        started_neo4j = _start_neo4j()
     except TracerError as exc:
         fail(str(exc))
-    with database(ensure_schema=True) as runner:
-        ensure_loaded(runner, directory, planted)
-        document = tour(runner, planted)
     if no_serve:
+        try:
+            document = _prepare(directory, enterprises, seed)
+        except TracerError as exc:
+            fail(str(exc))
         if json_output:
             emit_json({"data_dir": str(directory), "tour": document})
         else:
             print_tour(document)
+        if not get_neo4j_settings().uri:
+            console.print("the bundled Neo4j keeps running; stop it with: tracer db stop")
         return
-    key = _demo_key()
-    url = f"http://{host}:{port}"
-    if json_output:
-        emit_json({"data_dir": str(directory), "tour": document, "url": url, "api_key": key})
-    else:
-        print_tour(document)
-        out.print(
-            f"\n[bold]Explorer[/]: {url}/explore   [bold]API docs[/]: {url}/docs\n"
-            f"[bold]Demo API key (admin)[/]: {key}\n(press Ctrl+C to stop)",
-            highlight=False,
-        )
-    serve(host=host, port=port, workers=1)
+    try:
+        with recorded(home, DemoSession(os.getpid(), url, started_neo4j)):
+            try:
+                document = _prepare(directory, enterprises, seed)
+            except TracerError as exc:
+                fail(str(exc))
+            key = _demo_key()
+            if json_output:
+                emit_json(
+                    {"data_dir": str(directory), "tour": document, "url": url, "api_key": key}
+                )
+            else:
+                print_tour(document)
+                out.print(
+                    f"\n[bold]Explorer[/]: {url}/explore   [bold]API docs[/]: {url}/docs\n"
+                    f"[bold]Demo API key (admin)[/]: {key}\n"
+                    "Example values for the README's commands: tracer demo --examples\n"
+                    "(press Ctrl+C to stop)",
+                    highlight=False,
+                )
+            serve(host=host, port=port, workers=1)
+    except KeyboardInterrupt:
+        console.print("interrupted")
+    finally:
+        _after_serving(started_neo4j)
 
 
 def register(app: typer.Typer) -> None:
