@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import typer
 from rich.tree import Tree
 
@@ -13,6 +16,7 @@ from tracer.cli.context import (
     database,
     day,
     emit_model,
+    fail,
     known_on,
     out,
     table,
@@ -20,8 +24,11 @@ from tracer.cli.context import (
     uscc,
     who,
 )
+from tracer.cli.exports import EXPORT_OPTION, export_target, sheet, write_export
 from tracer.cli.render import exposure_table, liability_table, notified_table
+from tracer.cli.search import find, print_enterprises
 from tracer.domain.keys import SubjectKey
+from tracer.queries.names import MatchKind
 from tracer.queries.ownership import Chain, OwnersReport, Subject, owners
 from tracer.queries.profile import EnterpriseProfile, enterprise_profile
 
@@ -33,14 +40,16 @@ def register(app: typer.Typer) -> None:
 
 
 def enterprise_command(
-    code: str = typer.Argument(..., metavar="USCC", help="The enterprise's USCC."),
+    code: str = typer.Argument(
+        ..., metavar="USCC|NAME", help="The enterprise's USCC, or its exact name."
+    ),
     as_of: str | None = AS_OF_OPTION,
     known: str | None = KNOWN_ON_OPTION,
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Profile: officers, shareholders, practitioners, honours, findings, the measures on the
     enterprise itself, liable and exposed persons."""
-    key = uscc(code)
+    key = _by_uscc_or_name(code, json_output)
     with database() as runner:
         profile = enterprise_profile(runner, key, day(as_of), known_on(known))
     audit_read("enterprise", SubjectKey.enterprise(key), disclosed=profile)
@@ -48,6 +57,28 @@ def enterprise_command(
         emit_model(profile)
         return
     _print_profile(profile)
+
+
+#: 18 letters and digits: meant as a USCC (a wrong one fails as such, not as a name).
+_USCC_SHAPE = re.compile(r"[0-9A-Za-z]{18}")
+
+
+def _by_uscc_or_name(code: str, json_output: bool) -> str:
+    """The USCC given, or the USCC of the one enterprise of exactly that name; otherwise the
+    candidates are listed and the command fails with a hint to pass the USCC."""
+    if _USCC_SHAPE.fullmatch(code.strip()):
+        return uscc(code)
+    found = find(code, "enterprise", 20)
+    exact = [item for item in found.enterprises if item.match is MatchKind.EXACT]
+    if len(exact) == 1:
+        return exact[0].enterprise.uscc
+    if not found.enterprises:
+        fail(f"no enterprise has the USCC or a name like {code!r}")
+    if json_output:
+        emit_model(found)
+    else:
+        print_enterprises(found.enterprises)
+    fail("that is not a USCC and names no single enterprise: pass one of the USCCs above")
 
 
 def _print_profile(profile: EnterpriseProfile) -> None:
@@ -213,12 +244,18 @@ def owners_command(
     threshold: float = typer.Option(0.25, "--threshold", help="Beneficial-owner share (0..1)."),
     as_of: str | None = AS_OF_OPTION,
     max_depth: int = typer.Option(10, "--max-depth", help="Longest chain (1..15)."),
+    target: Path | None = EXPORT_OPTION,
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Beneficial owners and actual controllers of an enterprise, with the proving chains."""
+    export_target(target)
     with database() as runner:
         report = owners(runner, code, day(as_of), threshold=threshold, max_depth=max_depth)
     audit_read("owners", SubjectKey.enterprise(report.enterprise.uscc), disclosed=report)
+    if target is not None:
+        write_export(
+            target, [sheet("owners", report.owners), sheet("controllers", report.controllers)]
+        )
     if json_output:
         emit_model(report)
         return

@@ -16,6 +16,8 @@ from tracer.cli import (
     investigate,
     keys,
     load,
+    reference,
+    search,
     serve,
     signals,
     stats,
@@ -44,5 +46,7 @@ for module in (
     audit,
     demo,
     export,
+    search,
+    reference,
 ):
     module.register(app)
