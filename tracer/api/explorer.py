@@ -58,6 +58,12 @@ def explore() -> FileResponse:
     return _static("index.html")
 
 
+@router.get("/")
+def root() -> RedirectResponse:
+    """``/`` → ``/explore``: a browser pointed at the server finds the explorer."""
+    return RedirectResponse("/explore", status_code=307)
+
+
 @router.get("/explore/")
 def explore_slash() -> RedirectResponse:
     """``/explore/`` → ``/explore`` (relative asset URLs assume the latter)."""
