@@ -42,14 +42,16 @@ ID_MESSAGES = {
 @dataclass
 class Context:
     """What validation knows besides the rows: the graph (None when unreachable), today, the
-    list types (code -> category), the keys found valid or rejected in this load so far, the
-    stored state of findings given again, and the decision dates of findings seen so far."""
+    list types (code -> category), the keys found valid or rejected in this load so far (and
+    those rejected ``IDENTITY_CONFLICT``), the stored state of findings given again, and the
+    decision dates of findings seen so far."""
 
     graph: GraphKeys | None
     today: date
     list_types: dict[str, str | None] = field(default_factory=dict)
     valid: dict[str, set[Any]] = field(default_factory=dict)
     rejected: dict[str, set[Any]] = field(default_factory=dict)
+    conflicted: dict[str, set[Any]] = field(default_factory=dict)
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
     decided: dict[str, date] = field(default_factory=dict)
     unchecked: Counter[str] = field(default_factory=Counter)
@@ -200,10 +202,19 @@ def references(
     """Reject rows whose key is neither valid in this load nor in the graph.
 
     ``REF_REJECTED`` when the key belongs to a row rejected in this load, else
-    ``REF_<ENTITY>``. Without a graph (dry run, database down) such rows are counted as
-    unchecked instead.
+    ``REF_<ENTITY>``; a key rejected ``IDENTITY_CONFLICT`` is ``REF_REJECTED`` even when the
+    graph holds it (its rows belong to someone else). Without a graph (dry run, database down)
+    such rows are counted as unchecked instead.
     """
     pending = batch.good & keys.notna() & ~member(keys, ctx.valid.get(entity, set()))
+    conflicted = pending & member(keys, ctx.conflicted.get(entity, set()))
+    batch.reject(
+        conflicted,
+        column,
+        "REF_REJECTED",
+        f"{column} refers to a {label} whose row was rejected in this load (IDENTITY_CONFLICT)",
+    )
+    pending &= ~conflicted
     if not pending.any():
         return
     if ctx.graph is None:

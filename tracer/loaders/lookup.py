@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tracer.domain.keys import PersonKey
+from tracer.loaders.names import StoredName, name_key
 from tracer.queries.catalogue import cypher
 from tracer.queries.reference import snapshot
 from tracer.queries.runner import QueryRunner
@@ -39,6 +40,28 @@ class GraphKeys:
             else:
                 rows = self.runner.read(query, keys=chunk)
                 found.update(str(row["key"]) for row in rows)
+        return found
+
+    def names(self, entity: str, keys: Iterable[Any]) -> dict[Any, StoredName]:
+        """The stored name of each given person (``PersonKey``) or enterprise (USCC) that
+        exists, with the names its recorded name changes hold."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[Any, StoredName] = {}
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            if entity == "person":
+                params = [{"id_type": key.id_type, "id_number": key.id_number} for key in chunk]
+                rows = self.runner.read(cypher("load_lookup_person_names"), keys=params)
+            else:
+                rows = self.runner.read(cypher("load_lookup_enterprise_names"), keys=chunk)
+            for row in rows:
+                key = (
+                    PersonKey(row["id_type"], row["id_number"])
+                    if entity == "person"
+                    else str(row["key"])
+                )
+                known = frozenset(k for name in row["names"] if (k := name_key(name)))
+                found[key] = StoredName(row["name"], known)
         return found
 
     def findings(self, finding_ids: Iterable[str]) -> dict[str, dict[str, Any]]:

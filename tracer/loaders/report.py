@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 from tracer.loaders.batch import Batch, Reject
 
 REJECT_COLUMNS = ("file", "line", "column", "reason_code", "message", "raw_row")
+#: Reasons that make a USCC a duplicated code (重码): other values, or another name.
+DUPLICATED_REASONS = frozenset({"DUPLICATE_CONFLICT", "IDENTITY_CONFLICT"})
 USCC_GOAL_PER_10K = 1.0  # 2019 doc item 8: duplicate or wrong codes below 1 in 10,000
 
 
@@ -36,7 +38,9 @@ class Quality(BaseModel):
 
     uscc_rows: int = Field(0, description="rows read from the enterprises file(s)")
     uscc_invalid: int = Field(0, description="rows whose USCC fails length/charset/check")
-    uscc_duplicated: int = Field(0, description="rows sharing a USCC with different values")
+    uscc_duplicated: int = Field(
+        0, description="rows sharing a USCC with different values or another name"
+    )
     uscc_repeated: int = Field(0, description="identical repeats of a row (loaded once)")
     uscc_invalid_per_10k: float = 0.0
     uscc_duplicated_per_10k: float = 0.0
@@ -138,7 +142,7 @@ def quality(
             if r.column == "uscc" and r.reason_code.startswith("USCC_")
         }
         duplicated = {
-            (r.file, r.line) for r in enterprises.rejects if r.reason_code == "DUPLICATE_CONFLICT"
+            (r.file, r.line) for r in enterprises.rejects if r.reason_code in DUPLICATED_REASONS
         }
         total = enterprises.read
         summary.uscc_rows = total

@@ -36,9 +36,15 @@ _DATA_SPECS = (
             "established_on",
             "superior_department",
             "address",
+            "name_changed_on",
+            "former_name",
         ),
     ),
-    Spec("persons", ("id_number", "name"), ("id_type", "nationality")),
+    Spec(
+        "persons",
+        ("id_number", "name"),
+        ("id_type", "nationality", "name_changed_on", "former_name"),
+    ),
     Spec("positions", ("uscc", "id_number", "role", "start_date"), ("id_type", "end_date")),
     Spec(
         "shareholdings",

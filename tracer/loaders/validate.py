@@ -31,9 +31,10 @@ from tracer.domain.codes import (
 from tracer.domain.codes import ENTERPRISE_KINDS as KINDS
 from tracer.domain.identifiers import uscc_kind
 from tracer.domain.keys import PersonKey
-from tracer.loaders import checks
+from tracer.loaders import checks, identity
 from tracer.loaders.batch import Batch
 from tracer.loaders.checks import Context
+from tracer.loaders.names import display_name
 from tracer.loaders.read import FILE, LINE
 from tracer.queries.lifecycle import (
     LEGAL_TRANSITIONS,
@@ -143,7 +144,8 @@ def departments(batch: Batch, ctx: Context) -> pd.DataFrame:
 
 
 def enterprises(batch: Batch, ctx: Context) -> pd.DataFrame:
-    """Enterprises: USCC checks, kind derived from the USCC or checked against it."""
+    """Enterprises: USCC checks, kind derived from the USCC or checked against it; a known
+    USCC under another name is an ``IDENTITY_CONFLICT`` unless the row dates a name change."""
     checks.required(batch)
     usccs = checks.uscc(batch, "uscc")
     derived = usccs.map(lambda code: uscc_kind(code) if code is not None else None)
@@ -160,7 +162,7 @@ def enterprises(batch: Batch, ctx: Context) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "uscc": usccs,
-            "name": batch.text("name"),
+            "name": batch.text("name").map(display_name),
             "kind": given.where(given.notna(), derived),
             "ownership": checks.code(batch, "ownership", OWNERSHIPS),
             "status": checks.code(batch, "status", ENTERPRISE_STATUSES),
@@ -172,26 +174,40 @@ def enterprises(batch: Batch, ctx: Context) -> pd.DataFrame:
             ),
         }
     )
+    changes = identity.resolve(batch, ctx, frame, "uscc", "enterprise")
     rows = checks.dedupe(batch, frame, ["uscc"])
     checks.references(
         batch, ctx, "department", frame["superior_department"], "superior_department", "department"
     )
     _finish(batch, ctx, frame, "enterprise", "uscc")
-    return rows[batch.good[rows.index]]
+    return _with_changes(rows[batch.good[rows.index]], "uscc", changes)
 
 
 def persons(batch: Batch, ctx: Context) -> pd.DataFrame:
-    """Persons: document type and normalised number, name, nationality."""
+    """Persons: document type and normalised number, name, nationality; a known number under
+    another name is an ``IDENTITY_CONFLICT`` unless the row dates a name change."""
     checks.required(batch)
     frame = pd.DataFrame(
         {
             "person": checks.person_ids(batch, "id_type", "id_number", ctx.today),
-            "name": batch.text("name"),
+            "name": batch.text("name").map(display_name),
             "nationality": batch.text("nationality"),
         }
     )
+    changes = identity.resolve(batch, ctx, frame, "person", "person")
     rows = checks.dedupe(batch, frame, ["person"])
     _finish(batch, ctx, frame, "person", "person")
+    return _with_changes(rows[batch.good[rows.index]], "person", changes)
+
+
+def _with_changes(
+    rows: pd.DataFrame, key_column: str, changes: dict[Any, list[identity.NameChange]]
+) -> pd.DataFrame:
+    """``rows`` with the name changes to record for each key (column ``name_changes``)."""
+    rows = rows.copy()
+    rows["name_changes"] = pd.Series(
+        [changes.get(key, []) for key in rows[key_column]], index=rows.index, dtype=object
+    )
     return rows
 
 

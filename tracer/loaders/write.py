@@ -136,8 +136,8 @@ def _steps_enterprises(rows: pd.DataFrame) -> list[Step]:
 
 
 def _steps_persons(rows: pd.DataFrame) -> list[Step]:
-    params = []
-    for r in _records(rows, ["person", "name", "nationality"]):
+    params, changes = [], []
+    for r in _records(rows, ["person", "name", "nationality", "name_changes"]):
         kind, number = _person(r["person"])
         params.append(
             {
@@ -146,7 +146,12 @@ def _steps_persons(rows: pd.DataFrame) -> list[Step]:
                 "props": _named(_props(r, ("name", "nationality"))),
             }
         )
-    return [Step("load_persons", params)]
+        for change in _name_changes(r["name_changes"] or []):
+            changes.append({"id_type": kind, "id_number": number, **change})
+    return [
+        Step("load_persons", params),
+        Step("load_person_name_changes", changes, counts=False),
+    ]
 
 
 def _steps_positions(rows: pd.DataFrame) -> list[Step]:
