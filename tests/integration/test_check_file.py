@@ -52,14 +52,16 @@ def build(runner: QueryRunner) -> None:
     NEWCOMER (李四) came later, CONTROLLER declared; REP is a director of CLEAN."""
     install_reference_data(runner)
     g = GraphBuilder()
-    listed = g.enterprise(LISTED, "顶点科技有限公司")
-    clean = g.enterprise(CLEAN, "无关贸易有限公司")
+    g.department("MKT01", "市场监督管理局", kind="MARKET_SUPERVISION", region_code="110000")
+    listed = g.enterprise(LISTED, "顶点科技有限公司", region_code="110105")
+    clean = g.enterprise(CLEAN, "无关贸易有限公司", region_code="110105")
     rep, newcomer = g.person(REP, "张三"), g.person(NEWCOMER, "李四")
     controller = g.person(CONTROLLER, "赵六")
     g.holds(rep, listed, "LEGAL_REPRESENTATIVE", date(2015, 1, 1), date(2021, 6, 30))
     g.holds(newcomer, listed, "LEGAL_REPRESENTATIVE", date(2021, 7, 1))
     g.holds(rep, clean, "DIRECTOR", date(2012, 1, 1))
     g.holds(controller, listed, "ACTUAL_CONTROLLER", date(2010, 1, 1))
+    g.owns(controller, listed, 0.8, date(2010, 1, 1))
     g.finding(
         FINDING,
         listed,
@@ -67,6 +69,7 @@ def build(runner: QueryRunner) -> None:
         act_date=date(2020, 3, 1),
         effective_until=date(2030, 1, 15),
         category="MARKET_ORDER",
+        authority="MKT01",
     )
     g.write(runner)
 
@@ -100,7 +103,9 @@ def test_xlsx_round_trip(cli: CliRunner, tmp_path: Path) -> None:
     assert list(found["row"]) == [str(n) for n in range(2, 9)]
     rep, firm, clean, bad, stranger, newcomer, controller = found.to_dict("records")
     assert rep["name_check"] == "MATCH" and rep["record_name"] == "张三"
-    assert "R2" in rep["rules"] and FINDING in rep["findings"] and "HONOURS_REVOKED" in rep["measures"]
+    assert (
+        "R2" in rep["rules"] and FINDING in rep["findings"] and "HONOURS_REVOKED" in rep["measures"]
+    )
     assert f"via LEGAL_REPRESENTATIVE of 顶点科技有限公司 — finding {FINDING}" in rep["why"]
     assert firm["subject_kind"] == "ENTERPRISE" and firm["name_check"] == "MATCH"
     assert clean["related_risk"] != "0"  # REP is its director: information, not a restriction
@@ -159,6 +164,29 @@ def test_file_without_identifier_columns_fails_with_a_reason(
     result = cli.invoke(app, ["check", "--file", str(source)])
     assert result.exit_code == 1
     assert "证件号码" in result.stderr and "'名字'" in result.stderr
+
+
+def test_views_exported_with_out(cli: CliRunner, tmp_path: Path) -> None:
+    owners, worklist = tmp_path / "owners.csv", tmp_path / "worklist.xlsx"
+    result = cli.invoke(app, ["owners", LISTED, "--as-of", AS_OF, "--out", str(owners)])
+    assert result.exit_code == 0, result.output
+    assert owners.read_bytes().startswith(b"\xef\xbb\xbf")
+    found = pd.read_csv(owners, encoding="utf-8-sig", dtype=str)
+    assert list(found["subject.name"]) == ["赵六"]
+    assert CONTROLLER not in owners.read_text(encoding="utf-8-sig")
+    assert found["subject.id_masked"].iloc[0] == CONTROLLER[:6] + "********" + CONTROLLER[-4:]
+    result = cli.invoke(app, ["worklist", "MKT01", "--scope", "all", "--as-of", AS_OF,
+                              "--out", str(worklist)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    entries = pd.read_excel(worklist, sheet_name="worklist", dtype=str)
+    assert FINDING in set(entries["finding.finding_id"])
+    assert "张三" in set(entries["person.name"])
+    signal = tmp_path / "signal.xlsx"
+    result = cli.invoke(app, ["signals", "--kind", "repeat-offenders", "--out", str(signal)])
+    assert result.exit_code == 0, result.output
+    assert pd.ExcelFile(signal).sheet_names == ["repeat-offenders"]
+    refused = cli.invoke(app, ["owners", LISTED, "--out", str(tmp_path / "o.pdf")])
+    assert refused.exit_code == 1 and "neither .csv nor .xlsx" in refused.stderr
 
 
 # -- the API ------------------------------------------------------------------------------------
@@ -228,3 +256,26 @@ def test_viewers_and_anonymous_may_not_screen(api: Any) -> None:
     assert upload(api, Role.VIEWER, workbook(ROWS), XLSX_TYPE).status_code == 403
     anonymous = client.post("/v1/checks/file", content=workbook(ROWS))
     assert anonymous.status_code == 401
+
+
+def test_exports_of_views_follow_the_views_roles(api: Any) -> None:
+    client, _, keys = api
+    path = f"/v1/exports/enterprises/{LISTED}/owners"
+    response = client.get(
+        path, params={"as_of": AS_OF}, headers={"X-API-Key": keys[Role.INVESTIGATOR]}
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == XLSX_TYPE
+    assert list(results(response.content, "owners")["subject.name"]) == ["赵六"]
+    viewer = client.get(path, headers={"X-API-Key": keys[Role.VIEWER]})
+    assert viewer.status_code == 403
+    worklist = client.get(
+        "/v1/exports/departments/MKT01/worklist",
+        params={"as_of": AS_OF, "scope": "ALL", "format": "csv"},
+        headers={"X-API-Key": keys[Role.ADMIN]},
+    )
+    assert worklist.status_code == 200, worklist.text
+    assert worklist.content.startswith(b"\xef\xbb\xbf")
+    assert FINDING in worklist.content.decode("utf-8-sig")
+    signal = client.get("/v1/exports/signals/phoenix", headers={"X-API-Key": keys[Role.ADMIN]})
+    assert signal.status_code == 200 and signal.headers["content-type"] == XLSX_TYPE

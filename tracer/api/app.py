@@ -24,11 +24,13 @@ from tracer.api.routes import (
     checks,
     departments,
     enterprises,
+    exports,
     findings,
     health,
     investigate,
     objections,
     screening,
+    search,
     signals,
     stats,
 )
@@ -96,7 +98,9 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     app.include_router(health.router)
     app.include_router(checks.router)
     app.include_router(screening.router)
+    app.include_router(exports.router)
     app.include_router(enterprises.router)
+    app.include_router(search.router)
     app.include_router(findings.router)
     app.include_router(objections.router)
     app.include_router(investigate.router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from tracer.cli.context import (
@@ -17,11 +19,13 @@ from tracer.cli.context import (
     table,
     who,
 )
+from tracer.cli.exports import EXPORT_OPTION, export_target, sheet, write_export
 from tracer.cli.render import measure_list
 from tracer.graph.settings import get_clock
+from tracer.queries.divisions import division_label
 from tracer.queries.feedback import record_feedback
 from tracer.queries.overdue import overdue_feedback
-from tracer.queries.worklist import MAX_PAGE, worklist
+from tracer.queries.worklist import MAX_PAGE, WorklistEntry, worklist
 
 
 def register(app: typer.Typer) -> None:
@@ -39,10 +43,12 @@ def worklist_command(
     ),
     limit: int = typer.Option(50, "--limit", help=f"Findings per page (1..{MAX_PAGE})."),
     offset: int = typer.Option(0, "--offset", help="Findings to skip."),
+    target: Path | None = EXPORT_OPTION,
     json_output: bool = JSON_OPTION,
 ) -> None:
     """What a department must apply (and lift) on a date, with the measures it owns — each
     marked must (强制性) or may (推荐性) — and the evidence."""
+    export_target(target)
     wanted = scope.strip().upper()
     if wanted not in ("REGION", "ALL"):
         fail("--scope must be region or all")
@@ -56,6 +62,8 @@ def worklist_command(
             "ALL" if wanted == "ALL" else "REGION",
         )
     audit_read("worklist", disclosed=result)
+    if target is not None:
+        write_export(target, [sheet("worklist", result.entries)])
     if json_output:
         emit_model(result)
         return
@@ -76,7 +84,7 @@ def worklist_command(
             f"{entry.action}: {entry.reason}" if entry.reason else entry.action,
             entry.finding.finding_id,
             entry.target,
-            who(entry.person, entry.enterprise),
+            _subject(entry),
             measure_list(entry.measure_details, entry.choices) or ", ".join(entry.measures),
             ", ".join(entry.rules),
             str(entry.since),
@@ -85,6 +93,12 @@ def worklist_command(
     out.print(found)
     if result.next_offset is not None:
         out.print(f"more: --offset {result.next_offset}")
+
+
+def _subject(entry: WorklistEntry) -> str:
+    """Who the entry is about, with the listed subject's region by name."""
+    region = entry.finding.region_code
+    return who(entry.person, entry.enterprise) + (f" {division_label(region)}" if region else "")
 
 
 def feedback_command(
@@ -135,21 +149,23 @@ def overdue_command(
     """Work pushed to departments with no feedback after N days, and measures never lifted
     (跟踪问效)."""
     with database() as runner:
-        report = overdue_feedback(runner, day(as_of), days=days)
+        report = overdue_feedback(runner, day(as_of), days=days, zone=get_clock().zone)
     audit_read("overdue", disclosed=report)
     if json_output:
         emit_model(report)
         return
     found = table(
-        f"No feedback after {days} days, on {report.as_of}",
-        "department", "kind", "to apply", "to lift", "longest wait (days)",
+        f"No feedback after {days} days, on {report.as_of} (findings still in force, and lifts)",
+        "department", "kind", "to apply", "to lift", "longest wait (days)", "overdue since",
     )  # fmt: skip
     for item in report.departments:
+        dept = item.department
         found.add_row(
-            item.department.code,
-            item.department.kind or "?",
+            f"{dept.name} ({dept.code})" if dept.name else dept.code,
+            dept.kind or "?",
             str(sum(1 for entry in item.overdue if entry.action == "APPLY")),
             str(sum(1 for entry in item.overdue if entry.action != "APPLY")),
             str(item.overdue[0].days_waiting),
+            str(min(entry.overdue_since for entry in item.overdue)),
         )
     out.print(found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import typer
 from rich.tree import Tree
@@ -23,6 +24,7 @@ from tracer.cli.context import (
     uscc,
     who,
 )
+from tracer.cli.exports import EXPORT_OPTION, export_target, sheet, write_export
 from tracer.cli.render import exposure_table, liability_table, notified_table
 from tracer.cli.search import find, print_enterprises
 from tracer.domain.keys import SubjectKey
@@ -242,12 +244,18 @@ def owners_command(
     threshold: float = typer.Option(0.25, "--threshold", help="Beneficial-owner share (0..1)."),
     as_of: str | None = AS_OF_OPTION,
     max_depth: int = typer.Option(10, "--max-depth", help="Longest chain (1..15)."),
+    target: Path | None = EXPORT_OPTION,
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Beneficial owners and actual controllers of an enterprise, with the proving chains."""
+    export_target(target)
     with database() as runner:
         report = owners(runner, code, day(as_of), threshold=threshold, max_depth=max_depth)
     audit_read("owners", SubjectKey.enterprise(report.enterprise.uscc), disclosed=report)
+    if target is not None:
+        write_export(
+            target, [sheet("owners", report.owners), sheet("controllers", report.controllers)]
+        )
     if json_output:
         emit_model(report)
         return

@@ -3,6 +3,8 @@ channel (investigators)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from pydantic import BaseModel
 
@@ -19,6 +21,8 @@ from tracer.cli.context import (
     table,
     who,
 )
+from tracer.cli.exports import EXPORT_OPTION, export_target, sheet, write_export
+from tracer.domain.sheets import Sheet
 from tracer.queries import signals
 from tracer.queries.paging import MAX_LIMIT, Page
 
@@ -41,9 +45,11 @@ def signals_command(
     window_days: int = typer.Option(365, "--window-days", help="phoenix: days after listing."),
     limit: int = typer.Option(20, "--limit", help=f"Items per signal (1..{MAX_LIMIT})."),
     offset: int = typer.Option(0, "--offset", help="Items to skip."),
+    target: Path | None = EXPORT_OPTION,
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Signals: ban breaches, repeat offenders, phoenix, red-list conflicts, green channel."""
+    export_target(target)
     if kind is not None and kind not in KINDS:
         fail(f"--kind must be one of {', '.join(KINDS)}")
     if kind == "green-channel" and not subject:
@@ -66,6 +72,8 @@ def signals_command(
             else:
                 document[name] = signals.red_list_conflicts(runner, on, limit, offset)
     audit_read("signals", disclosed=document)
+    if target is not None:
+        write_export(target, [_signal_sheet(name, result) for name, result in document.items()])
     if json_output:
         emit_json(
             {"as_of": on.isoformat(), **{k: v.model_dump(mode="json") for k, v in document.items()}}
@@ -101,6 +109,11 @@ def _signal_row(item: object) -> tuple[str, str, str]:
         f"{item.honour.honour} ({item.honour.granted_on})",
         f"{', '.join(item.finding_ids)} via {', '.join(item.rules)}",
     )
+
+
+def _signal_sheet(name: str, result: BaseModel) -> Sheet:
+    """A signal's rows for ``--out`` (green channel: its one answer)."""
+    return sheet(name, result.items if isinstance(result, Page) else [result])
 
 
 def _print_signal(name: str, result: BaseModel) -> None:

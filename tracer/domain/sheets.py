@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -196,3 +196,31 @@ def write_sheets(sheets: Sequence[Sheet], suffix: str) -> bytes:
     if kind == ".csv":
         return write_csv(sheets[0])
     raise InvalidInput(f"unsupported file type {kind!r} (.csv or .xlsx)")
+
+
+def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested record (a result's JSON form) as one row: nested objects as ``a.b`` columns,
+    lists of plain values joined by ``, ``, lists of objects as compact JSON."""
+    row: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            row.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            plain = all(not isinstance(item, Mapping | list) for item in value)
+            row[name] = (
+                ", ".join(cell_text(item) or "" for item in value)
+                if plain
+                else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            )
+        else:
+            row[name] = value
+    return row
+
+
+def records_sheet(name: str, records: Sequence[Mapping[str, Any]]) -> Sheet:
+    """Records (e.g. the items of a view) as one table: a column for every field any of them
+    has, in the order first seen."""
+    rows = [flatten(record) for record in records]
+    columns = list(dict.fromkeys(column for row in rows for column in row))
+    return Sheet(name, columns, [[row.get(column) for column in columns] for row in rows])

@@ -2,6 +2,8 @@
 import { ApiError, endpoints, session } from "./api.js";
 import { h, replace } from "./dom.js";
 import { Graph } from "./graph.js";
+import { exportButtons } from "./exports.js";
+import { wireScreening } from "./screening.js";
 import { BID_MEASURE, pathNodeIds, pathNodes, renderEnterprise, renderEnterpriseCheck, renderFinding, renderNode, renderPaths, renderPerson } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
@@ -167,7 +169,10 @@ async function openEnterprise(uscc, withNetwork) {
       withNetwork ? loadNetwork({ uscc }, true) : null,
     ]);
     const ownersError = owners.error ? owners.error.message : null;
-    showDetail((el) => renderEnterprise(el, profile, owners.error ? null : owners, ownersError, ctx));
+    showDetail((el) => {
+      renderEnterprise(el, profile, owners.error ? null : owners, ownersError, ctx);
+      if (!owners.error) el.querySelector("#owners")?.after(exportButtons(`/v1/exports/enterprises/${encodeURIComponent(uscc)}/owners`, "owners", failed));
+    });
   } catch (error) {
     failed(error);
   }
@@ -296,6 +301,7 @@ function wire() {
     event.preventDefault();
     findPaths();
   });
+  wireScreening(failed);
   $("depth").addEventListener("input", () => ($("depth-value").textContent = $("depth").value));
   $("expand").addEventListener("click", () => expand(state.selected));
   $("fit").addEventListener("click", () => state.graph.fit());
