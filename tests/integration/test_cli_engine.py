@@ -57,7 +57,10 @@ def restricted(cli: CliRunner, person: str, as_of: str, *more: str) -> bool:
 
 
 def column(output: str, index: int) -> str:
-    """The text of one column of a table's body rows without spaces (folded cells rejoin)."""
+    """The text of one column of a table's body rows without spaces (folded cells rejoin); in
+    the one-block-per-row layout of a narrow terminal, all the text without spaces."""
+    if "│" not in output:
+        return "".join(output.split())
     cells = [line.split("│")[index] for line in output.splitlines() if line.count("│") > index]
     return "".join(cells).replace(" ", "")
 

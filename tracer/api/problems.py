@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tracer.domain.errors import Conflict, InvalidInput, TracerError, Unavailable
+from tracer.domain.errors import Conflict, InvalidInput, TracerError, Unavailable, UnknownCode
 from tracer.domain.identifiers import InvalidIdentifier
 from tracer.domain.masking import mask_number
 
@@ -134,6 +134,8 @@ def install_problem_handlers(app: FastAPI, retry_after: int) -> None:
         reason = getattr(exc, "reason", None)
         if isinstance(reason, str):
             extensions["reason"] = reason
+        if isinstance(exc, UnknownCode):
+            extensions["valid_codes"] = exc.valid_codes
         headers = {"Retry-After": str(retry_after)} if isinstance(exc, Unavailable) else None
         if exc.status >= 500:
             _LOG.warning("request failed: %s (%s)", type(exc).__name__, exc.status)

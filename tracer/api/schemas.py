@@ -272,7 +272,7 @@ class CheckRequest(Subject):
     as_of: AsOf = None
     known_on: KnownOn = None
     measure: Code | None = Field(
-        default=None, description="Restricted from this measure? (404 when the catalogue has none)"
+        default=None, description="Restricted from this measure? (404 listing the valid codes)"
     )
 
 
@@ -312,7 +312,7 @@ class BatchCheckRequest(BaseModel):
     as_of: AsOf = None
     known_on: KnownOn = None
     measure: Code | None = Field(
-        default=None, description="Restricted from this measure? (404 when the catalogue has none)"
+        default=None, description="Restricted from this measure? (404 listing the valid codes)"
     )
 
     @model_validator(mode="after")

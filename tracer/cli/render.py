@@ -150,9 +150,16 @@ def print_check(result: Check) -> None:
     name = who(subject) if isinstance(subject, PersonRef) else who(enterprise=subject)
     out.print(f"{name}{known}: {verdict}{scope} on {result.as_of}{when}", soft_wrap=True)
     if result.liabilities:
-        out.print(liability_table("Liabilities", [(None, result.liabilities)]))
+        title = f"Liabilities that carry {result.measure}" if result.measure else "Liabilities"
+        out.print(liability_table(title, [(None, result.liabilities)]))
         for item in result.liabilities:
             out.print(f"  {item.finding_id} {item.rule}: {item.source}", highlight=False)
+    if result.liabilities_omitted:
+        out.print(
+            f"{result.liabilities_omitted} other liabilities (without {result.measure}) not shown; "
+            "ask without --measure to see them",
+            highlight=False,
+        )
     if result.exposures:
         out.print(exposure_table(result.exposures))
     if result.related_risk:

@@ -24,6 +24,15 @@ class NotFound(TracerError):
     title = "Not found"
 
 
+class UnknownCode(NotFound):
+    """A code (e.g. a measure code) its table does not have, as a resource that does not exist
+    (404); ``valid_codes`` lists those it has (problem+json carries them as ``valid_codes``)."""
+
+    def __init__(self, message: str, valid_codes: list[str]) -> None:
+        super().__init__(f"{message}; valid: {', '.join(valid_codes)}")
+        self.valid_codes = valid_codes
+
+
 class Conflict(TracerError):
     """The request conflicts with the current state (e.g. an illegal status transition)."""
 

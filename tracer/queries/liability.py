@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tracer.domain.errors import InvalidInput, NotFound
+from tracer.domain.errors import NotFound, UnknownCode
 from tracer.domain.keys import PersonKey, SubjectKey
 from tracer.queries.catalogue import cypher
 from tracer.queries.departments import name_kinds
@@ -194,7 +194,12 @@ class Check(BaseModel):
     liable: bool = Field(description="at least one liability applies on the date")
     restricted: bool = Field(description="a restricting measure (or the measure asked) applies")
     measure: str | None = None
-    liabilities: list[Liability]
+    liabilities: list[Liability] = Field(
+        description="with a measure asked: only those that carry it (applied, choice or eligible)"
+    )
+    liabilities_omitted: int = Field(
+        default=0, description="liabilities left out because they do not carry the measure asked"
+    )
     exposures: list[Exposure] = Field(default_factory=list)
     related_risk: list[RelatedRisk] = Field(default_factory=list)
 
@@ -604,6 +609,16 @@ def _restricted(liabilities: Sequence[Liability], measure: str | None) -> bool:
 def _check(
     subject: PersonRef | EnterpriseRef,
     row: Row,
+def _carries(item: Liability, measure: str | None) -> bool:
+    """Whether a liability is evidence for ``measure`` (applied, a choice, or eligible)."""
+    return (
+        measure is None
+        or measure in item.measures
+        or measure in item.eligible_measures
+        or any(measure in choice.measures for choice in item.choices)
+    )
+
+
     moment: Moment,
     measure: str | None,
     liabilities: list[Liability],
@@ -619,15 +634,17 @@ def _check(
         liable=bool(liabilities),
         restricted=_restricted(liabilities, measure),
         measure=measure,
-        liabilities=liabilities,
+        liabilities=[item for item in liabilities if _carries(item, measure)],
+        liabilities_omitted=sum(1 for item in liabilities if not _carries(item, measure)),
         exposures=list(exposures),
         related_risk=list(related_risk),
     )
 
 
 def _known_measure(reference: Snapshot, measure: str | None) -> None:
-    if measure is not None and measure not in {row["code"] for row in reference.rows("measures")}:
-        raise InvalidInput(f"unknown measure code {measure!r}")
+    codes = {row["code"] for row in reference.rows("measures")}
+    if measure is not None and measure not in codes:
+        raise UnknownCode(f"unknown measure code {measure!r}", sorted(codes))
 
 
 # -- checks: persons and enterprises ----------------------------------------------------------
@@ -680,7 +697,7 @@ def check_people(
     known_on: dt.datetime | None = None,
 ) -> list[Check]:
     """Check many persons in ONE round trip; answers in input order. Unknown people are simply
-    not liable (``known`` false). ``InvalidInput`` for an unknown measure code."""
+    not liable (``known`` false). ``UnknownCode`` for an unknown measure code."""
     if not people:
         return []
     moment = Moment(as_of, known_on)

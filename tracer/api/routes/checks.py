@@ -12,7 +12,7 @@ from tracer.api.deps import ClockDep, ReaderDep, RunnerDep, ScreenerDep, TrailDe
 from tracer.api.responses import problem_responses
 from tracer.api.schemas import BatchCheckRequest, CheckRequest, SubjectBody
 from tracer.domain.clock import Clock
-from tracer.domain.errors import InvalidInput, NotFound
+from tracer.domain.errors import InvalidInput, UnknownCode
 from tracer.domain.identifiers import InvalidIdentifier
 from tracer.domain.keys import SubjectKey
 from tracer.queries.liability import MAX_BATCH, Check, check_subjects
@@ -55,15 +55,16 @@ def known_instant(clock: Clock, text: str | None) -> dt.datetime | None:
 
 
 def measure_code(runner: QueryRunner, code: str | None) -> str | None:
-    """The measure a check asks about, upper case; ``NotFound`` (404) when the installed
-    catalogue has no such code: the catalogue is data an installation may extend, so the
-    schema cannot list its codes, and a code it lacks names nothing — like an unknown
-    department or finding."""
+    """The measure a check asks about, upper case; ``UnknownCode`` (404, listing the valid
+    codes) when the installed catalogue has no such code: the catalogue is data an installation
+    may extend, so the schema cannot list its codes, and a code it lacks names nothing — like an
+    unknown department or finding."""
     if code is None:
         return None
     measure = code.upper()
-    if measure not in {row["code"] for row in snapshot(runner).rows("measures")}:
-        raise NotFound("the measures catalogue has no measure with this code")
+    codes = {row["code"] for row in snapshot(runner).rows("measures")}
+    if measure not in codes:
+        raise UnknownCode("the measures catalogue has no measure with this code", sorted(codes))
     return measure
 
 
