@@ -21,18 +21,18 @@ def stats_command(as_of: str | None = AS_OF_OPTION, json_output: bool = JSON_OPT
         emit_model(result)
         return
     found = result.findings
-    for title, counts in (
-        ("findings by category", found.by_category),
-        ("findings by list type", found.by_list_type),
-        ("findings by status", found.by_status),
-        ("findings by province", found.by_province),
-        ("findings by authority", found.by_authority),
-        ("liable persons by rule", result.liable.by_rule),
-        ("liable persons by effect", result.liable.by_effect),
+    for title, counts, labels in (
+        ("findings by category", found.by_category, {}),
+        ("findings by list type", found.by_list_type, {}),
+        ("findings by status", found.by_status, {}),
+        ("findings by province", found.by_province, found.labels.get("province", {})),
+        ("findings by authority", found.by_authority, found.labels.get("authority", {})),
+        ("liable persons by rule", result.liable.by_rule, {}),
+        ("liable persons by effect", result.liable.by_effect, {}),
     ):
         counted = table(title, "key", "count")
         for key, count in counts.items():
-            counted.add_row(key, str(count))
+            counted.add_row(labels.get(key, key), str(count))
         out.print(counted)
     completion = table(
         f"feedback completion on {result.as_of}",
@@ -40,8 +40,7 @@ def stats_command(as_of: str | None = AS_OF_OPTION, json_output: bool = JSON_OPT
     )  # fmt: skip
     for row in result.feedback:
         share = "" if row.completion is None else f"{row.completion:.0%}"
-        completion.add_row(
-            row.department, row.kind or "?", str(row.pushed), str(row.answered), share
-        )
+        department = f"{row.name} ({row.department})" if row.name else row.department
+        completion.add_row(department, row.kind or "?", str(row.pushed), str(row.answered), share)
     out.print(completion)
     out.print(f"{found.total} findings, {result.liable.persons} liable persons")

@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from tracer.queries.catalogue import cypher
+from tracer.queries.divisions import division_label
 from tracer.queries.liability import LIST_RULE, Check, Liability, check_many, linked_people
 from tracer.queries.overdue import answered, department_pushes
 from tracer.queries.runner import QueryRunner
@@ -23,6 +24,8 @@ from tracer.queries.worklist import MAX_SCAN
 MAX_GROUPS = 100_000
 UNKNOWN = "UNKNOWN"
 FINDING_DIMENSIONS = ("category", "list_type", "status", "subject_kind", "province", "authority")
+#: Columns of ``findings_df`` that name a province or department beside its code.
+FINDING_LABELS = ("province_label", "authority_label")
 LIABILITY_COLUMNS = (
     "id_type", "id_masked", "finding_id", "rule", "effect", "via", "enterprise", "measures",
 )  # fmt: skip
@@ -30,11 +33,28 @@ FEEDBACK_COLUMNS = ("department", "name", "kind", "pushed", "answered", "complet
 
 
 def findings_df(runner: QueryRunner) -> pd.DataFrame:
-    """Finding counts grouped by every dimension at once (column ``findings``)."""
+    """Finding counts grouped by every dimension at once (column ``findings``), with the
+    province and the authority also by name (``province_label`` "重庆市 (50)",
+    ``authority_label`` "name (code)")."""
     frame = runner.read_df(cypher("stats_findings"), limit=MAX_GROUPS)
     if frame.empty:
-        return pd.DataFrame(columns=[*FINDING_DIMENSIONS, "findings"])
-    return frame
+        return pd.DataFrame(columns=[*FINDING_DIMENSIONS, *FINDING_LABELS, "findings"])
+    names = frame.pop("authority_name")
+    return frame.assign(
+        province_label=[
+            division_label(code) if isinstance(code, str) else UNKNOWN for code in frame.province
+        ],
+        authority_label=[
+            _named(code, name) for code, name in zip(frame.authority, names, strict=True)
+        ],
+    )
+
+
+def _named(code: object, name: object) -> str:
+    """``name (code)``, the code alone without a name, ``UNKNOWN`` without a code."""
+    if not isinstance(code, str) or not code:
+        return UNKNOWN
+    return f"{name} ({code})" if isinstance(name, str) and name and name != code else code
 
 
 def _liability_checks(runner: QueryRunner, as_of: dt.date) -> tuple[list[Check], bool]:
@@ -125,6 +145,10 @@ class FindingStats(BaseModel):
     by_subject_kind: dict[str, int]
     by_province: dict[str, int] = Field(description="first 2 digits of the enterprise region_code")
     by_authority: dict[str, int]
+    labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="per dimension (province, authority): code → name with code, for display",
+    )
 
 
 class LiableStats(BaseModel):
@@ -166,6 +190,18 @@ def _counts(frame: pd.DataFrame, column: str, value: str) -> dict[str, int]:
     return {str(key): int(count) for key, count in series.items()}
 
 
+def _labels(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
+    if frame.empty:
+        return {}
+    return {
+        dimension: {
+            str(code) if isinstance(code, str) else UNKNOWN: str(label)
+            for code, label in zip(frame[dimension], frame[f"{dimension}_label"], strict=True)
+        }
+        for dimension in ("province", "authority")
+    }
+
+
 def _distinct_persons(frame: pd.DataFrame, column: str) -> dict[str, int]:
     if frame.empty:
         return {}
@@ -196,6 +232,7 @@ def summary(runner: QueryRunner, as_of: dt.date) -> Stats:
             by_subject_kind=_counts(findings, "subject_kind", "findings"),
             by_province=_counts(findings, "province", "findings"),
             by_authority=_counts(findings, "authority", "findings"),
+            labels=_labels(findings),
         ),
         liable=liable,
         feedback=completion,
