@@ -31,6 +31,7 @@ from tracer.queries.liability import (
 )
 from tracer.queries.measures import Choice, MeasureDetail, person_measures, subject_measure_codes
 from tracer.queries.models import EnterpriseRef, PersonRef
+from tracer.queries.objections import Objection, list_objections
 from tracer.queries.paging import check_page
 from tracer.queries.reference import Snapshot, snapshot
 from tracer.queries.runner import QueryRunner, Row
@@ -93,6 +94,10 @@ class Worklist(BaseModel):
     next_offset: int | None
     entries: list[WorklistEntry]
     lifts: int = Field(description="LIFT/RESTORE entries (all on the first page)")
+    objections: list[Objection] = Field(
+        default_factory=list,
+        description="open objections against its own findings, with deadlines (first page)",
+    )
 
 
 # -- candidates -------------------------------------------------------------------------------
@@ -408,4 +413,5 @@ def worklist(
         next_offset=following if following < len(found) else None,
         entries=[*lifts, *entries],
         lifts=len(lifts),
+        objections=list_objections(runner, dept.code, "OPEN", today=as_of) if offset == 0 else [],
     )

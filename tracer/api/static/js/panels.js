@@ -2,6 +2,7 @@
 // today?"), a person's liabilities and exposures, a finding's timeline, the paths between two
 // subjects.
 import { EXPOSURE_ZH, h, pct, period, RELATION_ZH, replace, roleName, STATUS_ZH } from "./dom.js";
+import { objectionsSection } from "./objections.js";
 
 const PATH_PREFIX = { Enterprise: "E:", Finding: "F:", Department: "D:" };
 export const BID_MEASURE = "PUBLIC_BIDDING_BAN";
@@ -464,6 +465,7 @@ export function renderFinding(el, reach, ctx) {
     ),
     h("h3", {}, "Timeline 状态变更"),
     h("ol", { class: "timeline", id: "timeline" }, (reach.transitions || []).map(transitionStep)),
+    objectionsSection(f.finding_id),
     subjectMeasures ? h("h3", {}, "Measures on the listed subject 对失信主体的措施") : null,
     subjectMeasures ? measuresLine(subjectMeasures) : null,
     h("h3", {}, `Liable 责任人 (${reach.liable.length})`),
