@@ -606,9 +606,6 @@ def _restricted(liabilities: Sequence[Liability], measure: str | None) -> bool:
     return any(measure in item.measures for item in liabilities)
 
 
-def _check(
-    subject: PersonRef | EnterpriseRef,
-    row: Row,
 def _carries(item: Liability, measure: str | None) -> bool:
     """Whether a liability is evidence for ``measure`` (applied, a choice, or eligible)."""
     return (
@@ -619,6 +616,9 @@ def _carries(item: Liability, measure: str | None) -> bool:
     )
 
 
+def _check(
+    subject: PersonRef | EnterpriseRef,
+    row: Row,
     moment: Moment,
     measure: str | None,
     liabilities: list[Liability],
