@@ -32,7 +32,7 @@ REASONS = {
 def _kinds_rejected(rejects: Path) -> dict[str, Counter[str]]:
     """Per file stem, the kind of corruption each rejected line shows (one kind per line)."""
     reasons: dict[tuple[str, str], set[str]] = {}
-    with rejects.open(encoding="utf-8", newline="") as handle:
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             reasons.setdefault((row["file"], row["line"]), set()).add(row["reason_code"])
     found: dict[str, Counter[str]] = {}

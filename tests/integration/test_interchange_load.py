@@ -40,7 +40,7 @@ def _load(
 
 
 def _reasons(tmp_path: Path) -> Counter[str]:
-    with (tmp_path / "rejects.csv").open(encoding="utf-8") as handle:
+    with (tmp_path / "rejects.csv").open(encoding="utf-8-sig") as handle:
         return Counter(row["reason_code"] for row in csv.DictReader(handle))
 
 

@@ -281,7 +281,7 @@ def test_the_lifecycle_refuses_illegal_changes(runner: QueryRunner, tmp_path: Pa
         ("transitions.csv", 7): {"ILLEGAL_TRANSITION"},
     }
     assert rejects_by_line(rejects) == expected
-    with rejects.open(encoding="utf-8", newline="") as handle:
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
         messages = {
             (row["file"], int(row["line"])): row["message"] for row in csv.DictReader(handle)
         }
@@ -370,7 +370,7 @@ def test_a_reload_keeps_the_decision(runner: QueryRunner, tmp_path: Path) -> Non
     rejects = tmp_path / "changed.csv"
     report = load_directory(runner, changed, rejects_path=rejects, clock=CLOCK)
     assert counts(report) == {"findings": (3, 0, 3)}
-    with rejects.open(encoding="utf-8", newline="") as handle:
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
         found = {
             (int(row["line"]), row["reason_code"], row["column"]): row["message"]
             for row in csv.DictReader(handle)
@@ -584,7 +584,8 @@ def test_cli_json_and_errors(
         check=False,
         env={**os.environ, **neo4j_env},
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 4, proc.stderr  # rows were rejected
+    assert "enterprises.csv: 16 read, 3 loaded, 13 rejected — most common: " in proc.stderr
     document = json.loads(proc.stdout)
     assert document["rejects_file"] == str(rejects)
     assert document["files"]["enterprises"] == {"read": 16, "loaded": 3, "rejected": 13}
@@ -623,7 +624,7 @@ def test_cli_json_and_errors(
         check=False,
         env={**os.environ, **neo4j_env, "NEO4J_URI": "bolt://127.0.0.1:1"},
     )
-    assert dry.returncode == 0, dry.stderr
+    assert dry.returncode == 0, dry.stderr  # nothing rejected
     assert json.loads(dry.stdout)["graph_checked"] is False
 
 
@@ -667,7 +668,7 @@ def test_department_kind_and_enterprise_address_are_loaded(
     report = load_directory(runner, tmp_path).to_json()
     assert report["files"]["departments"] == {"read": 2, "loaded": 1, "rejected": 1}
     assert report["files"]["enterprises"] == {"read": 1, "loaded": 1, "rejected": 0}
-    with Path(report["rejects_file"]).open(encoding="utf-8") as handle:
+    with Path(report["rejects_file"]).open(encoding="utf-8-sig") as handle:
         rejects = list(csv.DictReader(handle))
     assert [(r["line"], r["column"], r["reason_code"]) for r in rejects] == [
         ("3", "kind", "CODE_UNKNOWN")

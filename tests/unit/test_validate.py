@@ -74,7 +74,7 @@ EXPECTED = {
 def rejects_by_line(path: Path) -> dict[tuple[str, int], set[str]]:
     """Reason codes per (file, line) of a rejects CSV."""
     found: dict[tuple[str, int], set[str]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             found.setdefault((row["file"], int(row["line"])), set()).add(row["reason_code"])
     return found
@@ -94,7 +94,7 @@ def test_every_reason_code_on_its_row(broken: tuple[LoadReport, Path]) -> None:
 
 def test_rejects_file_columns_and_raw_row(broken: tuple[LoadReport, Path]) -> None:
     _, rejects = broken
-    with rejects.open(encoding="utf-8", newline="") as handle:
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["file", "line", "column", "reason_code", "message", "raw_row"]
     kind = next(r for r in rows if r["reason_code"] == "KIND_MISMATCH")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +29,13 @@ from tracer.loaders.load import load_directory
 from tracer.loaders.report import LoadReport
 from tracer.loaders.write import BATCH_SIZE
 from tracer.queries.runner import QueryRunner
+
+
+class RejectsFormat(StrEnum):
+    """The format of the rejects file."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
 
 
 @contextmanager
@@ -103,6 +111,37 @@ def _summary(report: LoadReport) -> None:
     out.print(f"Rejects: {report.rejects_file}")
 
 
+#: Exit status of a load that completed but rejected rows, could not read a file, or left a
+#: file unloaded for its name (``--allow-rejects``: 0).
+EXIT_REJECTS = 4
+
+
+def _problems(report: LoadReport) -> list[str]:
+    """One line per file with something to fix, for stderr."""
+    lines = [f"{error.file}: unreadable — {error.message}" for error in report.file_errors]
+    for problem in report.header_problems:
+        optional = f" (optional: {', '.join(problem.optional)})" if problem.optional else ""
+        hints = [
+            f"{name} → closest found: {found}"
+            for name, found in problem.closest.items()
+            if found is not None
+        ]
+        lines.append(
+            f"{problem.file}: the header has no required column {', '.join(problem.missing)} "
+            f"— {problem.stem} expects {', '.join(problem.expected)}{optional}; found "
+            f"{', '.join(problem.found) or 'nothing'}" + (f"; {'; '.join(hints)}" if hints else "")
+        )
+    for file, summary in report.by_file.items():
+        if summary.rejected:
+            common = f" — most common: {', '.join(summary.top_reasons)}"
+            lines.append(
+                f"{file}: {summary.read:,} read, {summary.loaded:,} loaded, "
+                f"{summary.rejected:,} rejected{common}"
+            )
+    lines += [file.text for file in report.unknown_files]
+    return lines
+
+
 def _actor() -> str:
     """Who a load's reference-table changes are recorded as."""
     return f"cli:{getpass.getuser()}"
@@ -122,13 +161,28 @@ def register(app: typer.Typer) -> None:
         json_output: bool = typer.Option(False, "--json", help="Machine output."),
         rejects: Annotated[
             Path | None,
-            typer.Option("--rejects", help="Rejects CSV path (default DIR/rejects.csv)."),
+            typer.Option(
+                "--rejects",
+                help="Rejects file (default DIR/rejects.csv or .xlsx; .xlsx: a workbook).",
+            ),
         ] = None,
         batch_size: int = typer.Option(
             BATCH_SIZE, "--batch-size", min=1, help="Rows per write transaction."
         ),
+        allow_rejects: bool = typer.Option(
+            False,
+            "--allow-rejects",
+            help=f"Exit 0 even when rows are rejected (default: exit {EXIT_REJECTS}).",
+        ),
+        rejects_format: Annotated[
+            RejectsFormat,
+            typer.Option("--rejects-format", help="Rejects file: csv (UTF-8 with BOM) or xlsx."),
+        ] = RejectsFormat.CSV,
     ) -> None:
-        """Validate and load a directory of input files; rejected rows go to a rejects CSV."""
+        """Validate and load a directory of input files; rejected rows go to a rejects file.
+
+        Exits 4 when a row was rejected, a file was unreadable or lacked a required column, or
+        a file's name is no input stem (one line per file on stderr), unless --allow-rejects."""
         if not directory.is_dir():
             fail(f"no such directory: {directory}")
         with Progress(
@@ -153,15 +207,28 @@ def register(app: typer.Typer) -> None:
                             batch_size,
                             get_clock(),
                             _actor(),
+                            rejects_format.value,
                         )
                     except TracerError as exc:
                         fail(str(exc))
             else:
                 with database() as runner:
                     report = load_directory(
-                        runner, directory, False, rejects, bars, batch_size, get_clock(), _actor()
+                        runner,
+                        directory,
+                        False,
+                        rejects,
+                        bars,
+                        batch_size,
+                        get_clock(),
+                        _actor(),
+                        rejects_format.value,
                     )
         if json_output:
             emit_json(report.to_json())
         else:
             _summary(report)
+        for line in _problems(report):
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+        if not report.clean and not allow_rejects:
+            raise typer.Exit(EXIT_REJECTS)

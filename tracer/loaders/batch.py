@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tracer.loaders.aliases import code_aliases
 from tracer.loaders.read import FILE, LINE, RawTable
 from tracer.loaders.specs import Spec
 
@@ -72,11 +73,15 @@ class Batch:
 
     # -- cells ---------------------------------------------------------------------------------
     def text(self, column: str) -> pd.Series:
-        """The stripped cells of ``column`` (None for empty or an absent column)."""
+        """The stripped cells of ``column`` (None for empty or an absent column), a Chinese code
+        word of ``code_aliases.csv`` read as its code."""
         if column not in self._text:
             if column in self.frame:
                 stripped = self.frame[column].astype("string").str.strip()
                 values = stripped.astype(object).where(stripped.notna() & (stripped != ""), None)
+                codes = code_aliases(self.spec.stem, column)
+                if codes:
+                    values = values.map(lambda cell: codes.get(cell, cell), na_action="ignore")
             else:
                 values = pd.Series([None] * len(self.frame), index=self.frame.index, dtype=object)
             self._text[column] = values

@@ -7,6 +7,7 @@ so an interrupted load is completed by running it again.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tempfile
 import time
@@ -22,12 +23,28 @@ from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput, Unavailable
 from tracer.graph.schema import apply_schema
 from tracer.graph.settings import get_clock
-from tracer.loaders import interchange, validate
+from tracer.loaders import aliases, interchange, validate
 from tracer.loaders.batch import Batch, Reject
 from tracer.loaders.checks import Context
 from tracer.loaders.lookup import GraphKeys
-from tracer.loaders.read import STEMS, RawTable, UnreadableFile, discover, read_table
-from tracer.loaders.report import FileCounts, FileError, LoadReport, quality, write_rejects
+from tracer.loaders.read import (
+    STEMS,
+    RawTable,
+    UnreadableFile,
+    discover,
+    read_table,
+    unknown_files,
+)
+from tracer.loaders.report import (
+    FileCounts,
+    FileError,
+    HeaderProblem,
+    LoadReport,
+    UnknownFileReport,
+    file_summaries,
+    quality,
+    write_rejects,
+)
 from tracer.loaders.specs import REFERENCE_STEMS, SPECS
 from tracer.loaders.write import BATCH_SIZE, write_findings, write_stem, write_transitions
 from tracer.queries.lifecycle import is_new_status
@@ -51,34 +68,81 @@ PERIOD_STEMS = frozenset({"list_types", "list_type_periods"})
 ALL_STEMS = (*STEMS, *interchange.STEMS)
 
 
-def default_rejects_path(directory: Path) -> Path:
-    """``DIR/rejects.csv`` when DIR is writable, else a file in the temporary directory."""
+def default_rejects_path(directory: Path, rejects_format: str = "csv") -> Path:
+    """``DIR/rejects.csv`` (or ``.xlsx``) when DIR is writable, else a file in the temporary
+    directory."""
     if os.access(directory, os.W_OK):
-        return directory / "rejects.csv"
+        return directory / f"rejects.{rejects_format}"
     stamp = get_clock().now().strftime("%Y%m%dT%H%M%SZ")
-    return Path(tempfile.gettempdir()) / f"tracer-rejects-{directory.name}-{stamp}.csv"
+    name = f"tracer-rejects-{directory.name}-{stamp}.{rejects_format}"
+    return Path(tempfile.gettempdir()) / name
 
 
 def _read_all(
     found: dict[str, list[Path]],
-) -> tuple[dict[str, list[RawTable]], list[FileError], list[Reject]]:
+) -> tuple[dict[str, list[RawTable]], list[FileError], list[Reject], dict[str, tuple[str, int]]]:
+    """Every file read (headers aliased), the unreadable ones, and rows read per file."""
     tables: dict[str, list[RawTable]] = {}
     errors: list[FileError] = []
     rejects: list[Reject] = []
+    read: dict[str, tuple[str, int]] = {}
     for stem, paths in found.items():
         for path in paths:
             try:
                 if interchange.is_interchange(path):
-                    for part, table in interchange.read(path).items():
-                        tables.setdefault(part, []).append(table)
+                    parts = list(interchange.read(path).items())
                 else:
-                    tables.setdefault(stem, []).append(read_table(path))
+                    table = read_table(path)
+                    if stem not in REFERENCE_STEMS:
+                        aliases.rename_columns(stem, table)
+                    parts = [(stem, table)]
+                for part, table in parts:
+                    tables.setdefault(part, []).append(table)
+                    rows = len(table.frame) + len(table.malformed)
+                    read[path.name] = (stem, read.get(path.name, (stem, 0))[1] + rows)
             except UnreadableFile as exc:
                 errors.append(FileError(file=path.name, reason_code=exc.reason, message=str(exc)))
                 rejects.append(Reject(path.name, 0, "", exc.reason, str(exc), ""))
                 if not interchange.is_interchange(path):
                     tables.setdefault(stem, [])
-    return tables, errors, rejects
+    return tables, errors, rejects, read
+
+
+def _closest(stem: str, column: str, found: dict[str, str]) -> str | None:
+    """The found column (as written) most like ``column`` or one of its Chinese aliases."""
+    names = [
+        column,
+        *(alias for alias, target in aliases.column_aliases(stem).items() if target == column),
+    ]
+    for name in names:
+        match = difflib.get_close_matches(name, list(found), n=1, cutoff=0.5)
+        if match:
+            return found[match[0]]
+    return None
+
+
+def header_problems(stem: str, tables: list[RawTable]) -> list[HeaderProblem]:
+    """Files of ``stem`` whose header lacks a required column: what was expected, what was
+    found, and the closest found column for each missing one."""
+    spec = SPECS.get(stem)
+    if spec is None:
+        return []
+    problems = []
+    for table in tables:
+        missing = [name for name in spec.required if name not in table.columns]
+        if missing:
+            problems.append(
+                HeaderProblem(
+                    file=table.path.name,
+                    stem=stem,
+                    missing=missing,
+                    expected=list(spec.required),
+                    optional=list(spec.optional),
+                    found=list(table.columns.values()),
+                    closest={name: _closest(stem, name, table.columns) for name in missing},
+                )
+            )
+    return problems
 
 
 def _ignored_columns(stem: str, tables: list[RawTable]) -> list[str]:
@@ -180,6 +244,7 @@ def load_directory(
     batch_size: int = BATCH_SIZE,
     clock: Clock | None = None,
     actor: str = "loader",
+    rejects_format: str = "csv",
 ) -> LoadReport:
     """Validate every input file of ``path`` and (unless ``dry_run``) write it to the graph.
 
@@ -189,26 +254,38 @@ def load_directory(
     practitioners, findings (with their transitions and status lines), finding_persons,
     transitions (through the lifecycle, row by row) and redlist. A dry run writes nothing; it
     checks references against the graph when it is reachable and otherwise counts them as
-    unchecked (``graph_checked`` false). Raises ``InvalidInput`` when the directory does not
-    exist or holds no recognised file, ``Unavailable`` when a real load cannot reach the
-    database.
+    unchecked (``graph_checked`` false). Files whose stem is no input stem are listed in
+    ``unknown_files``, headers without a required column in ``header_problems``; the rejects
+    file is a CSV with BOM, or a workbook when ``rejects_format`` is ``xlsx`` (or the path
+    ends in ``.xlsx``). Raises ``InvalidInput`` when the directory does not exist or holds no
+    recognised file, ``Unavailable`` when a real load cannot reach the database.
     """
     clock = clock or Clock()
     began = time.monotonic()
     directory = Path(path)
     if not directory.is_dir():
         raise InvalidInput(f"no such directory: {directory}")
+    target = (
+        Path(rejects_path)
+        if rejects_path is not None
+        else default_rejects_path(directory, rejects_format)
+    )
     found = discover(directory)
+    unknown = [
+        UnknownFileReport(file=file.file, suggestion=file.suggestion)
+        for file in unknown_files(directory, ignore=[target.name])
+    ]
     if not found:
+        hints = "; ".join(file.text for file in unknown)
         raise InvalidInput(
             f"no recognised input files in {directory} (expected e.g. enterprises.csv; "
-            f"stems: {', '.join(STEMS)})"
+            f"stems: {', '.join(STEMS)})" + (f"; {hints}" if hints else "")
         )
     graph = _graph(runner, dry_run)
     writing = runner is not None and not dry_run
     if runner is not None and writing:
         apply_schema(runner.driver, runner.database)
-    tables, file_errors, read_rejects = _read_all(found)
+    tables, file_errors, read_rejects, read_counts = _read_all(found)
     read_done = time.monotonic()
     ctx = Context(graph=graph, today=clock.today())
 
@@ -237,7 +314,6 @@ def load_directory(
         check = validate.VALIDATORS.get(stem) or interchange.VALIDATORS[stem]
         results[stem] = validate.Validated(stem, batch, check(batch, ctx))
 
-    target = Path(rejects_path) if rejects_path is not None else default_rejects_path(directory)
     rejects = [*read_rejects, *(r for result in results.values() for r in result.batch.rejects)]
     write_rejects(target, rejects)
     validate_done = time.monotonic()
@@ -282,6 +358,14 @@ def load_directory(
             stem: cols for stem in tables if (cols := _ignored_columns(stem, tables[stem]))
         },
         file_errors=file_errors,
+        unknown_files=unknown,
+        header_problems=[
+            problem
+            for stem in tables
+            if stem not in REFERENCE_STEMS
+            for problem in header_problems(stem, tables[stem])
+        ],
+        by_file=file_summaries(read_counts, [*rejects, *refused]),
         reference_data=reference_counts,
         status_since_defaulted=_status_since_defaulted(results, ctx),
         quality=quality(batches, file_errors, refused),

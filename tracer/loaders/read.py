@@ -11,6 +11,7 @@ with more cells than the header, a JSONL line that is not an object) are kept as
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -33,6 +34,8 @@ INTERCHANGE = "interchange"
 INTERCHANGE_SUFFIXES = (".bods.json", ".bods.jsonl", ".ftm.json", ".ftm.jsonl")
 LINE = "_line"
 FILE = "_file"
+#: Files ``tracer load`` writes itself into DIR: never input, never reported as unknown.
+OWN_STEMS = ("rejects",)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,37 @@ def discover(directory: Path) -> dict[str, list[Path]]:
         elif path.is_file() and stem in STEMS and path.suffix.lower() in FORMATS:
             found.setdefault(stem, []).append(path)
     return {stem: found[stem] for stem in (*STEMS, INTERCHANGE) if stem in found}
+
+
+@dataclass(frozen=True)
+class UnknownFile:
+    """A data file whose name is no input stem (so it is not loaded), and the closest stem."""
+
+    file: str
+    suggestion: str | None
+
+
+def unknown_files(directory: Path, ignore: Iterable[str] = ()) -> list[UnknownFile]:
+    """Files of ``directory`` in a loadable format whose stem is not an input stem (e.g.
+    ``person.csv``), with the closest stem; hidden files, the loader's own rejects files and
+    the names in ``ignore`` are left out."""
+    skipped = set(ignore)
+    found = []
+    for path in sorted(directory.iterdir()):
+        stem = path.stem.lower()
+        if (
+            not path.is_file()
+            or path.name.startswith((".", "~$"))
+            or path.name in skipped
+            or is_interchange(path)
+            or path.suffix.lower() not in FORMATS
+            or stem in STEMS
+            or stem in OWN_STEMS
+        ):
+            continue
+        close = difflib.get_close_matches(stem, STEMS, n=1, cutoff=0.6)
+        found.append(UnknownFile(path.name, close[0] if close else None))
+    return found
 
 
 def is_interchange(path: Path) -> bool:

@@ -58,6 +58,45 @@ class FileError(BaseModel):
     message: str
 
 
+class UnknownFileReport(BaseModel):
+    """A file in DIR that is not loaded because its stem is no input stem."""
+
+    file: str
+    suggestion: str | None = Field(None, description="the closest input stem, if any")
+
+    @property
+    def text(self) -> str:
+        """``person.csv: not a known file name — did you mean persons?``"""
+        hint = f" — did you mean {self.suggestion}?" if self.suggestion else ""
+        return f"{self.file}: not a known file name{hint}"
+
+
+class HeaderProblem(BaseModel):
+    """A file whose header lacks required columns (every row of it is rejected)."""
+
+    file: str
+    stem: str
+    missing: list[str]
+    expected: list[str] = Field(description="the required columns of the stem")
+    optional: list[str]
+    found: list[str] = Field(description="the columns as the file writes them")
+    closest: dict[str, str | None] = Field(
+        default_factory=dict, description="for each missing column, the closest found one"
+    )
+
+
+class FileSummary(BaseModel):
+    """Rows of one file (``read == loaded + rejected``) and its most common reasons."""
+
+    stem: str
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    top_reasons: list[str] = Field(
+        default_factory=list, description="'REASON column (rows)', most common first"
+    )
+
+
 class LoadReport(BaseModel):
     """The result of ``load_directory``; ``to_json()`` is the ``tracer load --json`` document."""
 
@@ -70,6 +109,9 @@ class LoadReport(BaseModel):
     sources: dict[str, list[str]] = Field(default_factory=dict)
     ignored_columns: dict[str, list[str]] = Field(default_factory=dict)
     file_errors: list[FileError] = Field(default_factory=list)
+    unknown_files: list[UnknownFileReport] = Field(default_factory=list)
+    header_problems: list[HeaderProblem] = Field(default_factory=list)
+    by_file: dict[str, FileSummary] = Field(default_factory=dict)
     reference_data: dict[str, int] = Field(default_factory=dict)
     status_since_defaulted: int = Field(
         0, description="findings whose given status takes effect from the load date"
@@ -85,27 +127,83 @@ class LoadReport(BaseModel):
         """The JSON document of INTERFACES.md §2 (``files``, ``rejects_file``) plus extras."""
         return self.model_dump(mode="json")
 
+    @property
+    def rejected(self) -> int:
+        """Rows rejected over every file."""
+        return sum(counts.rejected for counts in self.files.values())
+
+    @property
+    def clean(self) -> bool:
+        """Nothing rejected, no unreadable file, no header without a required column, no file
+        left unloaded for its name."""
+        return not (self.rejected or self.file_errors or self.unknown_files or self.header_problems)
+
+
+def _cells(reject: Reject) -> tuple[str, int, str, str, str, str]:
+    return (
+        reject.file,
+        reject.line,
+        reject.column,
+        reject.reason_code,
+        reject.message,
+        reject.raw_row,
+    )
+
 
 def write_rejects(path: Path, rejects: Iterable[Reject]) -> int:
-    """Write the rejects CSV (UTF-8, header always); returns the number of lines written."""
+    """Write the rejects file (header always); returns the number of rows written. A ``.xlsx``
+    path gets a workbook, any other a CSV in UTF-8 with BOM (so Excel shows Chinese text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    rows = [_cells(reject) for reject in rejects]
+    if path.suffix.lower() == ".xlsx":
+        _write_xlsx(path, rows)
+        return len(rows)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(REJECT_COLUMNS)
-        for reject in rejects:
-            writer.writerow(
-                (
-                    reject.file,
-                    reject.line,
-                    reject.column,
-                    reject.reason_code,
-                    reject.message,
-                    reject.raw_row,
-                )
-            )
-            count += 1
-    return count
+        writer.writerows(rows)
+    return len(rows)
+
+
+def _write_xlsx(path: Path, rows: list[tuple[str, int, str, str, str, str]]) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("rejects")
+    sheet.append(list(REJECT_COLUMNS))
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+
+
+def file_summaries(
+    read: dict[str, tuple[str, int]], rejects: Iterable[Reject]
+) -> dict[str, FileSummary]:
+    """Per file (``read``: file -> (stem, rows read)): rows rejected (each once) and the three
+    most common reasons with their column."""
+    lines: dict[str, set[int]] = {}
+    reasons: dict[str, Counter[str]] = {}
+    seen: set[tuple[str, int, str, str]] = set()
+    for reject in rejects:
+        if reject.line <= 0:
+            continue
+        lines.setdefault(reject.file, set()).add(reject.line)
+        label = f"{reject.reason_code} {reject.column}".strip()
+        if (reject.file, reject.line, reject.reason_code, reject.column) not in seen:
+            seen.add((reject.file, reject.line, reject.reason_code, reject.column))
+            reasons.setdefault(reject.file, Counter())[label] += 1
+    summaries = {}
+    for file, (stem, count) in read.items():
+        rejected = len(lines.get(file, ()))
+        top = reasons.get(file, Counter()).most_common(3)
+        summaries[file] = FileSummary(
+            stem=stem,
+            read=count,
+            loaded=count - rejected,
+            rejected=rejected,
+            top_reasons=[f"{label} ({number:,})" for label, number in top],
+        )
+    return summaries
 
 
 def _per_10k(count: int, total: int) -> float:
