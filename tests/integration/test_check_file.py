@@ -108,7 +108,7 @@ def test_xlsx_round_trip(cli: CliRunner, tmp_path: Path) -> None:
     )
     assert f"via LEGAL_REPRESENTATIVE of 顶点科技有限公司 — finding {FINDING}" in rep["why"]
     assert firm["subject_kind"] == "ENTERPRISE" and firm["name_check"] == "MATCH"
-    assert clean["related_risk"] != "0"  # REP is its director: information, not a restriction
+    assert clean["why"] == "" and clean["measures"] == ""  # REP's liability is not CLEAN's
     assert bad["reason"].startswith("ID_CHECK") or "check" in bad["reason"].lower()
     assert stranger["record_name"] == "" and stranger["name_check"] == ""
     assert newcomer["name_check"] == "NAME_MISMATCH" and newcomer["record_name"] == "李四"
@@ -174,7 +174,9 @@ def test_views_exported_with_out(cli: CliRunner, tmp_path: Path) -> None:
     found = pd.read_csv(owners, encoding="utf-8-sig", dtype=str)
     assert list(found["subject.name"]) == ["赵六"]
     assert CONTROLLER not in owners.read_text(encoding="utf-8-sig")
-    assert found["subject.id_masked"].iloc[0] == CONTROLLER[:6] + "********" + CONTROLLER[-4:]
+    assert (
+        found["subject.person.id_masked"].iloc[0] == CONTROLLER[:6] + "********" + CONTROLLER[-4:]
+    )
     result = cli.invoke(app, ["worklist", "MKT01", "--scope", "all", "--as-of", AS_OF,
                               "--out", str(worklist)])  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -200,7 +202,12 @@ def api(
     build(QueryRunner(neo4j_driver, neo4j_target.database))
     settings = ApiSettings(home=tmp_path_factory.mktemp("api"), audit_fsync=False)
     store = KeyStore(settings.keys_path)
-    keys = {role: store.create(role, f"{role.value}-test", None).key for role in Role}
+    keys = {
+        role: store.create(
+            role, f"{role.value}-test", "MKT01" if role is Role.IMPLEMENTER else None
+        ).key
+        for role in Role
+    }
     with TestClient(create_app(settings, neo4j_target)) as client:
         yield client, settings, keys
 
