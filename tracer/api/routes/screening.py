@@ -20,10 +20,10 @@ from tracer.queries.screening import result_sheets, screen
 router = APIRouter(prefix="/v1/checks", tags=["checks"])
 
 _FILE = Body(
-    media_type=XLSX_TYPE,
+    media_type="application/octet-stream",
     description=f"A .xlsx workbook or a CSV (UTF-8, UTF-8 with BOM or GBK), at most {MAX_BATCH} "
     "rows: columns id_type, id_number or uscc (证件类型, 证件号码, 统一社会信用代码), name "
-    "(姓名/名称) optional. The kind is told by the content.",
+    "(姓名/名称) optional. Any Content-Type: the kind is told by the content.",
 )
 
 
