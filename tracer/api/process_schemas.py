@@ -7,6 +7,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from tracer.api.schemas import Code, Day, Person, Reason, Text, Uscc
+from tracer.domain.keys import PersonKey, SubjectKey
+from tracer.queries import initiation
 
 FindingIdBody = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
@@ -89,8 +91,20 @@ class DraftRequest(BaseModel):
         extra="forbid",
         json_schema_extra={
             "oneOf": [
-                {"required": ["subject_uscc"], "properties": {"subject_person": {"type": "null"}}},
-                {"required": ["subject_person"], "properties": {"subject_uscc": {"type": "null"}}},
+                {
+                    "required": ["subject_uscc"],
+                    "properties": {
+                        "subject_uscc": {"type": "string"},
+                        "subject_person": {"type": "null"},
+                    },
+                },
+                {
+                    "required": ["subject_person"],
+                    "properties": {
+                        "subject_person": {"type": "object"},
+                        "subject_uscc": {"type": "null"},
+                    },
+                },
             ]
         },
     )
@@ -116,3 +130,29 @@ class DraftRequest(BaseModel):
         if (self.subject_uscc is None) == (self.subject_person is None):
             raise ValueError("give subject_uscc or subject_person, not both")
         return self
+
+    def to_input(self) -> initiation.DraftInput:
+        """The draft as the engine takes it: identifiers validated and normalised."""
+        person = self.subject_person
+        uscc = SubjectKey(uscc=self.subject_uscc).normalised().uscc if self.subject_uscc else None
+        codes = {
+            name: value.upper() if value else None
+            for name, value in (
+                ("list_type", self.list_type),
+                ("category", self.category),
+                ("ground", self.ground),
+            )
+        }
+        return initiation.DraftInput(
+            **self.model_dump(
+                exclude={"subject_person", "persons", "notice", "subject_uscc", *codes}
+            ),
+            **codes,
+            subject_uscc=uscc,
+            subject_person=PersonKey.of(person.id_type, person.id_number) if person else None,
+            persons=[
+                (PersonKey.of(named.id_type, named.id_number), named.capacity, named.effective_on)
+                for named in self.persons
+            ],
+            notice=initiation.Notice(**self.notice.model_dump()) if self.notice else None,
+        )

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
+from typing import Annotated
 
+import typer
+from pydantic import ValidationError
+
+from tracer.api.process_schemas import DraftRequest
 from tracer.cli.context import (
     ACTOR_OPTION,
     AS_OF_OPTION,
@@ -17,6 +22,7 @@ from tracer.cli.context import (
     day,
     emit_json,
     emit_model,
+    fail,
     known_on,
     optional_day,
     out,
@@ -27,6 +33,7 @@ from tracer.cli.context import (
 from tracer.cli.render import local_time, print_reach
 from tracer.domain.keys import SubjectKey
 from tracer.graph.settings import get_clock
+from tracer.queries.initiation import Draft, Signer, approve_draft, draft_finding
 from tracer.queries.liability import finding_reach
 from tracer.queries.lifecycle import expire_due, release_person, transition_finding
 
@@ -41,6 +48,8 @@ def register(app: typer.Typer) -> None:
     app.command("transition")(transition_command)
     app.command("release")(release_command)
     app.command("expire")(expire_command)
+    app.command("draft")(draft_command)
+    app.command("approve")(approve_command)
 
 
 def finding_command(
@@ -151,3 +160,59 @@ def expire_command(
         for record in records:
             found.add_row(record.finding_id, str(record.effective_on), str(record.from_status))
         out.print(found)
+
+
+def _signer(actor: str) -> Signer:
+    """The local user as a signer: the name given with --actor (drafter and approver differ)."""
+    name = actor.strip()
+    if not name:
+        fail("--actor is required")
+    return Signer(key_id=f"cli:{name}", name=name, actor=name)
+
+
+def _print_draft(draft: Draft) -> None:
+    window = f", objection window until {draft.window_ends}" if draft.window_ends else ""
+    approved = f", approved by {draft.approved_by}" if draft.approved_by else ""
+    out.print(
+        f"{draft.finding_id}: {draft.status} ({draft.list_type} against "
+        f"{draft.subject_uscc or who(draft.subject_person)}), drafted by {draft.drafted_by}"
+        f"{window}{approved}",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+def draft_command(
+    file: Annotated[Path, typer.Argument(help="The draft as JSON: the body of POST /v1/findings.")],
+    actor: str = ACTOR_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Draft a finding (发起): checked like a loaded finding, invisible until approved by
+    another person (``tracer approve``) after the objection window."""
+    try:
+        body = DraftRequest.model_validate_json(file.read_bytes())
+    except (OSError, ValidationError) as exc:
+        fail(f"cannot read the draft {file}: {exc}")
+    with database() as runner:
+        record = draft_finding(runner, body.to_input(), _signer(actor), get_clock())
+    audit_read("draft", findings=[record.finding_id], disclosed=record)
+    if json_output:
+        emit_model(record)
+        return
+    _print_draft(record)
+
+
+def approve_command(
+    finding_id: str = typer.Argument(..., help="The draft's finding id."),
+    actor: str = ACTOR_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Approve a draft (another person than its drafter, after the objection window): it
+    becomes an ACTIVE finding, pushed to the work lists."""
+    with database() as runner:
+        record = approve_draft(runner, finding_id.strip(), _signer(actor), None, get_clock())
+    audit_read("approve", findings=[record.finding_id], disclosed=record)
+    if json_output:
+        emit_model(record)
+        return
+    _print_draft(record)

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from tracer.api.deps import AdminDep, ClockDep, ReaderDep, RunnerDep, TrailDep
+from tracer.api.deps import AdminDep, ClockDep, DepartmentDep, ReaderDep, RunnerDep, TrailDep
 from tracer.api.problems import state_conflicts
+from tracer.api.process_schemas import DraftRequest
 from tracer.api.responses import problem_responses
+from tracer.api.roles import Principal, Role
 from tracer.api.routes.checks import known_instant
 from tracer.api.schemas import (
     NOT_AN_IDENTIFIER,
@@ -19,7 +21,14 @@ from tracer.api.schemas import (
     ReleaseRequest,
     TransitionRequest,
 )
+from tracer.domain.errors import Forbidden
 from tracer.domain.keys import PersonKey
+from tracer.queries.initiation import (
+    Draft,
+    Signer,
+    approve_draft,
+    draft_finding,
+)
 from tracer.queries.liability import FindingReach, finding_reach
 from tracer.queries.lifecycle import (
     ReleaseRecord,
@@ -159,3 +168,69 @@ def release(
         )
     response.status_code = 201 if record.created else 200
     return record
+
+
+def _signer(principal: Principal) -> Signer:
+    return Signer(key_id=principal.key_id, name=principal.name, actor=principal.actor)
+
+
+def _department(principal: Principal) -> str | None:
+    """The department an implementer acts for (None: an admin acts for any)."""
+    return principal.department if principal.role is Role.IMPLEMENTER else None
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Draft a finding (initiating department; approved by a second person)",
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+def draft(
+    body: DraftRequest,
+    principal: DepartmentDep,
+    runner: RunnerDep,
+    trail: TrailDep,
+    clock: ClockDep,
+) -> Draft:
+    """Record a DRAFT finding with the persons it names, checked like a loaded finding (409
+    with the loader's reason code when the reference data refuses it). An administrative
+    listing carries the notice to the subject (reasons, basis, rights) and waits out the
+    objection window; a court list has none. The draft reaches no check or work list until
+    ``/approve``. An implementer drafts only for its
+    own department (the finding's ``authority``)."""
+    department = _department(principal)
+    if department is not None and department != body.authority:
+        raise Forbidden("an implementer drafts findings of its own department only")
+    draft_input = body.to_input()
+    trail.finding(draft_input.finding_id)
+    if draft_input.subject_uscc is not None:
+        trail.enterprise(draft_input.subject_uscc)
+    for key in [draft_input.subject_person, *(key for key, _, _ in draft_input.persons)]:
+        if key is not None:
+            trail.person(key.id_type, key.id_number)
+    with state_conflicts():
+        result = draft_finding(runner, draft_input, _signer(principal), clock)
+    trail.disclosed(result)
+    return result
+
+
+@router.post(
+    "/{finding_id}/approve",
+    summary="Approve a draft: it becomes an ACTIVE finding and is pushed",
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+def approve(
+    finding_id: FindingId,
+    principal: DepartmentDep,
+    runner: RunnerDep,
+    trail: TrailDep,
+    clock: ClockDep,
+) -> Draft:
+    """A second person of the initiating department (another key and another holder than the
+    drafter: 403) approves the draft once the objection window has passed by the server's
+    clock (409 before; 409 when already approved). The finding is then written like a loaded
+    one — ACTIVE from its decision — with the persons it names."""
+    trail.finding(finding_id)
+    result = approve_draft(runner, finding_id, _signer(principal), _department(principal), clock)
+    trail.disclosed(result)
+    return result
