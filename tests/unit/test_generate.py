@@ -477,20 +477,27 @@ def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
 
 
 def test_two_seeds_share_no_identifier(tmp_path: Path) -> None:
-    """Issue 14: the demo's seed and the README's must not reuse each other's IDs or USCCs."""
+    """Issue 14: the demo's seed and the README's must not reuse each other's IDs, USCCs or
+    finding ids; the departments are one directory, the same in every data set."""
 
-    def identifiers(seed: int) -> tuple[set[str], set[str]]:
+    def identifiers(seed: int) -> dict[str, set[str]]:
         directory = tmp_path / f"seed{seed}"
         generate_dataset(directory, 500, seed=seed)
-        persons = {row["id_number"] for row in read(directory, "persons")}
-        organisations = {row["uscc"] for row in read(directory, "enterprises")}
-        organisations |= {row["code"] for row in read(directory, "departments")}
-        return persons, organisations
+        return {
+            "persons": {row["id_number"] for row in read(directory, "persons")},
+            "enterprises": {row["uscc"] for row in read(directory, "enterprises")},
+            "findings": {row["finding_id"] for row in read(directory, "findings")},
+            "departments": {
+                f"{row['code']} {row['name']}" for row in read(directory, "departments")
+            },
+        }
 
     one, forty_two = identifiers(1), identifiers(42)
-    assert one[0] and one[1]
-    assert not one[0] & forty_two[0]
-    assert not one[1] & forty_two[1]
+    for kind in ("persons", "enterprises", "findings"):
+        assert one[kind] and not one[kind] & forty_two[kind], kind
+    assert one["departments"] == forty_two["departments"]
+    departments = {text.split()[0] for text in one["departments"]}
+    assert not departments & (one["enterprises"] | forty_two["enterprises"])
 
 
 def test_corruption_does_not_change_the_clean_rows(tmp_path: Path) -> None:

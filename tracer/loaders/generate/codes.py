@@ -4,10 +4,12 @@ Each identifier space is walked by a fixed affine bijection ``u = (a·k + b) mod
 counter ``k``: distinct counters give distinct codes, so a million enterprises need no set of
 issued codes. The bottom of each space is cut into ``SEED_SLOTS`` equal ranges of counters and
 a seed issues from range ``seed % SEED_SLOTS``: two seeds that differ modulo ``SEED_SLOTS``
-never issue the same USCC, resident ID or document number (while a data set issues fewer codes
-of a kind than a range holds: millions, per birth year for resident IDs), so loading a second
-generated set beside the first cannot clash identities. "Never issued" codes (references to
-unknown subjects in corrupted rows) come from the top of each space, above every seed's range.
+never issue the same USCC, resident ID, document number or finding id (while a data set issues
+fewer codes of a kind than a range holds: millions, per birth year for resident IDs; 312,500
+finding ids), so loading a second generated set beside the first cannot clash identities. "Never issued" codes (references to
+unknown subjects in corrupted rows) come from the top of each space, above every seed's range;
+the departments (one fixed directory, the same in every data set) from the start of that top
+part.
 Check characters come from ``tracer.domain.identifiers``.
 """
 
@@ -28,6 +30,7 @@ from tracer.loaders.generate.regions import BIRTH_AREAS
 NUMERIC_SPACE = 10**8  # GB 11714 codes issued before 2015: eight digits
 MA_SPACE = 31**6  # codes issued with the USCC reform: "MA" and six USCC characters
 DOCUMENT_SPACE = 10**8
+FINDING_SPACE = 10**7  # finding ids end in a seven-digit sequence number
 SEQUENCE_PAIRS = 500  # three-digit sequence numbers, half odd (male) and half even (female)
 MA_SINCE = date(2015, 10, 1)
 #: Disjoint counter ranges, one per seed modulo this; the top 1/64 of a space is never issued.
@@ -88,6 +91,8 @@ class CodeBook:
 
     def __init__(self, seed: int = 0) -> None:
         self._slot = seed % SEED_SLOTS
+        self._organs = 0
+        self._findings = 0
         self._numeric = 0
         self._ma = 0
         self._unused_org = 0
@@ -110,6 +115,13 @@ class CodeBook:
             org8 = f"{_affine(counter, NUMERIC_SPACE, 2):08d}"
             self._numeric += 1
         return uscc_from_org(prefix, region, org8)
+
+    def organ_uscc(self, prefix: str, region: str) -> str:
+        """The USCC of the next department: the same sequence for every seed, outside every
+        seed's range (a department is the same body in every data set)."""
+        counter = SEED_SLOTS * _stride(NUMERIC_SPACE) + self._organs
+        self._organs += 1
+        return uscc_from_org(prefix, region, f"{_affine(counter, NUMERIC_SPACE, 2):08d}")
 
     def unused_uscc(self, prefix: str, region: str) -> str:
         """A valid USCC that ``uscc`` never issues (a reference to an unknown subject)."""
@@ -140,6 +152,12 @@ class CodeBook:
         born = date(year, 1, 1) + timedelta(days=day)
         first17 = f"{BIRTH_AREAS[area]}{born:%Y%m%d}{2 * pair + int(male):03d}"
         return first17 + resident_id_check_char(first17), born
+
+    def finding_number(self) -> int:
+        """The next sequence number of a finding id (from this seed's range, so two seeds never
+        issue the same finding id)."""
+        self._findings += 1
+        return self._slot * (FINDING_SPACE // SEED_SLOTS) + self._findings
 
     def document(self, prefix: str) -> str:
         """A new passport or permit number: ``prefix`` and eight digits."""

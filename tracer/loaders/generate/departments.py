@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
 from tracer.loaders.generate.codes import PREFIX, CodeBook
 from tracer.loaders.generate.regions import CITIES, DISTRICTS, PROVINCES, District, Province
@@ -50,7 +49,6 @@ _NAMES = {
     "PUBLIC_SECURITY": "公安{b}",
     "CIVILISATION_OFFICE": "精神文明建设委员会办公室",
 }
-_ORGAN_SINCE = date(1990, 1, 1)  # organs hold pre-reform organisation codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +110,13 @@ class Directory:
         province: Province,
         superior: str | None,
     ) -> None:
-        code = codes.uscc(PREFIX["ORGAN"], region, _ORGAN_SINCE)
+        code = codes.organ_uscc(PREFIX["ORGAN"], region)
         department = Department(code, _name(kind, prefix, tier, province), region, superior, kind)
         self._by_region[kind, region] = department
         self._ordered.append(department)
 
     def _add_customs(self, codes: CodeBook, province: Province) -> None:
-        code = codes.uscc(PREFIX["ORGAN"], province.code, _ORGAN_SINCE)
+        code = codes.organ_uscc(PREFIX["ORGAN"], province.code)
         department = Department(code, f"{province.capital}海关", province.code, None, "CUSTOMS")
         self._by_region["CUSTOMS", province.code] = department
         self._ordered.append(department)

@@ -85,7 +85,6 @@ class World:
         self.recent: deque[Person] = deque(maxlen=5_000)
         self.offenders: deque[Person] = deque(maxlen=400)
         self.recent_orgs: deque[tuple[str, date]] = deque(maxlen=2_000)
-        self._findings = 0
         for department in self.directory:
             sink.emit(
                 "departments",
@@ -297,8 +296,8 @@ class World:
 
     def next_finding_id(self, list_prefix: str, region_code: str, decided: date) -> str:
         """A unique finding id such as ``JD-110105-2023-0000042``."""
-        self._findings += 1
-        return f"{list_prefix}-{region_code}-{decided.year}-{self._findings:07d}"
+        number = self.codes.finding_number()
+        return f"{list_prefix}-{region_code}-{decided.year}-{number:07d}"
 
     def name_in(
         self, finding_id: str, person: Person, capacity: str, effective_on: date | None = None
