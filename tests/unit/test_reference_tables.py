@@ -85,6 +85,7 @@ def test_rule_table_effects_and_shape() -> None:
         "R6": "NOTIFICATION",
         "R7": "OFFICER_BAN",
         "R8": "EXIT_BAN_DECIDED",
+        "R9": "NOTIFICATION",
         "R10": "LIST_MEASURES",
     }
     assert RULES["R4"]["measures"] == ["CREDIT_RECORD_ENTRY"]
@@ -119,10 +120,14 @@ def test_measures_have_every_column() -> None:
         ("rules", {"rule_id": "R7", "ban_years": "5"}, []),
         (
             "rules",
-            {"rule_id": "R9", "name": "x", "effect": "X", "source": "s", "roles": "DIRECTOR"},
+            {"rule_id": "R99", "name": "x", "effect": "X", "source": "s", "roles": "DIRECTOR"},
             [("roles", "NOT_BY_ROLE_ALONE")],
         ),
-        ("rules", {"rule_id": "R9", "name": "x"}, [("effect", "REQUIRED"), ("source", "REQUIRED")]),
+        (
+            "rules",
+            {"rule_id": "R99", "name": "x"},
+            [("effect", "REQUIRED"), ("source", "REQUIRED")],
+        ),
         ("rules", {"rule_id": "R1", "reference": "TOMORROW"}, [("reference", "UNKNOWN_CODE")]),
         ("rules", {"rule_id": "R1", "ban_years": "2.5"}, [("ban_years", "BAD_VALUE")]),
         (

@@ -28,8 +28,16 @@ from tracer.cli.exports import EXPORT_OPTION, export_target, sheet, write_export
 from tracer.cli.render import exposure_table, liability_table, notified_table
 from tracer.cli.search import find, print_enterprises
 from tracer.domain.keys import SubjectKey
+from tracer.queries.divisions import division_label
 from tracer.queries.names import MatchKind
-from tracer.queries.ownership import Chain, OwnersReport, Subject, owners
+from tracer.queries.ownership import (
+    DEFAULT_THRESHOLD,
+    Chain,
+    OwnersReport,
+    Subject,
+    at_threshold,
+    owners,
+)
 from tracer.queries.profile import EnterpriseProfile, enterprise_profile
 
 
@@ -84,7 +92,9 @@ def _by_uscc_or_name(code: str, json_output: bool) -> str:
 def _print_profile(profile: EnterpriseProfile) -> None:
     out.print(
         f"[bold]{profile.enterprise.name or ''}[/] {profile.enterprise.uscc} · {profile.kind or ''}"
-        f" · {profile.ownership or ''} · {profile.status or ''} · as of {profile.as_of}"
+        f" · {profile.ownership or ''} · {profile.status or ''}"
+        + (f" · {division_label(profile.region_code)}" if profile.region_code else "")
+        + f" · as of {profile.as_of}"
     )
     officers = table("Officers", "person", "role", "from", "to", "current")
     for officer in profile.officers:
@@ -241,7 +251,12 @@ def _status(status: str, basis: str | None) -> str:
 
 def owners_command(
     code: str = typer.Argument(..., metavar="USCC", help="USCC of the enterprise."),
-    threshold: float = typer.Option(0.25, "--threshold", help="Beneficial-owner share (0..1)."),
+    threshold: float | None = typer.Option(
+        None,
+        "--threshold",
+        help="Beneficial-owner share (0..1], default 0.25; when given, owners below it that do "
+        "not control are omitted (and counted).",
+    ),
     as_of: str | None = AS_OF_OPTION,
     max_depth: int = typer.Option(10, "--max-depth", help="Longest chain (1..15)."),
     target: Path | None = EXPORT_OPTION,
@@ -250,7 +265,15 @@ def owners_command(
     """Beneficial owners and actual controllers of an enterprise, with the proving chains."""
     export_target(target)
     with database() as runner:
-        report = owners(runner, code, day(as_of), threshold=threshold, max_depth=max_depth)
+        report = owners(
+            runner,
+            code,
+            day(as_of),
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            max_depth=max_depth,
+        )
+    if threshold is not None:
+        report = at_threshold(report)
     audit_read("owners", SubjectKey.enterprise(report.enterprise.uscc), disclosed=report)
     if target is not None:
         write_export(

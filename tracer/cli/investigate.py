@@ -40,7 +40,11 @@ def _node_text(node: GraphNode) -> str:
 
 
 def _edge_text(edge: GraphEdge) -> str:
-    detail = edge.role or edge.capacity or edge.qualification or edge.type
+    detail = (
+        " + ".join(edge.roles)
+        if len(edge.roles) > 1
+        else edge.role or edge.capacity or edge.qualification or edge.type
+    )
     if edge.type == "OWNS":
         detail += f" {_percent(edge.share)}"
     if edge.ended:

@@ -39,6 +39,7 @@ from tracer.queries.models import EnterpriseRef, PersonRef
 from tracer.queries.ownership import Chain, actual_controllers
 from tracer.queries.reference import Snapshot, snapshot
 from tracer.queries.runner import QueryRunner, Row
+from tracer.queries.staff import staff_notices
 from tracer.queries.timeline import LATEST, history, status_on, stopped_on
 
 #: Upper bound of hits returned per person (or finding) and route.
@@ -239,12 +240,14 @@ class LiablePerson(BaseModel):
 
 
 class NotifiedOrganisation(BaseModel):
-    """An organisation a rule with ``reaches_organisations`` notifies (R6)."""
+    """An organisation a rule with ``reaches_organisations`` notifies (R6, R9)."""
 
     finding_id: str
     rule: str
     effect: str
-    relation: Literal["SUPERIOR", "AUDIT"]
+    relation: Literal[
+        "SUPERIOR", "AUDIT", "EMPLOYER", "DISCIPLINE_INSPECTION", "ORGANISATION_PERSONNEL"
+    ]
     code: str | None
     name: str | None
     measures: list[str]
@@ -1013,6 +1016,12 @@ def _reach(runner: QueryRunner, finding_ids: Sequence[str], moment: Moment) -> l
         **moment.params(),
     )
     reference = snapshot(runner, str(rows[0]["stamp"] or "")) if rows else snapshot(runner)
+    staff = staff_notices(
+        runner,
+        [row["finding"]["finding_id"] for row in rows if row["person"] and row["applies"]],
+        moment.params(),
+        MAX_ROWS,
+    )
     result = []
     for row in rows:
         finding = row["finding"]
@@ -1064,7 +1073,13 @@ def _reach(runner: QueryRunner, finding_ids: Sequence[str], moment: Moment) -> l
                 subject_measures=subject,
                 liable=liable,
                 exposures=exposures,
-                notified=_notified(finding["finding_id"], row["notices"], bool(row["applies"])),
+                notified=[
+                    *_notified(finding["finding_id"], row["notices"], bool(row["applies"])),
+                    *(
+                        NotifiedOrganisation(**item)
+                        for item in staff.get(finding["finding_id"], [])
+                    ),
+                ],
             )
         )
     return result

@@ -55,7 +55,7 @@ from datetime import date
 from math import prod
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tracer.domain.errors import InvalidInput, NotFound
 from tracer.domain.identifiers import validate_uscc
@@ -143,6 +143,10 @@ class Controller(BaseModel):
     chains: list[Chain]
 
 
+#: The beneficial-owner share (DOMAIN §6: 25 %, configurable).
+DEFAULT_THRESHOLD = 0.25
+
+
 class OwnersReport(BaseModel):
     """Owners, beneficial owners and actual controllers of one enterprise on ``as_of``."""
 
@@ -154,6 +158,11 @@ class OwnersReport(BaseModel):
     controllers: list[Controller]
     truncated: bool
     notes: list[str]
+    omitted: int = Field(
+        default=0,
+        description="owners left out by ``at_threshold``: their share cannot reach the threshold "
+        "and they do not (possibly) control the enterprise",
+    )
 
 
 @dataclass
@@ -344,7 +353,7 @@ def owners(
     runner: QueryRunner,
     uscc: str,
     as_of: date,
-    threshold: float = 0.25,
+    threshold: float = DEFAULT_THRESHOLD,
     max_depth: int = 10,
 ) -> OwnersReport:
     """Penetrated shares, beneficial owners and actual controllers of ``uscc`` on ``as_of``."""
@@ -464,6 +473,27 @@ def _mark_beneficial_owners(rows: list[Owner], threshold: float) -> None:
         row.beneficial_owner = status == "yes"
         if rank:
             row.beneficial_owner_basis = "share" if share_rank >= control_rank else "control"
+
+
+def at_threshold(report: OwnersReport) -> OwnersReport:
+    """The report without the owners whose share cannot reach its threshold, unless they
+    control (or may control) the enterprise or are beneficial owners by control; ``omitted``
+    counts them and a note says so. Controllers are kept whole."""
+    kept = [
+        row
+        for row in report.owners
+        if row.share_max >= report.threshold - EPSILON
+        or row.control_status != "no"
+        or row.controller is not None
+        or row.beneficial_owner_status != "no"
+    ]
+    omitted = len(report.owners) - len(kept)
+    if not omitted:
+        return report
+    note = f"{omitted} owner(s) below {report.threshold:.2%} that do not control: omitted"
+    return report.model_copy(
+        update={"owners": kept, "omitted": omitted, "notes": [*report.notes, note]}
+    )
 
 
 def actual_controllers(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput, NotFound
@@ -71,6 +71,11 @@ class GraphEdge(BaseModel):
     start_date: date | None = None
     end_date: date | None = None
     ended: bool = False
+    roles: list[str] = Field(
+        default_factory=list,
+        description="every role (or capacity) of the parallel relationships this edge stands for "
+        "when paths that differ only in it were merged (e.g. LEGAL_REPRESENTATIVE and CHAIRMAN)",
+    )
 
 
 class Path(BaseModel):
@@ -223,7 +228,7 @@ def find_paths(
         hop_bounded("paths_between", MAX_HOPS, max_hops),
         source_id=start["element_id"],
         target_id=end["element_id"],
-        limit=limit,
+        limit=MAX_PATHS,  # merged below, then cut to ``limit``
         as_of=as_of,
     )
     on = as_of or (clock or Clock()).today()
@@ -244,5 +249,35 @@ def find_paths(
         target=to_node(end, flags.get(end["element_id"], ())),
         max_hops=max_hops,
         as_of=as_of,
-        paths=paths,
+        paths=merge_parallel(paths)[:limit],
     )
+
+
+def _shape(path: Path) -> tuple[object, ...]:
+    """What a path is apart from which parallel relationship it takes at each hop."""
+    nodes = tuple(node.id for node in path.nodes)
+    return nodes, tuple((edge.type, edge.source, edge.target) for edge in path.edges)
+
+
+def _label(edge: GraphEdge) -> str | None:
+    return edge.role or edge.capacity or edge.qualification
+
+
+def merge_parallel(paths: list[Path]) -> list[Path]:
+    """One path per node sequence and edge types and directions: paths that differ only in
+    which of parallel relationships they take (a person both LEGAL_REPRESENTATIVE and CHAIRMAN
+    of one enterprise) become one, whose edges list every ``roles``; order kept."""
+    merged: dict[tuple[object, ...], list[Path]] = {}
+    for path in paths:
+        merged.setdefault(_shape(path), []).append(path)
+    found = []
+    for group in merged.values():
+        first = group[0]
+        edges = []
+        for hop, edge in enumerate(first.edges):
+            parallel = [path.edges[hop] for path in group]
+            roles = sorted({label for other in parallel if (label := _label(other))})
+            current = next((other for other in parallel if not other.ended), edge)
+            edges.append(current.model_copy(update={"roles": roles}))
+        found.append(first.model_copy(update={"edges": edges}))
+    return found

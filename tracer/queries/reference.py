@@ -288,7 +288,9 @@ TABLES: Mapping[str, Table] = MappingProxyType(
                 "ban_years": _Column(_years),
                 "outlasts_finding": _Column(_bool, default=False),
                 "person_subjects": _Column(_bool, default=False),
-                "subject_requires": _Column(_enum(frozenset({"EXIT_RESTRICTED"})), default=""),
+                "subject_requires": _Column(
+                    _enum(frozenset({"EXIT_RESTRICTED", "PUBLIC_SECTOR_STAFF"})), default=""
+                ),
                 "reaches_organisations": _Column(_bool, default=False),
                 **_VERSION,
                 "source": _Column(_text, required=True),

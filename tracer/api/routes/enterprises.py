@@ -30,8 +30,8 @@ from tracer.domain.keys import SubjectKey
 from tracer.queries.liability import FindingSummary, enterprise_liabilities
 from tracer.queries.models import EnterpriseRef
 from tracer.queries.network import MAX_DEPTH, MAX_NODES, Network, neighbourhood
+from tracer.queries.ownership import DEFAULT_THRESHOLD, Owner, OwnersReport, at_threshold
 from tracer.queries.ownership import MAX_DEPTH as MAX_OWNERSHIP_DEPTH
-from tracer.queries.ownership import Owner, OwnersReport
 from tracer.queries.ownership import owners as ownership_owners
 from tracer.queries.paging import Page, PageInfo
 from tracer.queries.profile import EnterpriseProfile, enterprise_profile
@@ -167,7 +167,15 @@ def owners(
     trail: TrailDep,
     clock: ClockDep,
     as_of: AsOfQuery = None,
-    threshold: Annotated[float, Query(gt=0, le=1, description="Beneficial-owner share.")] = 0.25,
+    threshold: Annotated[
+        float | None,
+        Query(
+            gt=0,
+            le=1,
+            description="Beneficial-owner share (default 0.25); when given, owners below it "
+            "that do not control are omitted (counted in ``omitted``).",
+        ),
+    ] = None,
     max_depth: Annotated[
         int, Query(ge=1, le=MAX_OWNERSHIP_DEPTH, description="Ownership chain length.")
     ] = 10,
@@ -178,7 +186,10 @@ def owners(
     are complete."""
     code = validate_uscc(uscc)
     trail.enterprise(code)
-    report = ownership_owners(runner, code, as_of or clock.today(), threshold, max_depth)
+    share = DEFAULT_THRESHOLD if threshold is None else threshold
+    report = ownership_owners(runner, code, as_of or clock.today(), share, max_depth)
+    if threshold is not None:
+        report = at_threshold(report)
     page = Page[Owner].of(report.owners, limit, offset, as_of=report.as_of)
     result = OwnersPage(**{**dict(report), "owners": page.items}, page=page.info())
     trail.disclosed(result)

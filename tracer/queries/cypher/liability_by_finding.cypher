@@ -34,7 +34,7 @@ WITH stamp, f, s, hits, {{ finding_state }}
 CALL (f, s, lt, applies, listed) {
   WITH f, s, lt, applies, listed WHERE s:Enterprise
   {{ rules_in_force }}
-  WITH s, r WHERE r.reaches_organisations
+  WITH s, r WHERE r.reaches_organisations AND r.subject_requires <> 'PUBLIC_SECTOR_STAFF'
   OPTIONAL MATCH (s)-[:SUPERVISED_BY]->(sup:Department)
   WITH s, r, collect(sup) AS superiors
   OPTIONAL MATCH (audit:Department)

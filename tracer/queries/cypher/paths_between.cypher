@@ -4,7 +4,8 @@
 // With $as_of set, only relationships held on that date are followed (start_date <= $as_of or
 // unknown, end_date absent or >= $as_of); with $as_of null, history is followed too.
 // The hop bound is the literal {1,8} (hard cap); Python narrows it to {1,max_hops} for an
-// allow-listed max_hops in 1..8 so the search stops early. At most 50 paths, then $limit.
+// allow-listed max_hops in 1..8 so the search stops early. At most 50 paths, then $limit (the
+// caller asks for 50 and merges paths that differ only in a parallel relationship).
 // Parameters: $source_id, $target_id (element ids), $limit (int <= 50), $as_of (date or null).
 MATCH (s) WHERE elementId(s) = $source_id
 MATCH (t) WHERE elementId(t) = $target_id

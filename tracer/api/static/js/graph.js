@@ -40,12 +40,13 @@ const STYLE = [
     style: {
       label: "data(label)",
       "font-family": FONT,
-      "font-size": 8,
-      color: "#44505c",
+      "font-size": 11,
+      color: "#2b333b",
       "text-rotation": "autorotate",
       "text-background-color": "#ffffff",
-      "text-background-opacity": 0.85,
-      "text-background-padding": 1,
+      "text-background-opacity": 0.92,
+      "text-background-padding": 2,
+      "text-background-shape": "roundrectangle",
       width: 1.6,
       "line-color": "#56606b",
       "target-arrow-color": "#56606b",
@@ -66,10 +67,10 @@ const STYLE = [
   { selector: "edge.hl", style: { "line-color": "#f2a900", "target-arrow-color": "#f2a900", width: 5, opacity: 1, "z-index": 10 } },
 ];
 
-/** The label of an edge: role (Chinese), share, dates. */
+/** The label of an edge: role (Chinese; every role of a merged path), share, dates. */
 export function edgeLabel(edge) {
   const parts = [];
-  if (edge.type === "HOLDS") parts.push(ROLE_ZH[edge.role] || edge.role);
+  if (edge.type === "HOLDS") parts.push((edge.roles?.length > 1 ? edge.roles : [edge.role]).map((role) => ROLE_ZH[role] || role).join(" / "));
   else if (edge.type === "OWNS") parts.push(`持股 ${pct(edge.share)}`);
   else if (edge.type === "NAMES") parts.push(`点名 ${ROLE_ZH[edge.capacity] || edge.capacity || ""}`);
   else if (edge.type === "AGAINST") parts.push("认定");
@@ -206,7 +207,7 @@ export class Graph {
     if (nodes.empty()) return 0;
     this.cy.elements().addClass("faded");
     nodes.union(edges).removeClass("faded").addClass("hl");
-    this.cy.fit(nodes, 60);
+    this.cy.fit(nodes.union(edges), 60);
     if (this.cy.zoom() > MAX_FOCUS_ZOOM) {
       this.cy.zoom(MAX_FOCUS_ZOOM);
       this.cy.center(nodes);
