@@ -19,6 +19,7 @@ from tracer.api.middleware import (
     InternalErrorMiddleware,
 )
 from tracer.api.problems import install_problem_handlers
+from tracer.api.report_keys import report_keyring
 from tracer.api.responses import problems_as_problem_json
 from tracer.api.routes import (
     checks,
@@ -29,6 +30,7 @@ from tracer.api.routes import (
     health,
     investigate,
     objections,
+    reports,
     screening,
     search,
     signals,
@@ -88,6 +90,7 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     )
     app.state.keys = KeyStore(settings.keys_path)
     app.state.refs = SubjectRefs(settings.secret_bytes())
+    app.state.report_keys = report_keyring(settings)
     install_problem_handlers(app, settings.retry_after)
     _problem_json_openapi(app)
     app.add_middleware(IdentifierGuardMiddleware)
@@ -106,6 +109,7 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     app.include_router(investigate.router)
     app.include_router(departments.router)
     app.include_router(stats.router)
+    app.include_router(reports.router)
     app.include_router(signals.router)
     app.include_router(explorer.router)
     app.include_router(docs.router)
