@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 from tracer.queries.runner import QueryRunner
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-ORDER = ("01_quickstart", "02_investigation", "03_statistics")
+ORDER = ("01_quickstart", "02_investigation", "03_statistics", "04_credit_report")
 
 
 def _outputs(book: Any, output_type: str) -> list[Any]:
@@ -70,5 +70,8 @@ def test_notebooks_run_top_to_bottom(
     assert _images(ran["02_investigation"]) == 1
     assert "nodes," in _text(ran["02_investigation"])
     assert _images(ran["03_statistics"]) == 2
+    report = _text(ran["04_credit_report"])
+    assert "as issued: AUTHENTIC AND UNALTERED" in report
+    assert "one value changed: ALTERED" in report
     loaded = runner.read_one("MATCH (e:Enterprise) RETURN count(e) AS n")
     assert loaded is not None and loaded["n"] >= 300

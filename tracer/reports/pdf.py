@@ -181,7 +181,7 @@ class _Writer:
         pdf.set_font(FONT, size=8)
         for label, value in rows:
             pdf.set_text_color(*_MUTED)
-            pdf.cell(40, 4.5, label)
+            pdf.cell(46, 4.5, label)
             pdf.set_text_color(*_INK)
             pdf.multi_cell(0, 4.5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1.5)
@@ -258,8 +258,13 @@ class _Writer:
         )
         pdf.ln(2)
         pdf.set_font(FONT, size=10)
+        liable = (
+            "报告日是否在失信名单 Listed on the date"
+            if subject.kind == "ENTERPRISE"
+            else "报告日是否负有责任 Liable on the date"
+        )
         verdict = (
-            f"报告日是否负有责任 Liable on the date: {_text(self.report.liable)}    "
+            f"{liable}: {_text(self.report.liable)}    "
             f"是否受限制 Restricted: {_text(self.report.restricted)}"
         )
         pdf.set_text_color(*(_ACCENT if self.report.restricted else _INK))
@@ -273,7 +278,7 @@ class _Writer:
             self.block(
                 f"{f.finding_id}  {_text(f.list_type)}",
                 [
-                    ("认定机关 Authority", _text(f.authority)),
+                    ("认定机关（代码）Authority", _text(f.authority)),
                     ("依据 Basis", _text(f.basis)),
                     (
                         "行为日 / 决定日 Act / decided",
