@@ -58,6 +58,12 @@ def test_unreadable_files_say_why(data: bytes, suffix: str | None, reason: str) 
     assert caught.value.reason == reason
 
 
+def test_a_null_object_is_empty_cells_of_its_fields() -> None:
+    sheet = records_sheet("x", [{"person": None}, {"person": {"name": "张三"}}])
+    assert list(sheet.columns) == ["person.name"]
+    assert [list(row) for row in sheet.rows] == [[None], ["张三"]]
+
+
 def test_records_flattened_into_one_table() -> None:
     sheet = records_sheet("x", [{"a": 1, "b": {"c": [1, 2], "d": [{"e": 1}]}}, {"z": None}])
     assert list(sheet.columns) == ["a", "b.c", "b.d", "z"]

@@ -220,7 +220,10 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def records_sheet(name: str, records: Sequence[Mapping[str, Any]]) -> Sheet:
     """Records (e.g. the items of a view) as one table: a column for every field any of them
-    has, in the order first seen."""
+    has, in the order first seen (a null object where others have fields: empty cells)."""
     rows = [flatten(record) for record in records]
-    columns = list(dict.fromkeys(column for row in rows for column in row))
+    found = list(dict.fromkeys(column for row in rows for column in row))
+    nested = {column.rsplit(".", 1)[0] for column in found if "." in column}
+    # An object that is null in some records is a column of its own only where never given.
+    columns = [c for c in found if c not in nested or any(row.get(c) is not None for row in rows)]
     return Sheet(name, columns, [[row.get(column) for column in columns] for row in rows])
