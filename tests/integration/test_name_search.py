@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from tests.fixtures.database import wipe
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
 from tracer.api.app import create_app
 from tracer.api.audit import SubjectRefs
+from tracer.api.explorer import STATIC_DIR
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
 from tracer.api.settings import ApiSettings
@@ -232,3 +234,26 @@ def test_cli_search_and_enterprise_by_name(graph: QueryRunner, neo4j_env: dict[s
     assert several.exit_code == 1
     assert BUILDER in several.stdout and TRADER in several.stdout
     assert "USCC" in several.output
+
+
+# -- explorer -------------------------------------------------------------------------------------
+def test_the_explorer_posts_names_and_builds_no_url_from_them(
+    client: tuple[TestClient, ApiSettings, dict[Role, str]],
+) -> None:
+    """The name box POSTs to /v1/search; no script puts a name into a URL (a person candidate is
+    opened by a check whose ID number travels in the body, an enterprise by its USCC)."""
+    scripts = {
+        path.name: path.read_text(encoding="utf-8") for path in (STATIC_DIR / "js").glob("*.js")
+    }
+    assert re.search(
+        r'searchNames: \(text, kind\) => api\("POST", "/v1/search", \{ text\b', scripts["api.js"]
+    )
+    for name, text in scripts.items():
+        assert "/v1/search?" not in text and "/v1/search/" not in text, name
+    search = scripts["search.js"]
+    assert "endpoints.searchNames(" in search and "encodeURIComponent" not in search
+    assert "open.enterprise(item.enterprise.uscc)" in search and "open.person(subject)" in search
+    http, _, _ = client
+    page = http.get("/explore")
+    assert page.status_code == 200 and 'id="name-form"' in page.text
+    assert http.get("/explore/static/js/search.js").status_code == 200
