@@ -57,6 +57,8 @@ export const endpoints = {
   owners: (uscc) => api("GET", `/v1/enterprises/${enc(uscc)}/owners`),
   findingsOf: (uscc) => api("GET", `/v1/enterprises/${enc(uscc)}/findings`),
   searchEnterprises: (q) => api("POST", "/v1/enterprises/search", { q, limit: 20 }),
+  /** Name search (persons and enterprises): the name travels in the body, never in a URL. */
+  searchNames: (text, kind) => api("POST", "/v1/search", { text, kind: kind || null, limit: 20 }),
   finding: (id) => api("GET", `/v1/findings/${enc(id)}`),
   /** Check a person ({id_type, id_number}) or an enterprise ({uscc}); optional date,
    *  instant of knowledge and measure. */

@@ -4,6 +4,7 @@ import { h, replace } from "./dom.js";
 import { Graph } from "./graph.js";
 import { exportButtons } from "./exports.js";
 import { wireScreening } from "./screening.js";
+import { wireNameSearch } from "./search.js";
 import { BID_MEASURE, pathNodeIds, pathNodes, renderEnterprise, renderEnterpriseCheck, renderFinding, renderNode, renderPaths, renderPerson } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
@@ -302,6 +303,7 @@ function wire() {
     findPaths();
   });
   wireScreening(failed);
+  wireNameSearch({ person: (subject) => openPerson(subject, {}, true), enterprise: (uscc) => openEnterprise(uscc, true) }, failed);
   $("depth").addEventListener("input", () => ($("depth-value").textContent = $("depth").value));
   $("expand").addEventListener("click", () => expand(state.selected));
   $("fit").addEventListener("click", () => state.graph.fit());
