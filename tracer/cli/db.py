@@ -167,3 +167,8 @@ def reset(
     out.print(f"deleted {deleted:,} nodes at {target.uri} in {seconds}s")
     for line in lines:
         out.print(line)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``tracer db`` to ``app``."""
+    app.add_typer(db_app, name="db")

@@ -75,6 +75,7 @@ def ensure_generated(directory: Path, enterprises: int, seed: int) -> dict[str, 
     if stamp == wanted and planted is not None:
         console.print(f"data set already generated in {directory}")
         return planted
+    console.print(f"generating {enterprises} enterprises (seed {seed}) …")
     began = time.monotonic()
     with _bar("generating enterprises") as bar:
         task = bar.add_task("generate", total=enterprises)
@@ -132,6 +133,7 @@ def ensure_loaded(runner: QueryRunner, directory: Path, planted: dict[str, Any],
         console.print(f"graph already loaded from {directory} (stamp {stamp['loaded_at']})")
         _ensure_feedback(runner, directory, stamp, seed)
         return False
+    console.print(f"loading {directory} into {target.uri} …")
     with _bar("loading") as bar:
         tasks: dict[str, Any] = {}
 
