@@ -410,7 +410,7 @@ def test_broken_rows_with_the_graph(runner: QueryRunner, tmp_path: Path) -> None
         "n": "自定义名单"
     }
     refused = runner.read_one(
-        "MATCH (r) WHERE r.rule_id IN ['R9', 'R11'] OR r:MeasureBasis RETURN count(r) AS n"
+        "MATCH (r) WHERE r.rule_id IN ['R98', 'R99'] OR r:MeasureBasis RETURN count(r) AS n"
     )
     assert refused == {"n": 0}
     assert runner.read_one("MATCH (t:Transition) RETURN collect(t.finding_id) AS f") == {
