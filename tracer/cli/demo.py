@@ -206,7 +206,11 @@ def tour(runner: QueryRunner, planted: dict[str, Any], as_of: dt.date) -> dict[s
     report = owners(runner, bottom, as_of)
     banned = _person(_case(planted, "BAN_BREACH"), "banned_person")
     found = ban_breaches(runner, as_of, limit=500).items
-    breaches = sorted(found, key=lambda b: b.person.id_number != banned["id_number"])[:3]
+    distinct = {
+        (b.person.id_number, b.ban.finding_id, b.new_position.enterprise.uscc): b for b in found
+    }
+    ordered = sorted(distinct.values(), key=lambda b: b.person.id_number != banned["id_number"])
+    breaches = ordered[:3]
     audit_read("demo", disclosed=(liable, exposed, report, breaches))
     return {
         "as_of": as_of.isoformat(),

@@ -41,10 +41,11 @@ def plant_feedback(
     seed: int,
     clock: Clock,
     answer_share: float = 0.6,
-    limit: int = 150,
+    limit: int = 60,
 ) -> int:
     """Record feedback on ``on`` for a seeded ``answer_share`` of the (department, finding)
-    pushes of that day, at most ``limit`` records; returns how many were recorded."""
+    pushes of that day, at most ``limit`` records (each is checked like the API's, so a few
+    dozen take seconds); returns how many were recorded."""
     rng = random.Random(seed)
     depts, pushes, _, _ = department_pushes(runner, on)
     chosen = [
@@ -53,7 +54,8 @@ def plant_feedback(
         for item, owned in pushes[dept.code]
         if rng.random() < answer_share
     ]
-    reach = reaches(runner, sorted({finding_id for _, finding_id, _ in chosen}), on)
+    rng.shuffle(chosen)  # the records of ``limit`` spread over departments
+    reach = reaches(runner, sorted({finding_id for _, finding_id, _ in chosen[:limit]}), on)
     recorded = 0
     for code, finding_id, owned in chosen:
         found = reach.get(finding_id)
