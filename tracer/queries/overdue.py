@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from datetime import tzinfo
 
 from pydantic import BaseModel, Field
 
@@ -26,7 +27,11 @@ class OverdueItem(BaseModel):
 
     action: Action
     finding_id: str
-    since: dt.date = Field(description="pushed on (APPLY), or stopped applying on (LIFT)")
+    since: dt.date = Field(
+        description="pushed on (APPLY: the decision or return from review, but never before the "
+        "finding was recorded here), or stopped applying on (LIFT)"
+    )
+    overdue_since: dt.date = Field(description="the first day it counted as overdue")
     days_waiting: int
     measures: list[str] = Field(description="the measures it owns that wait for its feedback")
 
@@ -93,9 +98,43 @@ def answered(runner: QueryRunner, finding_ids: Sequence[str]) -> set[tuple[str, 
     return {(row["department"], row["finding_id"]) for row in rows}
 
 
-def overdue_feedback(runner: QueryRunner, as_of: dt.date, days: int = 30) -> OverdueReport:
-    """Per department: findings pushed more than ``days`` days before ``as_of`` (still in force)
-    without any feedback from it, and lifts waiting more than ``days`` days."""
+def _item(
+    action: Action, finding_id: str, since: dt.date, measures: list[str], as_of: dt.date, days: int
+) -> OverdueItem:
+    return OverdueItem(
+        action=action,
+        finding_id=finding_id,
+        since=since,
+        overdue_since=since + dt.timedelta(days=days),
+        days_waiting=(as_of - since).days,
+        measures=measures,
+    )
+
+
+def recorded_on(
+    runner: QueryRunner, finding_ids: Sequence[str], zone: tzinfo
+) -> dict[str, dt.date]:
+    """The day (in ``zone``) each finding was recorded here: nothing was pushed before it."""
+    if not finding_ids:
+        return {}
+    rows = runner.read(
+        cypher("overdue_recorded"), finding_ids=list(finding_ids), limit=len(finding_ids)
+    )
+    return {
+        row["finding_id"]: row["recorded_at"].astimezone(zone).date()
+        for row in rows
+        if row["recorded_at"] is not None
+    }
+
+
+def overdue_feedback(
+    runner: QueryRunner, as_of: dt.date, days: int = 30, zone: tzinfo = dt.UTC
+) -> OverdueReport:
+    """Per department: findings still in force on ``as_of`` that were pushed to it more than
+    ``days`` days before without any feedback from it, and lifts waiting more than ``days``
+    days. A finding counts as pushed from its decision (or its return from a review), but not
+    before the day it was recorded here (``zone``: the deployment's time zone): a finding
+    decided twenty years ago and loaded last week has waited a week, not twenty years."""
     if not 0 <= days <= 3650:
         raise InvalidInput("days must be in 0..3650")
     # nothing can have waited since before the calendar's first day
@@ -103,30 +142,23 @@ def overdue_feedback(runner: QueryRunner, as_of: dt.date, days: int = 30) -> Ove
     depts, pushes, examined, truncated = department_pushes(runner, as_of)
     ids = sorted({item.finding_id for items in pushes.values() for item, _ in items})
     done = answered(runner, ids)
+    known = recorded_on(runner, ids, zone)
     lifts: dict[str, list[OverdueItem]] = {}
     for code, entry in lift_entries(runner, as_of, None, None):
         if entry.since <= deadline:
             lifts.setdefault(code, []).append(
-                OverdueItem(
-                    action=entry.action,
-                    finding_id=entry.finding.finding_id,
-                    since=entry.since,
-                    days_waiting=(as_of - entry.since).days,
-                    measures=entry.measures,
+                _item(
+                    entry.action, entry.finding.finding_id, entry.since, entry.measures, as_of, days
                 )
             )
     report = []
     for dept in depts:
         overdue = [
-            OverdueItem(
-                action="APPLY",
-                finding_id=item.finding_id,
-                since=item.pushed_on,
-                days_waiting=(as_of - item.pushed_on).days,
-                measures=measures,
-            )
+            _item("APPLY", item.finding_id, since, measures, as_of, days)
             for item, measures in pushes[dept.code]
-            if item.pushed_on <= deadline and (dept.code, item.finding_id) not in done
+            if (since := max(item.pushed_on, known.get(item.finding_id, item.pushed_on)))
+            <= deadline
+            and (dept.code, item.finding_id) not in done
         ]
         overdue += lifts.get(dept.code, [])
         if overdue:

@@ -126,4 +126,4 @@ def overdue(
 ) -> OverdueReport:
     """Per department, the findings it was pushed more than ``days`` ago and never answered,
     and the measures it applied that stopped applying and were never lifted."""
-    return overdue_feedback(runner, as_of or clock.today(), days)
+    return overdue_feedback(runner, as_of or clock.today(), days, clock.zone)
