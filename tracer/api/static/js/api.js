@@ -26,8 +26,12 @@ export class ApiError extends Error {
   }
 }
 
+/** Called with the start time (ms) of every request that succeeded (e.g. to clear an error). */
+export const hooks = { succeeded: (startedAt) => {} };
+
 /** Call the API; JSON in, JSON out; ApiError on any non-2xx answer. */
 export async function api(method, path, body) {
+  const startedAt = Date.now();
   const headers = { Accept: "application/json, application/problem+json" };
   if (session.key) headers["X-API-Key"] = session.key;
   const init = { method, headers, cache: "no-store", credentials: "omit" };
@@ -46,6 +50,7 @@ export async function api(method, path, body) {
     }
   }
   if (!response.ok) throw new ApiError(response.status, data);
+  hooks.succeeded(startedAt);
   return data;
 }
 

@@ -1,5 +1,5 @@
 // The explorer's controller: login, search, network, detail panel.
-import { ApiError, endpoints, session } from "./api.js";
+import { ApiError, endpoints, hooks, session } from "./api.js";
 import { h, replace } from "./dom.js";
 import { Graph } from "./graph.js";
 import { exportButtons } from "./exports.js";
@@ -11,11 +11,19 @@ const $ = (id) => document.getElementById(id);
 
 const state = { graph: null, selected: null, history: [], role: null };
 
+/** Hide an error message once a request started after it succeeded (info messages time out). */
+function clearError(startedAt) {
+  const box = $("message");
+  if (box.className === "error" && startedAt >= notify.shownAt) box.hidden = true;
+}
+hooks.succeeded = clearError;
+
 function notify(message, kind = "error") {
   const box = $("message");
   box.textContent = message;
   box.className = kind;
   box.hidden = false;
+  notify.shownAt = Date.now();
   clearTimeout(notify.timer);
   notify.timer = setTimeout(() => (box.hidden = true), 6000);
 }
@@ -141,6 +149,7 @@ const ctx = {
     status(`path of ${label} highlighted`);
   },
   showChain(chain) {
+    const shown = new Set(state.graph.cy.nodes().map((node) => node.id()));
     for (const subject of chain.subjects) {
       state.graph.ensureNode({ id: subject.id, kind: subject.kind, label: subject.name || subject.id, flags: [], person: subject.person });
     }
@@ -150,6 +159,8 @@ const ctx = {
       const b = state.graph.cy.getElementById(chain.subjects[i + 1].id);
       if (a.edgesWith(b).empty()) state.graph.link(subject.id, chain.subjects[i + 1].id, chain.links[i]);
     });
+    // new nodes sit at the origin until laid out: lay out, then fit the whole chain into view
+    if (chain.subjects.some((subject) => !shown.has(subject.id))) state.graph.layout();
     state.graph.highlight(chain.subjects.map((s) => s.id));
   },
   highlight(nodeIds, edgeIds) {
@@ -258,7 +269,7 @@ async function login(key) {
   $("session-info").hidden = false;
   $("app").hidden = false;
   if (!state.graph) state.graph = new Graph($("graph"), { onSelect: select, onExpand: (node) => expand(node) });
-  window.explorer = { graph: state.graph, state };
+  window.explorer = { graph: state.graph, state, ctx };
 }
 
 function logout() {
