@@ -208,7 +208,7 @@ def test_api_reveals_ids_only_to_investigators_and_audits_every_person(api: Api)
     entry = json.loads(lines[-1])
     assert entry["endpoint"].endswith("/v1/reports")
     assert refs.person("RESIDENT_ID", REP) in entry["subjects"]
-    assert refs.person("RESIDENT_ID", OFFICER) not in entry["subjects"]  # not liable, not shown
+    assert refs.person("RESIDENT_ID", OFFICER) in entry["subjects"]  # shown as an officer
 
 
 def test_api_refuses_unknown_subjects_and_bad_input(api: Api) -> None:
