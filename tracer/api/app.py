@@ -30,6 +30,7 @@ from tracer.api.routes import (
     health,
     investigate,
     objections,
+    records,
     reports,
     screening,
     search,
@@ -111,6 +112,8 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     app.include_router(stats.router)
     app.include_router(reports.router)
     app.include_router(signals.router)
+    app.include_router(signals.honours)
+    app.include_router(records.router)
     app.include_router(explorer.router)
     app.include_router(docs.router)
     return app

@@ -25,6 +25,7 @@ from tracer.cli.context import (
     who,
 )
 from tracer.cli.exports import EXPORT_OPTION, export_target, sheet, write_export
+from tracer.cli.records import print_records
 from tracer.cli.render import exposure_table, liability_table, notified_table
 from tracer.cli.search import find, print_enterprises
 from tracer.domain.keys import SubjectKey
@@ -128,7 +129,17 @@ def _print_profile(profile: EnterpriseProfile) -> None:
             )
         out.print(practitioners)
     if profile.honours:
-        out.print("Honours: " + "; ".join(f"{h.honour} ({h.granted_on})" for h in profile.honours))
+        out.print(
+            "Honours: "
+            + "; ".join(
+                f"{h.honour} ({h.granted_on}"
+                + (f", revoked {h.revoked_on}" if h.revoked_on else "")
+                + ")"
+                for h in profile.honours
+            )
+        )
+    if profile.records.commitments or profile.records.interviews:
+        print_records(profile.records)
     if profile.external_listings:
         listings = table(
             "External listings (other bodies' lists: information, not findings of this system)",

@@ -106,7 +106,7 @@ def _signal_row(item: object) -> tuple[str, str, str]:
     assert isinstance(item, signals.RedListConflict)
     return (
         who(item.person, item.enterprise),
-        f"{item.honour.honour} ({item.honour.granted_on})",
+        f"{item.honour.honour} ({item.honour.granted_on}; id {item.honour.honour_id})",
         f"{', '.join(item.finding_ids)} via {', '.join(item.rules)}",
     )
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tracer.domain.errors import NotFound
+from tracer.domain.keys import SubjectKey
 from tracer.queries.catalogue import cypher
 from tracer.queries.liability import (
     Exposure,
@@ -19,6 +20,7 @@ from tracer.queries.liability import (
     enterprise_liabilities,
 )
 from tracer.queries.models import EnterpriseRef, PersonRef
+from tracer.queries.records import SubjectRecords, subject_records
 from tracer.queries.runner import QueryRunner, Row
 
 MAX_ROWS = 1000
@@ -68,6 +70,8 @@ class HonourEntry(BaseModel):
     granted_by: str | None = None
     granted_on: dt.date | None = None
     valid_until: dt.date | None = None
+    revoked_on: dt.date | None = None
+    revocation_reason: str | None = None
     valid: bool
 
 
@@ -116,6 +120,7 @@ class EnterpriseProfile(BaseModel):
     liable: list[LiablePerson]
     exposures: list[Exposure]
     notified: list[NotifiedOrganisation]
+    records: SubjectRecords = Field(description="credit commitments and interviews, flagged")
 
 
 def _held(row: Row, as_of: dt.date) -> bool:
@@ -145,7 +150,8 @@ def enterprise_profile(
         HonourEntry(
             **honour,
             valid=(honour.get("granted_on") is None or honour["granted_on"] <= as_of)
-            and (honour.get("valid_until") is None or honour["valid_until"] >= as_of),
+            and (honour.get("valid_until") is None or honour["valid_until"] >= as_of)
+            and (honour.get("revoked_on") is None or honour["revoked_on"] > as_of),
         )
         for honour in row["honours"]
     ]
@@ -186,4 +192,5 @@ def enterprise_profile(
         liable=liabilities.liable,
         exposures=liabilities.exposures,
         notified=liabilities.notified,
+        records=subject_records(runner, SubjectKey.enterprise(uscc), as_of),
     )

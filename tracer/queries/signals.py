@@ -15,7 +15,8 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from tracer.domain.errors import InvalidInput, NotFound
+from tracer.domain.clock import Clock
+from tracer.domain.errors import Conflict, InvalidInput, NotFound
 from tracer.domain.keys import PersonKey, SubjectKey
 from tracer.domain.timeline import plus_years
 from tracer.queries.catalogue import cypher
@@ -28,6 +29,7 @@ from tracer.queries.liability import (
 )
 from tracer.queries.models import EnterpriseRef, PersonRef
 from tracer.queries.paging import Page, check_page
+from tracer.queries.records import CreditBadRecord, credit_bad_records, subject_records
 from tracer.queries.runner import QueryRunner, Row
 from tracer.queries.timeline import LATEST
 from tracer.queries.worklist import reaches
@@ -84,6 +86,10 @@ class HonourRecord(BaseModel):
     granted_by: str | None = None
     granted_on: dt.date
     valid_until: dt.date | None = None
+    revoked_on: dt.date | None = Field(default=None, description="撤销: counts no more from then")
+    revoked_by: str | None = None
+    revocation_reason: str | None = None
+    revocation_document: str | None = None
 
 
 class BadRecord(BaseModel):
@@ -109,8 +115,14 @@ class GreenChannel(BaseModel):
     reason: str
     honours: list[HonourRecord]
     bad_records: list[BadRecord]
+    credit_records: list[CreditBadRecord] = Field(
+        default_factory=list,
+        description="breached commitments and unrectified WARNING interviews in the window",
+    )
     clean_since: dt.date | None = Field(description="the day after the last bad record ended")
-    note: str = "as far as this system knows (its findings and liabilities)"
+    note: str = (
+        "as far as this system knows (its findings, liabilities, commitments and interviews)"
+    )
 
 
 def _applied_days(finding: Row, start: dt.date, end: dt.date) -> dt.date | None:
@@ -186,13 +198,21 @@ def green_channel(runner: QueryRunner, subject: SubjectKey, as_of: dt.date) -> G
         person = PersonRef.of(person_key.id_type, person_key.id_number, row["name"])
         records += _liability_records(runner, person_key, row["linked"], start, as_of)
     records.sort(key=lambda item: (item.ended or item.decided_on, item.finding_id), reverse=True)
-    last = max((item.ended or item.decided_on for item in records), default=None)
+    credit = credit_bad_records(subject_records(runner, key, as_of), start, as_of)
+    last = max(
+        [
+            *(item.ended or item.decided_on for item in records),
+            *(as_of if item.current else item.ended or item.since for item in credit),
+        ],
+        default=None,
+    )
     latest = max([*ended_before, *([last] if last else [])], default=None)
     clean_since = latest + dt.timedelta(days=1) if latest is not None else row["established_on"]
-    current = [item for item in records if item.current]
+    current = [item.finding_id for item in records if item.current]
+    current += [item.record_id for item in credit if item.current]
     basis: Literal["RED_LIST", "CLEAN_RECORD"] | None = None
     if current:
-        ids = ", ".join(sorted({item.finding_id for item in current}))
+        ids = ", ".join(sorted(set(current)))
         reason = f"a bad record still applies ({ids})"
         if honours:
             reason += "; the red-list honour conflicts with it and must be revoked"
@@ -217,6 +237,7 @@ def green_channel(runner: QueryRunner, subject: SubjectKey, as_of: dt.date) -> G
         reason=reason,
         honours=honours,
         bad_records=records,
+        credit_records=credit,
         clean_since=clean_since,
     )
 
@@ -310,6 +331,63 @@ def red_list_conflicts(
                 )
             )
     return _page_of(conflicts, as_of, limit, offset, len(rows))
+
+
+class RevokedHonour(BaseModel):
+    """A red-list honour after its revocation, with its holder."""
+
+    honour: HonourRecord
+    enterprise: EnterpriseRef | None = None
+    person: PersonRef | None = None
+
+
+def honour(runner: QueryRunner, honour_id: str) -> RevokedHonour:
+    """One red-list honour with its holder; ``NotFound`` when unknown."""
+    row = runner.read_one(cypher("signals_honour"), honour_id=honour_id)
+    if row is None:
+        raise NotFound(f"no red-list honour with id {honour_id}")
+    person = row["person"]
+    return RevokedHonour(
+        honour=HonourRecord(
+            **{k: v for k, v in row["honour"].items() if k in HonourRecord.model_fields}
+        ),
+        enterprise=EnterpriseRef(**row["enterprise"]) if row["enterprise"] else None,
+        person=PersonRef.of(person["id_type"], person["id_number"], person.get("name"))
+        if person
+        else None,
+    )
+
+
+def revoke_honour(
+    runner: QueryRunner,
+    honour_id: str,
+    revoked_on: dt.date,
+    actor: str,
+    reason: str,
+    document: str | None,
+    clock: Clock,
+) -> RevokedHonour:
+    """Record the revocation of a red-list honour (及时撤销荣誉称号, e.g. after a red-list
+    conflict) effective ``revoked_on`` — come, and not before the grant: ``InvalidInput``. From
+    that day it no longer counts for the red list, the green channel or a conflict.
+    ``NotFound`` for an unknown honour, ``Conflict`` when it is already revoked."""
+    current = honour(runner, honour_id)
+    if revoked_on > clock.today():
+        raise InvalidInput(f"revoked_on {revoked_on} is in the future (today {clock.today()})")
+    if revoked_on < current.honour.granted_on:
+        raise InvalidInput(f"revoked_on {revoked_on} is before the grant")
+    rows = runner.write(
+        cypher("signals_revoke_honour"),
+        honour_id=honour_id,
+        revoked_on=revoked_on,
+        revoked_by=actor,
+        reason=reason,
+        document=document,
+        recorded_at=clock.now(),
+    )
+    if not rows:
+        raise Conflict(f"honour {honour_id} is already revoked")
+    return honour(runner, honour_id)
 
 
 # -- ban breaches ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// One subject's red-list honours valid on $as_of, the findings against it with their applying
+// One subject's red-list honours valid on $as_of (not revoked by then), the findings against it with their applying
 // intervals as known at $known_at (a bad record is any that applied on a day of the window), and
 // for a person the findings linked to them (position at the listed enterprise, named, listed).
 // Parameters: $uscc (or null), $id_type and $id_number (or null), $as_of (Date),
@@ -10,6 +10,7 @@ WHERE s IS NOT NULL
 CALL (s) {
   OPTIONAL MATCH (h:Honour)-[:GRANTED_TO]->(s)
   WHERE h.granted_on <= $as_of AND (h.valid_until IS NULL OR h.valid_until >= $as_of)
+  AND (h.revoked_on IS NULL OR h.revoked_on > $as_of)
   WITH h ORDER BY h.granted_on DESC LIMIT $limit
   RETURN collect(h {.*}) AS honours
 }
