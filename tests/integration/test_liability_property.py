@@ -1,6 +1,7 @@
 """Differential test: the engine (Cypher over stored status lines) equals the naive pure-Python
-model on random small graphs with status histories, namings and releases recorded over time,
-asked about random dates as known at random moments — liabilities and exposures both."""
+model on random small graphs with status histories, namings, releases and suspensions recorded
+over time, asked about random dates as known at random moments — liabilities and exposures
+both."""
 
 from __future__ import annotations
 
@@ -195,6 +196,21 @@ def graphs(
                 effective_on=effective,
                 recorded_at=moment(effective) + dt.timedelta(days=draw(st.integers(0, 100))),
                 wrongful=draw(st.integers(0, 3)) == 0,
+            )
+        # a person's objection to their own role: suspended from acceptance until decided
+        for finding_id, person in draw(
+            st.lists(st.sampled_from(reachable), max_size=1, unique=True)
+        ):
+            accepted = decisions[finding_id] + dt.timedelta(days=draw(st.integers(0, 1200)))
+            recorded = moment(accepted) + dt.timedelta(days=draw(st.integers(0, 30)))
+            lasts = draw(st.one_of(st.none(), st.integers(1, 400)))
+            g.suspend(
+                finding_id,
+                person,
+                accepted,
+                recorded,
+                None if lasts is None else accepted + dt.timedelta(days=lasts),
+                None if lasts is None else recorded + dt.timedelta(days=lasts),
             )
     first = min(decisions.values())
     as_of = draw(

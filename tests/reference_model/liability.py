@@ -138,9 +138,18 @@ def listed(finding: Row, day: dt.date, known_at: dt.datetime) -> bool:
     return _status_on(pieces, day) in ("ACTIVE", "CORRECTED", "REPAIRED", "EXPIRED")
 
 
+def _ended(edge: Row, day: dt.date, known_at: dt.datetime) -> bool:
+    """A suspension (an objection to one's own role) decided, as known at ``known_at``, to end
+    before ``day``."""
+    until = edge.get("until")
+    return until is not None and edge["until_recorded_at"] <= known_at and day >= until
+
+
 def _released(edges: Sequence[Row], day: dt.date, known_at: dt.datetime) -> bool:
+    """Released (wrongful: always; else from its effective date), or suspended on ``day``."""
     return any(
-        edge["recorded_at"] <= known_at and (edge["wrongful"] or edge["effective_on"] <= day)
+        edge["recorded_at"] <= known_at
+        and (edge["wrongful"] or (edge["effective_on"] <= day and not _ended(edge, day, known_at)))
         for edge in edges
     )
 
