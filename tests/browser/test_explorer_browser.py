@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.fixtures.graph_builder import uscc
 from tests.fixtures.story import STORY, Served
 from tracer.api.roles import Role
 
@@ -375,3 +376,52 @@ def test_external_listing_shown_to_investigators_only(
             "MATCH (l:ExternalListing {listing_id: 'browser-test'}) DETACH DELETE l",
             database_=neo4j_target.database,
         )
+
+
+def test_an_error_message_goes_with_the_next_success(page: Any, served: Served) -> None:
+    login(page, served)
+    page.click("button[data-tab=paths]")
+    page.select_option("#paths-from-kind", "RESIDENT_ID")
+    page.fill("#paths-from", STORY.liable)
+    page.select_option("#paths-to-kind", "uscc")
+    page.fill("#paths-to", uscc(99_999))  # valid, but not in the graph: 404
+    page.click("#paths-form button[type=submit]")
+    page.wait_for_selector("#message:not([hidden])")
+    assert "404" in page.inner_text("#message")
+    page.click("button[data-tab=enterprise]")
+    search_enterprise(page, STORY.listed)
+    assert page.locator("#message").is_hidden()
+
+
+def test_edge_labels_are_readable(page: Any, served: Served) -> None:
+    login(page, served)
+    search_enterprise(page, STORY.listed)
+    style = page.evaluate(
+        "(() => { const e = window.explorer.graph.cy.edges()[0]; return ["
+        "e.style('font-size'), e.style('text-background-opacity')]; })()"
+    )
+    assert float(style[0].removesuffix("px")) >= 11 and float(style[1]) > 0.5
+
+
+def test_show_fits_a_long_chain_into_view(page: Any, served: Served) -> None:
+    """An 8-hop chain of nodes not shown yet: "show" lays them out and fits all of them,
+    the ultimate owner included, into the view."""
+    login(page, served)
+    search_enterprise(page, STORY.listed)
+    inside: list[list[Any]] = page.evaluate(
+        "(() => {"
+        " const subjects = Array.from({length: 9}, (_, i) => ({id: `E:CHAIN${i}`,"
+        "   kind: 'ENTERPRISE', name: `链${i}`}));"
+        f" subjects[8] = {{id: 'E:{STORY.listed}', kind: 'ENTERPRISE', name: 'listed'}};"
+        " window.explorer.ctx.showChain({subjects, links: Array(8).fill('OWNS')});"
+        " const cy = window.explorer.graph.cy, box = cy.extent();"
+        " return subjects.map((s) => { const p = cy.getElementById(s.id).position();"
+        "   return [p.x, p.y, p.x >= box.x1 && p.x <= box.x2 && p.y >= box.y1 && p.y <= box.y2];"
+        " });"
+        "})()"
+    )
+    assert [seen for _, _, seen in inside] == [True] * 9
+    spots = [(x, y) for x, y, _ in inside]  # laid out, not piled up where they were added
+    assert all(
+        abs(a[0] - b[0]) + abs(a[1] - b[1]) > 10 for i, a in enumerate(spots) for b in spots[:i]
+    )
