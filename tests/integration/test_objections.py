@@ -158,7 +158,7 @@ def test_a_persons_objection_suspends_only_them_until_released(api: Api) -> None
     )
     assert decided["decided_by"].startswith("mkt-obj (key ")
     _problem(api.post("mkt", url, decision), 409)  # deciding twice
-    _problem(api.post("mkt", "/v1/objections/OBJ-0000000000000000/decision", decision), 404)
+    _problem(api.post("mkt", "/v1/objections/OBJ-AAAAAAAAAAAAAAAA/decision", decision), 404)
     assert not api.liable(REP, as_of="2025-06-01")  # wrongful: void from the start
     assert api.liable(CONTROLLER)
 

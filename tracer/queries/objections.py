@@ -44,6 +44,8 @@ PERSON_OUTCOMES = frozenset({"UPHELD", "RELEASED"})
 #: Statuses a finding may be objected to in (UNDER_REVIEW is reachable from them).
 OBJECTABLE = frozenset({"ACTIVE", "CORRECTED"})
 DEFAULT_VERIFICATION_DAYS = 15
+#: Objection ids spell random hex digits as the letters A-P: never shaped like an ID number.
+_LETTERS = str.maketrans("0123456789abcdef", "ABCDEFGHIJKLMNOP")
 MAX_OBJECTIONS = 1000
 
 
@@ -180,7 +182,7 @@ def file_objection(
     days = process_days(
         "OBJECTION_VERIFICATION", finding["list_type"], accepted, target["region_code"]
     )
-    objection_id = f"OBJ-{uuid.uuid4().hex[:16].upper()}"
+    objection_id = "OBJ-" + uuid.uuid4().hex[:16].translate(_LETTERS)
     note = f"objection {objection_id}: {reason}"
     if person is None:
         transition_finding(

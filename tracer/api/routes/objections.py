@@ -28,9 +28,9 @@ router = APIRouter(prefix="/v1/objections", tags=["objections"])
 ObjectionId = Annotated[
     str,
     Path(
-        pattern=r"^OBJ-[0-9A-F]{16}$",
+        pattern=r"^OBJ-[A-P]{16}$",
         description="The objection id the server gave when it was filed.",
-        examples=["OBJ-3F2A9C0D11B24E7F"],
+        examples=["OBJ-DPCKJMANBBLCEOHP"],
     ),
 ]
 CodeQuery = Annotated[
