@@ -186,7 +186,8 @@ def test_views_exported_with_out(cli: CliRunner, tmp_path: Path) -> None:
     signal = tmp_path / "signal.xlsx"
     result = cli.invoke(app, ["signals", "--kind", "repeat-offenders", "--out", str(signal)])
     assert result.exit_code == 0, result.output
-    assert pd.ExcelFile(signal).sheet_names == ["repeat-offenders"]
+    with pd.ExcelFile(signal) as book:
+        assert book.sheet_names == ["repeat-offenders"]
     refused = cli.invoke(app, ["owners", LISTED, "--out", str(tmp_path / "o.pdf")])
     assert refused.exit_code == 1 and "neither .csv nor .xlsx" in refused.stderr
 
