@@ -36,6 +36,9 @@ KEYS = {
     "finding_persons": ("finding_id", "id_type", "id_number", "capacity"),
     "transitions": ("finding_id", "to_status", "effective_on"),
     "redlist": ("subject_kind", "subject_id", "honour", "granted_on"),
+    "employments": ("id_type", "id_number", "employer_kind", "employer_id", "start_date"),
+    "commitments": ("commitment_id",),
+    "interviews": ("interview_id",),
 }
 AS_OF = date(2026, 10, 31)
 Rows = list[dict[str, str]]

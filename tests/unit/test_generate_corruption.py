@@ -170,8 +170,24 @@ class Validator:
             problem = self.enterprise(row["subject_id"])
         return problem or self.period(row, "granted_on", "valid_until")
 
+    def employments(self, row: Row) -> str | None:
+        return (
+            self.person(row)
+            or self.enterprise(row["employer_id"])
+            or self.period(row, "start_date", "end_date")
+        )
+
+    def credit_records(self, row: Row) -> str | None:
+        """Commitments and interviews (the generator corrupts neither)."""
+        return self.enterprise(row["subject_id"])
+
     def check(self, stem: str) -> Callable[[Row], str | None]:
-        method = {"persons": self.persons_, "findings": self.findings_}.get(stem)
+        method = {
+            "persons": self.persons_,
+            "findings": self.findings_,
+            "commitments": self.credit_records,
+            "interviews": self.credit_records,
+        }.get(stem)
         return method or getattr(self, stem)
 
 

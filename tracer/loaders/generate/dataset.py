@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from tracer.domain.errors import InvalidInput
 from tracer.loaders.generate.corrupt import RowCorrupter
+from tracer.loaders.generate.credit import CREDIT_ENTERPRISES, plant_credit
 from tracer.loaders.generate.planted import PLANTED_ENTERPRISES, PlantedCase, plant_cases
 from tracer.loaders.generate.practitioners import Practitioners
 from tracer.loaders.generate.sink import Sink
@@ -21,7 +22,7 @@ from tracer.loaders.generate.writer import FORMATS, STEMS
 #: The reference day of a data set unless one is given: fixed, so a seed always gives the
 #: same files.
 DEFAULT_AS_OF = date(2026, 10, 31)
-MIN_ENTERPRISES = PLANTED_ENTERPRISES + 24
+MIN_ENTERPRISES = PLANTED_ENTERPRISES + CREDIT_ENTERPRISES + 24
 PROGRESS_EVERY = 1_000
 XLSX_MAX_ROWS = 1_048_575
 
@@ -80,7 +81,7 @@ def generate_dataset(
         world = World(seed, as_of, sink)
         world.target = enterprises
         practitioners = Practitioners(world)
-        cases = plant_cases(world)
+        cases = [*plant_cases(world), *plant_credit(world)]
         reported = 0
         rng = world.rng
         while world.enterprises < enterprises:
