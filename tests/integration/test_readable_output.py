@@ -77,6 +77,13 @@ def test_unknown_measure_lists_the_valid_codes(cli: CliRunner) -> None:
     message = " ".join(result.output.split())
     assert "unknown measure code 'FLYING_BAN'; valid:" in message
     assert "FLIGHT_BAN" in message and "HIGH_SPEED_RAIL_BAN" in message
+    feedback = cli.invoke(
+        app,
+        ["feedback", COURT, J1, "--subject", CO, "--measure", "FLYING_BAN",
+         "--outcome", "APPLIED", "--on", AS_OF, "--actor", "clerk"],
+    )  # fmt: skip
+    assert feedback.exit_code == 1 and "valid: " in feedback.output
+    assert "FLIGHT_BAN" in feedback.output
 
 
 def test_api_unknown_measure_is_a_404_with_the_codes(

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from tracer.domain.clock import Clock
-from tracer.domain.errors import Conflict, InvalidInput, NotFound
+from tracer.domain.errors import Conflict, InvalidInput, NotFound, UnknownCode
 from tracer.domain.keys import SubjectKey
 from tracer.queries.catalogue import cypher
 from tracer.queries.departments import department
@@ -165,8 +165,9 @@ def record_feedback(
     key = subject.normalised()
     measure = measure.strip().upper()
     dept = department(runner, department_code, on)
-    if measure not in measure_catalogue(snapshot(runner), on):
-        raise NotFound(f"no measure with code {measure!r}")
+    catalogue = measure_catalogue(snapshot(runner), on)
+    if measure not in catalogue:
+        raise UnknownCode(f"no measure with code {measure!r}", sorted(catalogue))
     if measure not in dept.measures:
         raise Conflict(
             f"department {dept.code} ({dept.kind or 'kind unknown'}) does not implement {measure}; "
