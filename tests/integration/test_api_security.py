@@ -4,6 +4,7 @@ written, a torn last line recovered, heads checkpointed in Neo4j and verified by
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ from tracer.api.settings import ApiSettings, get_api_settings
 from tracer.cli.main import app as cli_app
 from tracer.graph.driver import Target
 from tracer.queries.audit import checkpoints
+from tracer.queries.catalogue import cypher
 from tracer.queries.runner import QueryRunner
 
 #: A full resident ID anywhere in a response (admins see full numbers).
@@ -48,6 +50,7 @@ def graph(neo4j_driver: neo4j.Driver, neo4j_target: Target) -> QueryRunner:
     runner = QueryRunner(neo4j_driver, neo4j_target.database)
     wipe(neo4j_driver, neo4j_target.database)
     build_graph(runner)
+    _credit_records(runner)
     return runner
 
 
@@ -109,7 +112,70 @@ REQUESTS: list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]] = 
         None,
         {**_person(DEFAULTER), "reason": "FORMER_OFFICER", "effective_on": "2025-12-01"},
     ),
+    ("POST", "/v1/signals/green-channel", None, {"subject": _person(LEGAL_REP)}),
+    (
+        "POST",
+        "/v1/commitments",
+        None,
+        {
+            "subject": _person(OWNER),
+            "department": "MKT01",
+            "matter": "承诺",
+            "committed_on": "2025-12-01",
+        },
+    ),
+    ("POST", "/v1/commitments/CMT-SEC-1/fulfilment", None, {"on": "2025-12-01"}),
+    ("POST", "/v1/commitments/CMT-SEC-2/breach", None, {"on": "2025-12-01"}),
+    (
+        "POST",
+        "/v1/interviews",
+        None,
+        {
+            "subject": _person(OWNER),
+            "department": "MKT01",
+            "kind": "WARNING",
+            "held_on": "2025-12-01",
+        },
+    ),
+    ("POST", "/v1/interviews/ITV-SEC-1/rectification", None, {"on": "2025-12-01"}),
+    (
+        "POST",
+        "/v1/honours/revocations",
+        None,
+        {
+            "honour_id": f"{LEGAL_REP}|劳动模范|2019-05-01",
+            "revoked_on": "2025-12-01",
+            "reason": "red-list conflict",
+        },
+    ),
 ]
+
+
+def _credit_records(runner: QueryRunner) -> None:
+    """Two open commitments and an interview of the controller, to close over HTTP."""
+    subject = {
+        "subject_uscc": None,
+        "subject_id_type": "RESIDENT_ID",
+        "subject_id_number": CONTROLLER,
+        "department": "MKT01",
+    }
+    day = dt.date(2025, 1, 2)
+    commitments = [
+        {
+            **subject,
+            "commitment_id": f"CMT-SEC-{n}",
+            "props": {"matter": "承诺", "committed_on": day},
+        }
+        for n in (1, 2)
+    ]
+    interview = {
+        **subject,
+        "interview_id": "ITV-SEC-1",
+        "props": {"kind": "WARNING", "held_on": day, "rectify_by": day},
+    }
+    now = dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
+    runner.write(cypher("load_commitments"), rows=commitments, recorded_at=now)
+    runner.write(cypher("load_interviews"), rows=[interview], recorded_at=now)
 
 
 def test_every_disclosed_person_is_in_the_entry_of_its_request(api: Api) -> None:
