@@ -3,6 +3,7 @@
 // subjects.
 import { EXPOSURE_ZH, h, pct, period, RELATION_ZH, replace, roleName, STATUS_ZH } from "./dom.js";
 import { objectionsSection } from "./objections.js";
+import { recordsSection } from "./records.js";
 
 const PATH_PREFIX = { Enterprise: "E:", Finding: "F:", Department: "D:" };
 export const BID_MEASURE = "PUBLIC_BIDDING_BAN";
@@ -407,6 +408,7 @@ export function renderEnterprise(el, profile, owners, ownersError, ctx) {
     h("h3", {}, `Findings 失信认定 (${(profile.findings || []).length})`),
     h("div", { id: "findings" }, (profile.findings || []).map((f) => findingCard(f, ctx))),
     externalListings(profile.external_listings || []),
+    recordsSection(profile.records),
     h("h3", {}, `Officers 人员 (${officers.length})`),
     h(
       "table",
