@@ -544,3 +544,29 @@ def test_progress_is_reported(tmp_path: Path) -> None:
     generate_dataset(tmp_path, 2_500, progress=seen.append)
     assert seen[-1] == 2_500
     assert seen == sorted(seen) and len(seen) >= 2
+
+
+def test_planted_staff_and_credit_records(
+    generated: tuple[Path, GenerationSummary], tables: dict[str, Rows]
+) -> None:
+    cases = {case.id: case for case in generated[1].planted_cases}
+    staff = cases["STAFF_NOTIFICATION"]
+    person = staff.persons[0].id_number
+    jobs = {
+        (row["employer_id"], row["public_sector"], row["end_date"])
+        for row in tables["employments"]
+        if row["id_number"] == person
+    }
+    assert (staff.enterprises["employer"], "true", "") in jobs
+    assert (staff.enterprises["former_private_employer"], "false") in {j[:2] for j in jobs}
+    finding = staff.findings["person_listing"]
+    listed = next(row for row in tables["findings"] if row["finding_id"] == finding)
+    assert (listed["subject_kind"], listed["subject_id"]) == ("PERSON", person)
+    credit = cases["CREDIT_RECORDS"]
+    commitments = {row["commitment_id"]: row for row in tables["commitments"]}
+    assert commitments[credit.facts["commitment_breached"]]["breached_on"]
+    assert not commitments[credit.facts["commitment_overdue"]]["fulfilled_on"]
+    interviews = {row["interview_id"]: row for row in tables["interviews"]}
+    unrectified = interviews[credit.facts["interview_unrectified"]]
+    assert (unrectified["kind"], unrectified["rectified_on"]) == ("WARNING", "")
+    assert day(unrectified["rectify_by"]) < AS_OF
