@@ -8,6 +8,6 @@ CALL () {
   RETURN e LIMIT $pool
   UNION
   CALL db.index.fulltext.queryNodes('enterprise_name_search', $lucene, {limit: $pool}) YIELD node
-  RETURN node AS e
+  RETURN node AS e LIMIT $pool
 }
 RETURN e.uscc AS uscc, e.name AS name

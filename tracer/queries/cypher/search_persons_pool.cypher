@@ -8,6 +8,6 @@ CALL () {
   RETURN p LIMIT $pool
   UNION
   CALL db.index.fulltext.queryNodes('person_name_search', $lucene, {limit: $pool}) YIELD node
-  RETURN node AS p
+  RETURN node AS p LIMIT $pool
 }
 RETURN p.id_type AS id_type, p.id_number AS id_number, p.name AS name
