@@ -6,12 +6,14 @@ resolved by a revocation, the enterprise profile and the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import neo4j
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from tests.fixtures.database import wipe
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
@@ -19,6 +21,7 @@ from tracer.api.app import create_app
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
 from tracer.api.settings import ApiSettings
+from tracer.cli.main import app as cli_app
 from tracer.domain.clock import Clock
 from tracer.graph.driver import Target
 from tracer.graph.settings import get_clock
@@ -194,3 +197,28 @@ def test_revoking_an_honour_resolves_the_red_list_conflict(api: Api) -> None:
     assert [item["honour"]["honour_id"] for item in before["items"]] == [honour_id]
     profile = _ok(api.get("viewer", f"/v1/enterprises/{HONOURED}"))
     assert [(h["valid"], h["revoked_on"]) for h in profile["honours"]] == [(False, "2026-05-01")]
+
+
+def test_command_line_records_commitments_and_lists_them(
+    api: Api, neo4j_env: dict[str, str]
+) -> None:
+    def run(*args: str) -> Any:
+        result = CliRunner().invoke(cli_app, [*args, "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    made = run(
+        "commitment", "record", "--subject", CLEAN, "--department", "MKT01",
+        "--matter", "告知承诺", "--committed-on", "2026-01-05", "--due-on", "2026-02-01",
+        "--actor", "张科员",
+    )  # fmt: skip
+    commitment_id = made["commitment"]["commitment_id"]
+    assert made["commitment"]["flags"] == ["OVERDUE"]  # by the real clock: long past due
+    breached = run("commitment", "breach", commitment_id, "--on", "2026-03-01", "--actor", "张科员")
+    assert breached["commitment"]["flags"] == ["BREACHED"]
+    listed = run("records", CLEAN, "--as-of", "2026-02-15")
+    assert [c["flags"] for c in listed["commitments"]] == [["OVERDUE"]]
+    refused = CliRunner().invoke(
+        cli_app, ["commitment", "fulfil", commitment_id, "--on", "2026-03-02", "--actor", "x"]
+    )
+    assert refused.exit_code != 0 and "already fulfilled or breached" in refused.output
