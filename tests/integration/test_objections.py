@@ -5,12 +5,14 @@ overdue flags, decisions carried out by the lifecycle, and the refusals."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import neo4j
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from tests.fixtures.database import wipe
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
@@ -18,6 +20,7 @@ from tracer.api.app import create_app
 from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
 from tracer.api.settings import ApiSettings
+from tracer.cli.main import app
 from tracer.domain.clock import Clock
 from tracer.graph.driver import Target
 from tracer.graph.settings import get_clock
@@ -213,3 +216,31 @@ def test_revoked_objection_voids_the_finding(api: Api) -> None:
     _problem(api.post("admin", "/v1/objections", body), 409)  # nothing left to object to
     listed = _ok(api.get("viewer", "/v1/objections", finding_id=SECOND))
     assert [item["outcome"] for item in listed] == ["UPHELD", "REVOKED"]
+
+
+def test_the_command_line_files_lists_and_decides(api: Api, neo4j_env: dict[str, str]) -> None:
+    cli = CliRunner()
+
+    def run(*args: str) -> Any:
+        result = cli.invoke(app, [*args, "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    filed = run(
+        "objection", "file", FINDING, "--filed-on", "2026-04-02", "--actor", "信用办",
+        "--reason", "罚款已缴纳",
+    )  # fmt: skip
+    assert (filed["status"], filed["person"]) == ("OPEN", None)
+    assert [o["objection_id"] for o in run("objection", "list", "--open")] == [
+        filed["objection_id"]
+    ]
+    decided = run(
+        "objection", "decide", filed["objection_id"], "--outcome", "UPHELD",
+        "--actor", "市场监管局", "--reason", "维持",
+    )  # fmt: skip
+    assert decided["outcome"] == "UPHELD"
+    twice = cli.invoke(
+        app, ["objection", "decide", filed["objection_id"], "--outcome", "UPHELD",
+              "--actor", "x", "--reason", "again"],
+    )  # fmt: skip
+    assert twice.exit_code != 0
