@@ -6,11 +6,10 @@ issued codes. The bottom of each space is cut into ``SEED_SLOTS`` equal ranges o
 a seed issues from range ``seed % SEED_SLOTS``: two seeds that differ modulo ``SEED_SLOTS``
 never issue the same USCC, resident ID, document number or finding id (while a data set issues
 fewer codes of a kind than a range holds: millions, per birth year for resident IDs; 312,500
-finding ids), so loading a second generated set beside the first cannot clash identities. "Never issued" codes (references to
-unknown subjects in corrupted rows) come from the top of each space, above every seed's range;
-the departments (one fixed directory, the same in every data set) from the start of that top
-part.
-Check characters come from ``tracer.domain.identifiers``.
+finding ids), so loading a second generated set beside the first cannot clash identities.
+"Never issued" codes (references to unknown subjects in corrupted rows) come from the top of
+each space, above every seed's range; the departments (one fixed directory, the same in every
+data set) from the start of that top part. Check characters come from ``tracer.domain.identifiers``.
 """
 
 from __future__ import annotations
