@@ -113,7 +113,7 @@ def _directory(folder: Path) -> Path:
 
 
 def _reasons(path: Path) -> dict[tuple[str, str], str]:
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:  # the rejects file opens in Excel
         return {(row["file"], row["line"]): row["reason_code"] for row in csv.DictReader(handle)}
 
 
