@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -91,9 +92,16 @@ def test_the_server_answers_routing_and_refuses_a_write_sent_as_a_read(routed: T
         driver.close()
 
 
-def test_cli_writes_and_reads_through_a_routing_uri(routed_env: dict[str, str]) -> None:
+def _fixtures(tmp_path: Path) -> str:
+    """A copy of the fixture directory (a load writes its rejects file beside the input)."""
+    return str(shutil.copytree(FIXTURES, tmp_path / "basic"))
+
+
+def test_cli_writes_and_reads_through_a_routing_uri(
+    routed_env: dict[str, str], tmp_path: Path
+) -> None:
     _tracer(routed_env, "db", "init")
-    loaded = json.loads(_tracer(routed_env, "load", str(FIXTURES), "--json").stdout)
+    loaded = json.loads(_tracer(routed_env, "load", _fixtures(tmp_path), "--json").stdout)
     assert sum(stem["loaded"] for stem in loaded["files"].values()) > 0
     _tracer(
         routed_env,
@@ -117,7 +125,7 @@ def test_cli_writes_and_reads_through_a_routing_uri(routed_env: dict[str, str]) 
 def test_api_reads_and_writes_through_a_routing_uri(
     routed_env: dict[str, str], routed: Target, tmp_path: Path
 ) -> None:
-    _tracer(routed_env, "load", str(FIXTURES), "--json")
+    _tracer(routed_env, "load", _fixtures(tmp_path), "--json")
     get_api_settings.cache_clear()
     settings = get_api_settings()
     key = KeyStore(settings.keys_path).create(Role.ADMIN, "routing test").key
