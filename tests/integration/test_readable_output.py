@@ -56,11 +56,13 @@ def test_measure_filters_the_evidence(cli: CliRunner) -> None:
     everything = invoke_json(cli, "check", "--id", BOSS, "--as-of", AS_OF)
     flights = invoke_json(cli, "check", "--id", BOSS, "--as-of", AS_OF, "--measure", "flight_ban")
     assert flights["restricted"] is True and flights["measure"] == "FLIGHT_BAN"
-    assert flights["liabilities"] and all(
-        "FLIGHT_BAN" in item["measures"] for item in flights["liabilities"]
-    )
+    # the JSON keeps one entry per (finding, rule) (INTERFACES §2) and marks the evidence
+    carrying = [item for item in flights["liabilities"] if item["carries_measure"]]
+    assert carrying and all("FLIGHT_BAN" in item["measures"] for item in carrying)
     rules = {item["rule"] for item in everything["liabilities"]}
-    assert {item["rule"] for item in flights["liabilities"]} == {"R5"} < rules
+    assert {item["rule"] for item in flights["liabilities"]} == rules
+    assert {item["rule"] for item in carrying} == {"R5"} < rules
+    assert all(item["carries_measure"] is None for item in everything["liabilities"])
     assert flights["liabilities_omitted"] == len(everything["liabilities"]) - 1
     assert everything["liabilities_omitted"] == 0
     human = cli.invoke(app, ["check", "--id", BOSS, "--as-of", AS_OF, "--measure", "FLIGHT_BAN"])
@@ -105,7 +107,8 @@ def test_api_unknown_measure_is_a_404_with_the_codes(
         assert "FLIGHT_BAN" in problem["valid_codes"] and "FLIGHT_BAN" in problem["detail"]
         body["measure"] = "FLIGHT_BAN"
         answer = client.post("/v1/checks", json=body, headers={"X-API-Key": key}).json()
-        assert {item["rule"] for item in answer["liabilities"]} == {"R5"}
+        carrying = {item["rule"] for item in answer["liabilities"] if item["carries_measure"]}
+        assert carrying == {"R5"}
         assert answer["liabilities_omitted"] >= 1
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
-from tracer.domain.errors import InvalidInput
+from tracer.domain.errors import UnknownCode
 from tracer.domain.keys import PersonKey
 from tracer.queries.liability import (
     APPOINTED_AFTER_ACT,
@@ -604,8 +604,9 @@ def test_unknown_person_is_not_restricted_and_unknown_measure_is_rejected(
     nobody = ("RESIDENT_ID", resident_id(99))
     result = check(engine, nobody)
     assert not result.known and not result.restricted and result.subject.name is None
-    with pytest.raises(InvalidInput, match="NO_SUCH_MEASURE"):
+    with pytest.raises(UnknownCode, match="NO_SUCH_MEASURE") as unknown:
         check(engine, nobody, measure="NO_SUCH_MEASURE")
+    assert "FLIGHT_BAN" in unknown.value.valid_codes
 
 
 def test_enterprise_check_with_related_risk(engine: QueryRunner) -> None:

@@ -149,10 +149,11 @@ def print_check(result: Check) -> None:
     subject = result.subject
     name = who(subject) if isinstance(subject, PersonRef) else who(enterprise=subject)
     out.print(f"{name}{known}: {verdict}{scope} on {result.as_of}{when}", soft_wrap=True)
-    if result.liabilities:
+    evidence = result.evidence()
+    if evidence:
         title = f"Liabilities that carry {result.measure}" if result.measure else "Liabilities"
-        out.print(liability_table(title, [(None, result.liabilities)]))
-        for item in result.liabilities:
+        out.print(liability_table(title, [(None, evidence)]))
+        for item in evidence:
             out.print(f"  {item.finding_id} {item.rule}: {item.source}", highlight=False)
     if result.liabilities_omitted:
         out.print(

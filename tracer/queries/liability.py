@@ -139,6 +139,11 @@ class Liability(BaseModel):
     choices: list[Choice] = Field(default_factory=list)
     not_applied: list[NotApplied] = Field(default_factory=list)
     restricting: bool = Field(description="at least one measure restricts (§5b)")
+    carries_measure: bool | None = Field(
+        default=None,
+        description="with a measure asked: whether this liability is evidence for it "
+        "(applied, a choice or eligible); null when none was asked",
+    )
     effective_until: dt.date | None = Field(description="end of this liability's period, if known")
     period_basis: str | None = Field(
         default=None, description="DECISION, DEFAULT, OPEN (until performance / removal) or RULE"
@@ -196,13 +201,20 @@ class Check(BaseModel):
     restricted: bool = Field(description="a restricting measure (or the measure asked) applies")
     measure: str | None = None
     liabilities: list[Liability] = Field(
-        description="with a measure asked: only those that carry it (applied, choice or eligible)"
+        description="one per (finding, rule); with a measure asked, each says whether it "
+        "carries it (``carries_measure``)"
     )
     liabilities_omitted: int = Field(
-        default=0, description="liabilities left out because they do not carry the measure asked"
+        default=0,
+        description="with a measure asked: how many liabilities do not carry it (the human "
+        "view and spreadsheets leave them out)",
     )
     exposures: list[Exposure] = Field(default_factory=list)
     related_risk: list[RelatedRisk] = Field(default_factory=list)
+
+    def evidence(self) -> list[Liability]:
+        """The liabilities that carry the measure asked (all of them when none was)."""
+        return [item for item in self.liabilities if item.carries_measure is not False]
 
 
 class FindingSummary(BaseModel):
@@ -637,7 +649,12 @@ def _check(
         liable=bool(liabilities),
         restricted=_restricted(liabilities, measure),
         measure=measure,
-        liabilities=[item for item in liabilities if _carries(item, measure)],
+        liabilities=[
+            item
+            if measure is None
+            else item.model_copy(update={"carries_measure": _carries(item, measure)})
+            for item in liabilities
+        ],
         liabilities_omitted=sum(1 for item in liabilities if not _carries(item, measure)),
         exposures=list(exposures),
         related_risk=list(related_risk),

@@ -208,7 +208,7 @@ def result_row(entry: Entry, check: Check | None) -> list[str | int | None]:
     if check is None:
         return ["INVALID", entry.error, "", "", "", "", "", "", "", "", ""]
     kind, subject = _subject(check)
-    liabilities = check.liabilities
+    liabilities = check.evidence()
     why = "; ".join(_why(liability) for liability in liabilities)
     if not check.known:
         why = "not on record: no finding names this identifier"
@@ -257,7 +257,7 @@ def result_sheets(screening: Screening) -> list[Sheet]:
         _evidence_row(entry, check, item)
         for entry, check in zip(screening.entries, screening.checks, strict=True)
         if check is not None
-        for item in check.liabilities
+        for item in check.evidence()
     ]
     header = ["row", *screening.header, *RESULT_COLUMNS]
     return [Sheet("results", header, results), Sheet("evidence", EVIDENCE_COLUMNS, evidence)]
