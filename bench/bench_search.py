@@ -15,6 +15,7 @@ import tempfile
 import tracemalloc
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from tracer.loaders.generate import DEFAULT_AS_OF, generate_dataset
 from tracer.loaders.load import load_directory
 from tracer.queries.names import name_keys
 from tracer.queries.runner import QueryRunner
-from tracer.queries.search import search_enterprises, search_names
+from tracer.queries.search import SearchKind, search_enterprises, search_names
 from tracer.queries.upgrade import backfill_name_keys
 
 RESULTS = Path(__file__).parent / "results"
@@ -79,10 +80,15 @@ def _typo(text: str, rng: random.Random) -> str:
 def _latencies(call: Callable[[str], Any], texts: list[str]) -> tuple[list[float], int]:
     samples, found = [], 0
     for text in texts:
-        seconds, result = timed(lambda t=text: call(t))
+        seconds, result = timed(partial(call, text))
         samples.append(seconds)
         found += bool(result)
     return samples, found
+
+
+def _found(runner: QueryRunner, on: date, kind: SearchKind, text: str) -> Any:
+    """The candidates of one kind that a search for ``text`` finds."""
+    return getattr(search_names(runner, text, on, kind), f"{kind}s")
 
 
 def measure(runner: QueryRunner, on: date, count: int, seed: int) -> dict[str, Any]:
@@ -106,10 +112,8 @@ def measure(runner: QueryRunner, on: date, count: int, seed: int) -> dict[str, A
     baseline, _ = _latencies(lambda t: runner.read(EXACT, name=t), texts["exact_name"])
     result["baseline_exact_index"] = latency_ms(baseline)
     for kind, batch in texts.items():
-        search_kind = "enterprise" if kind == "enterprise_partial" else "person"
-        samples, hits = _latencies(
-            lambda t, k=search_kind: getattr(search_names(runner, t, on, k), f"{k}s"), batch
-        )
+        search_kind: SearchKind = "enterprise" if kind == "enterprise_partial" else "person"
+        samples, hits = _latencies(partial(_found, runner, on, search_kind), batch)
         again, _ = _latencies(lambda t: runner.read(EXACT, name=t), texts["exact_name"])
         result[kind] = {
             **latency_ms(samples),

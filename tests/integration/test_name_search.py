@@ -67,7 +67,7 @@ def graph(neo4j_driver: neo4j.Driver, neo4j_target: Target) -> QueryRunner:
     return runner
 
 
-def _persons(found: NameSearch) -> dict[str, Any]:
+def _persons(found: NameSearch) -> dict[str | None, Any]:
     return {item.person.id_number: item for item in found.persons}
 
 

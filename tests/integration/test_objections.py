@@ -107,10 +107,10 @@ def api(
         yield Api(client, settings, moment)
 
 
-def _ok(response: Any, status: int = 200) -> dict[str, Any]:
+def _ok(response: Any, status: int = 200) -> Any:
+    """The JSON body of a response with the expected status (an object or a list)."""
     assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return response.json()
 
 
 def _problem(response: Any, status: int) -> None:
