@@ -33,6 +33,7 @@ from tests.integration.test_api_endpoints import (
 from tracer.api.app import create_app
 from tracer.api.audit import verify_log
 from tracer.api.audit.log import TORN_LINE
+from tracer.api.keys import KeyStore
 from tracer.api.roles import Role
 from tracer.api.settings import ApiSettings, get_api_settings
 from tracer.cli.main import app as cli_app
@@ -178,26 +179,95 @@ def _credit_records(runner: QueryRunner) -> None:
     runner.write(cypher("load_interviews"), rows=[interview], recorded_at=now)
 
 
+#: A court listing drafted by an admin and approved by an implementer of the court (no notice).
+DRAFT = {
+    "finding_id": "F-SEC-DRAFT",
+    "subject_uscc": ACME,
+    "list_type": "JUDGMENT_DEFAULTER",
+    "ground": "ABLE_BUT_REFUSING",
+    "authority": "MKT01",
+    "basis": "(2025)京01执9号",
+    "decided_on": "2025-11-01",
+    "persons": [{**_person(OWNER), "capacity": "ACTUAL_CONTROLLER"}],
+}
+
+
+def _exercise(
+    api: Api, method: str, url: str, headers: dict[str, str], **request: Any
+) -> tuple[Any, dict[str, Any], int]:
+    """One request; asserts success and that every resident ID it shows is in its audit entry
+    (as a keyed reference, never in clear). The response, its entry, and how many it showed."""
+    response = api.client.request(method, url, headers=headers, **request)
+    assert response.status_code < 300, (url, response.text)
+    text = response.content.decode("utf-8", errors="replace")
+    shown = set(RESIDENT.findall(text))
+    entry = api.audit()[-1]
+    assert entry["status"] == response.status_code
+    missing = {number for number in shown if api.person_ref(number) not in entry["subjects"]}
+    assert not missing, (url, sorted(missing))
+    assert not any(number in json.dumps(entry) for number in shown)
+    return response, entry, len(shown)
+
+
 def test_every_disclosed_person_is_in_the_entry_of_its_request(api: Api) -> None:
     """Each response (as an admin, who sees full numbers) is scanned for resident IDs; each one
     found must be in that request's audit entry as its keyed reference. Every /v1 operation of
     the schema is exercised."""
     called = set()
     disclosing = 0
+    admin = api.headers(Role.ADMIN)
     for method, url, params, body in REQUESTS:
         key = Role.IMPLEMENTER if url == "/v1/feedback" else Role.ADMIN
-        response = api.client.request(
-            method, url, params=params, json=body, headers=api.headers(key)
-        )
-        assert response.status_code < 300, (url, response.text)
-        shown = set(RESIDENT.findall(response.text))
-        entry = api.audit()[-1]
-        assert entry["status"] == response.status_code
-        missing = {number for number in shown if api.person_ref(number) not in entry["subjects"]}
-        assert not missing, (url, sorted(missing))
-        assert not any(number in json.dumps(entry) for number in shown)
+        _, entry, shown = _exercise(api, method, url, api.headers(key), params=params, json=body)
         disclosing += bool(shown)
         called.add((method, entry["endpoint"]))
+    reads: list[tuple[str, str, dict[str, Any]]] = [
+        ("POST", "/v1/search", {"json": {"text": "张三", "kind": "person"}}),
+        ("POST", "/v1/reports", {"json": {"uscc": ACME, "as_of": AS_OF}}),
+        (
+            "POST",
+            "/v1/checks/file",
+            {"content": f"id_type,id_number\nRESIDENT_ID,{LEGAL_REP}\n".encode()},
+        ),
+        ("GET", "/v1/exports/departments/HR01/worklist", {"params": {"scope": "ALL"}}),
+        ("GET", f"/v1/exports/enterprises/{ACME}/owners", {"params": {"format": "csv"}}),
+        ("GET", "/v1/exports/signals/repeat-offenders", {"params": {"format": "csv"}}),
+    ]
+    for method, url, request in reads:
+        _, entry, shown = _exercise(api, method, url, admin, **request)
+        disclosing += bool(shown)
+        called.add((method, entry["endpoint"]))
+    # the listing process: a draft approved by another person, an objection decided
+    approver = {
+        "X-API-Key": KeyStore(api.settings.keys_path).create(Role.IMPLEMENTER, "li", "MKT01").key
+    }
+    steps: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
+        ("POST", "/v1/findings", admin, DRAFT),
+        ("POST", "/v1/findings/F-SEC-DRAFT/approve", approver, {}),
+        (
+            "POST",
+            "/v1/objections",
+            admin,
+            {
+                "finding_id": "F-SEC-DRAFT",
+                "person": _person(OWNER),
+                "filed_on": "2025-11-20",
+                "reason": "不是实际控制人",
+            },
+        ),
+    ]
+    for method, url, headers, body in steps:
+        response, entry, shown = _exercise(api, method, url, headers, json=body)
+        called.add((method, entry["endpoint"]))
+    objection = response.json()["objection_id"]
+    listed = {"params": {"finding_id": "F-SEC-DRAFT"}}
+    _, entry, _ = _exercise(api, "GET", "/v1/objections", admin, **listed)
+    called.add(("GET", entry["endpoint"]))
+    decision = {"outcome": "UPHELD", "reason": "核实无误"}
+    _, entry, _ = _exercise(
+        api, "POST", f"/v1/objections/{objection}/decision", approver, json=decision
+    )
+    called.add(("POST", entry["endpoint"]))
     operations = {
         (method.upper(), path)
         for path, item in api.client.app.openapi()["paths"].items()  # type: ignore[attr-defined]
