@@ -237,8 +237,10 @@ def search_names(
     if looks_like_person_id(typed):
         raise InvalidInput("that is an ID number, not a name: check the person by ID number")
     lucene = lucene_query(typed)
-    if not lucene:
-        raise InvalidInput("the search text has no letters, digits or Chinese characters")
+    if not lucene:  # nothing a name could match (only punctuation or symbols): no candidates
+        return NameSearch(
+            text=typed, kind=kind, as_of=on, persons=[], enterprises=[], truncated=False
+        )
     persons, more_persons = (
         ([], False) if kind == "enterprise" else _persons(runner, typed, lucene, on, limit)
     )

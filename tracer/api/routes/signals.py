@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
 from tracer.api.deps import (
     ClockDep,
@@ -38,6 +38,13 @@ honours = APIRouter(prefix="/v1/honours", tags=["signals"])
 
 SignalKind = Literal["ban-breaches", "repeat-offenders", "phoenix", "redlist-conflicts"]
 SignalPage = Page[BanBreach] | Page[RepeatOffender] | Page[PhoenixCandidate] | Page[RedListConflict]
+
+
+@router.api_route("/green-channel", methods=["GET"], include_in_schema=False)
+def green_channel_by_get() -> None:
+    """405, not a 422 from ``/{kind}``: the green channel is per subject, asked by POST with the
+    subject in the body (a person's identifiers never travel in a URL)."""
+    raise HTTPException(405, "the green channel is asked with POST (the subject in the body)")
 
 
 @router.get(
