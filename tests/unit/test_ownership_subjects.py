@@ -10,7 +10,7 @@ from tests.fixtures.graph_builder import resident_id, uscc
 from tracer.cli.context import subject_candidates
 from tracer.domain.errors import InvalidInput
 from tracer.domain.keys import SubjectKey
-from tracer.queries.paths import hop_bounded, to_edge, to_node
+from tracer.queries.paths import to_edge, to_node
 
 NUMBER = resident_id(7)
 
@@ -79,14 +79,3 @@ def test_command_line_subjects() -> None:
         subject_candidates("hello")
     with pytest.raises(InvalidInput):
         subject_candidates("PASSPORT:!")
-
-
-def test_hop_bound_is_allow_listed() -> None:
-    text = hop_bounded("paths_between", 8, 3)
-    assert "{1,3}" in text and "]-(x)){1,8}" not in text
-    assert "]-()){1,10}(h)" in hop_bounded("ownership_upstream", 15, 10)
-    for bad in (0, 9, True, "3"):
-        with pytest.raises(InvalidInput):
-            hop_bounded("paths_between", 8, bad)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="exactly once"):
-        hop_bounded("paths_between", 15, 3)

@@ -1,7 +1,10 @@
 """Ownership penetration, beneficial owners and actual controllers (DOMAIN.md §6).
 
-One bounded query set fetches the upstream ownership subgraph of an enterprise on a date; the
-arithmetic runs in Python.
+One round trip per level fetches the upstream ownership subgraph of an enterprise on a date; the
+arithmetic runs in Python. The work is bounded whatever the graph's size: at most ``FANOUT``
+holders are read per enterprise and ``FRONTIER`` enterprises expanded per level (majority
+chains first, then the largest possible penetrated share); a cut sets ``truncated`` and a note
+says which bound, so shares and control are then lower bounds and owners may be missing.
 
 Definitions (the reference model in ``tests/reference_model/ownership.py`` states them too):
 
@@ -61,12 +64,14 @@ from tracer.domain.errors import InvalidInput, NotFound
 from tracer.domain.identifiers import validate_uscc
 from tracer.queries.catalogue import cypher
 from tracer.queries.models import EnterpriseRef, PersonRef, SubjectKind
-from tracer.queries.paths import hop_bounded, node_id, node_kind
+from tracer.queries.paths import node_id, node_kind
 from tracer.queries.runner import QueryRunner
 
 MAX_DEPTH = 15
-NODE_LIMIT = 5000
-EDGE_LIMIT = 50000
+#: Holders (and declared controllers) read per enterprise: a node with more costs this many.
+FANOUT = 200
+#: Enterprises whose holders are read per level of the upstream search.
+FRONTIER = 100
 CHAIN_LIMIT = 20000
 CONTROL_CHAIN_LIMIT = 50
 MAJORITY = 0.5
@@ -213,42 +218,87 @@ def _subject(raw: dict[str, Any]) -> Subject:
 
 
 def _fetch(runner: QueryRunner, uscc: str, as_of: date, max_depth: int) -> _Subgraph:
+    """The upstream subgraph, one bounded round trip per level: at most ``FANOUT`` holders of
+    a node and ``FRONTIER`` enterprises expanded per level — those whose chains could carry
+    the most (majority chains first, then the largest upper bound of the penetrated share);
+    then the edges into the nodes not expanded from holders already found. A cut is noted."""
     target = runner.read_one(cypher("ownership_target"), uscc=uscc)
     if target is None:
         raise NotFound(f"no enterprise {uscc} in the graph")
-    ups = runner.read(
-        hop_bounded("ownership_upstream", MAX_DEPTH, max_depth),
-        uscc=uscc,
-        as_of=as_of,
-        limit=NODE_LIMIT + 1,
-    )
-    graph = _Subgraph(target=target["element_id"], nodes={target["element_id"]: _subject(target)})
-    if len(ups) > NODE_LIMIT:
-        graph.notes.append(f"more than {NODE_LIMIT} upstream holders: the farthest were left out")
-    for raw in ups[:NODE_LIMIT]:
-        graph.nodes[raw["element_id"]] = _subject(raw)
-    rows = runner.read(
-        cypher("ownership_edges"), ids=list(graph.nodes), as_of=as_of, limit=EDGE_LIMIT + 1
-    )
-    if len(rows) > EDGE_LIMIT:
-        graph.notes.append(f"more than {EDGE_LIMIT} edges: some were left out")
-    rows = rows[:EDGE_LIMIT]
-    for row in rows:
-        if row["kind"] == "ACTUAL_CONTROLLER":
-            graph.nodes.setdefault(row["holder"], _subject(row["holder_node"]))
-            graph.declared[row["holder"]].add(row["investee"])
-    for row in rows:
-        if row["kind"] == "OWNS" and row["holder"] in graph.nodes:
-            edge = _Edge(
-                row["holder"], row["investee"], row["share"], row["share_min"], row["share_max"]
-            )
-            graph.owns_into[edge.investee].append(edge)
-            graph.owns_from[edge.holder].append(edge)
+    tid = target["element_id"]
+    graph = _Subgraph(target=tid, nodes={tid: _subject(target)})
+    weight: dict[str, tuple[bool, float]] = {tid: (True, 1.0)}
+    frontier, expanded = [tid], set()
+    cut_fanout, left = False, 0
+    for _ in range(max_depth):
+        rows = runner.read(
+            cypher("ownership_holders"), ids=frontier, as_of=as_of, fanout=FANOUT + 1, holders=None
+        )
+        expanded.update(frontier)
+        cut_fanout = _add_rows(graph, rows) or cut_fanout
+        found: dict[str, tuple[bool, float]] = {}
+        for investee in frontier:
+            for edge in graph.owns_into.get(investee, ()):
+                if edge.holder in weight:
+                    continue
+                majority, share = weight[investee]
+                candidate = (majority and edge.hi > MAJORITY, share * edge.hi)
+                found[edge.holder] = max(found.get(edge.holder, candidate), candidate)
+        weight.update(found)
+        ranked = sorted(
+            (h for h in found if graph.nodes[h].kind == "ENTERPRISE"),
+            key=lambda h: (not found[h][0], -found[h][1], h),
+        )
+        frontier, left = ranked[:FRONTIER], left + max(0, len(ranked) - FRONTIER)
+        if not frontier:
+            break
+    rest = [sid for sid in graph.nodes if sid not in expanded and graph.nodes[sid].kind != "PERSON"]
+    if rest:
+        rows = runner.read(
+            cypher("ownership_holders"),
+            ids=rest,
+            as_of=as_of,
+            fanout=FANOUT + 1,
+            holders=list(graph.nodes),
+        )
+        cut_fanout = _add_rows(graph, rows) or cut_fanout
+    if cut_fanout:
+        graph.notes.append(
+            f"an enterprise has more than {FANOUT} holders or controllers: only {FANOUT} were "
+            "read, so shares and control are lower bounds"
+        )
+    if left:
+        graph.notes.append(
+            f"{left} holder enterprise(s) with the smallest possible shares were not followed "
+            f"further (at most {FRONTIER} per level): owners above them may be missing"
+        )
     for edges in graph.owns_into.values():
         total = sum(edge.lo for edge in edges)
         for edge in edges:
             edge.hi = max(edge.lo, min(edge.hi, 1.0 - (total - edge.lo)))
     return graph
+
+
+def _add_rows(graph: _Subgraph, rows: list[dict[str, Any]]) -> bool:
+    """Add the holders, OWNS edges and declared controllers of ``ownership_holders`` rows;
+    True when a node had more than ``FANOUT`` of one kind (the extra rows are dropped)."""
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    cut = False
+    for row in rows:
+        key = (row["investee"], row["kind"])
+        count[key] += 1
+        if count[key] > FANOUT:
+            cut = True
+            continue
+        holder = row["holder"]
+        graph.nodes.setdefault(holder, _subject(row["holder_node"]))
+        if row["kind"] == "ACTUAL_CONTROLLER":
+            graph.declared[holder].add(row["investee"])
+        else:
+            edge = _Edge(holder, row["investee"], row["share"], row["share_min"], row["share_max"])
+            graph.owns_into[edge.investee].append(edge)
+            graph.owns_from[edge.holder].append(edge)
+    return cut
 
 
 def _chains(graph: _Subgraph, max_depth: int) -> tuple[dict[str, list[list[_Edge]]], bool]:

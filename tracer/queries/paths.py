@@ -8,8 +8,11 @@ serialised only where a role reveals it).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -26,6 +29,12 @@ NodeKind = Literal["ENTERPRISE", "PERSON", "FINDING", "DEPARTMENT"]
 
 MAX_HOPS = 8
 MAX_PATHS = 50
+#: Relationships followed per node and hop (a hub costs this many, not its degree).
+FANOUT = 100
+#: Nodes expanded per side and hop.
+FRONTIER = 200
+#: Depth-first steps of the path enumeration in the collected subgraph.
+MAX_STEPS = 50_000
 _KIND_BY_LABEL: dict[str, NodeKind] = {
     "Enterprise": "ENTERPRISE",
     "Person": "PERSON",
@@ -94,6 +103,10 @@ class PathsResult(BaseModel):
     max_hops: int
     as_of: date | None
     paths: list[Path]
+    truncated: bool = Field(
+        default=False, description="a bound of the search cut it short: paths may be missing"
+    )
+    notes: list[str] = Field(default_factory=list, description="which bound, when truncated")
 
 
 def node_id(element_id: str, labels: Iterable[str], props: Mapping[str, Any]) -> str:
@@ -156,24 +169,6 @@ def to_edge(raw: Mapping[str, Any], ids: Mapping[str, str], on: date) -> GraphEd
     )
 
 
-def hop_bounded(name: str, cap: int, hops: int) -> str:
-    """Catalogue query ``name`` with its literal quantifier ``{1,cap}`` narrowed to ``{1,hops}``.
-
-    ``hops`` is allow-listed (an ``int`` in 1..cap), so the bound stays a literal and the search
-    stops early; nothing else is ever spliced into Cypher.
-    """
-    if isinstance(hops, bool) or not isinstance(hops, int) or not 1 <= hops <= cap:
-        raise InvalidInput(f"the hop bound must be between 1 and {cap}, not {hops}")
-    literal = f"{{1,{cap}}}"
-    lines = cypher(name).splitlines(keepends=True)
-    code = [i for i, line in enumerate(lines) if not line.lstrip().startswith("//")]
-    if sum(lines[i].count(literal) for i in code) != 1:
-        raise ValueError(f"{name}.cypher must contain the quantifier {literal} exactly once")
-    for i in code:
-        lines[i] = lines[i].replace(literal, f"{{1,{hops}}}")
-    return "".join(lines)
-
-
 def resolve_subject(runner: QueryRunner, key: SubjectKey) -> dict[str, Any]:
     """The raw node ``{element_id, labels, props}`` of a subject, or ``NotFound``."""
     key = key.normalised()
@@ -215,8 +210,15 @@ def find_paths(
     clock: Clock | None = None,
 ) -> PathsResult:
     """Up to ``limit`` shortest connections (at most ``max_hops`` relationships, hard cap 8)
-    between two subjects; with ``as_of``, only relationships held on that date count. Flags
-    and current relationships are judged on ``as_of``, else today by ``clock``."""
+    between two subjects, shortest first, no node twice; with ``as_of``, only relationships held
+    on that date count. Flags and current relationships are judged on ``as_of``, else today by
+    ``clock``.
+
+    The work is bounded whatever the graph's size: a bidirectional breadth-first search follows
+    at most ``FANOUT`` relationships of a node and expands at most ``FRONTIER`` nodes per side
+    and hop (``MAX_HOPS`` round trips at most); the paths are then enumerated in the collected
+    subgraph. When a cap cut the search, ``truncated`` is set and ``notes`` say which: paths may
+    then be missing (never wrong)."""
     if not 1 <= max_hops <= MAX_HOPS:
         raise InvalidInput(f"max_hops must be between 1 and {MAX_HOPS}, not {max_hops}")
     if not 1 <= limit <= MAX_PATHS:
@@ -224,25 +226,22 @@ def find_paths(
     start, end = resolve_subject(runner, source), resolve_subject(runner, target)
     if start["element_id"] == end["element_id"]:
         raise InvalidInput("source and target are the same subject")
+    local = _collect(runner, start["element_id"], end["element_id"], max_hops, as_of)
+    walks = _enumerate(local, start["element_id"], end["element_id"], max_hops)
     rows = runner.read(
-        hop_bounded("paths_between", MAX_HOPS, max_hops),
-        source_id=start["element_id"],
-        target_id=end["element_id"],
-        limit=MAX_PATHS,  # merged below, then cut to ``limit``
-        as_of=as_of,
+        cypher("paths_elements"),
+        nodes=sorted({node for walk in walks for node in walk[0]}),
+        rels=sorted({rel for walk in walks for rel in walk[1]}),
     )
+    raw_nodes = {row["node"]["element_id"]: row["node"] for row in rows if row["node"]}
+    raw_rels = {row["rel"]["element_id"]: row["rel"] for row in rows if row["rel"]}
     on = as_of or (clock or Clock()).today()
-    flags = node_flags(
-        runner,
-        [node["element_id"] for row in rows for node in row["nodes"]]
-        + [start["element_id"], end["element_id"]],
-        on,
-    )
+    flags = node_flags(runner, [*raw_nodes, start["element_id"], end["element_id"]], on)
     paths = []
-    for row in rows:
-        nodes = [to_node(raw, flags.get(raw["element_id"], ())) for raw in row["nodes"]]
-        ids = {raw["element_id"]: node.id for raw, node in zip(row["nodes"], nodes, strict=True)}
-        edges = [to_edge(raw, ids, on) for raw in row["rels"]]
+    for node_ids, rel_ids in walks:
+        nodes = [to_node(raw_nodes[n], flags.get(n, ())) for n in node_ids]
+        ids = {n: node.id for n, node in zip(node_ids, nodes, strict=True)}
+        edges = [to_edge(raw_rels[r], ids, on) for r in rel_ids]
         paths.append(Path(hops=len(edges), nodes=nodes, edges=edges))
     return PathsResult(
         source=to_node(start, flags.get(start["element_id"], ())),
@@ -250,7 +249,125 @@ def find_paths(
         max_hops=max_hops,
         as_of=as_of,
         paths=merge_parallel(paths)[:limit],
+        truncated=bool(local.notes),
+        notes=local.notes,
     )
+
+
+@dataclass
+class _Local:
+    """The part of the graph a bounded search saw: parallel relationships per node pair."""
+
+    rels: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(dict))
+    notes: list[str] = field(default_factory=list)
+
+    def link(self, a: str, b: str, rel: str) -> None:
+        """Record relationship ``rel`` between ``a`` and ``b`` (either direction)."""
+        for x, y in ((a, b), (b, a)):
+            found = self.rels[x].setdefault(y, [])
+            if rel not in found:
+                found.append(rel)
+
+
+def _collect(
+    runner: QueryRunner, source: str, target: str, max_hops: int, as_of: date | None
+) -> _Local:
+    """Expand ``ceil(max_hops / 2)`` levels around the source and ``floor(max_hops / 2)``
+    around the target, one round trip per level for both sides: every path of at most
+    ``max_hops`` relationships has each of its relationships seen from one end or the other
+    (unless a cap cut the search, which a note then says)."""
+    local = _Local()
+    levels = {source: (max_hops + 1) // 2, target: max_hops // 2}
+    frontiers = {side: [side] for side in levels}
+    seen = {side: {side} for side in levels}
+    cut_fanout = cut_frontier = False
+    for level in range(levels[source]):
+        sides = [side for side in levels if level < levels[side] and frontiers[side]]
+        ids = sorted({node for side in sides for node in frontiers[side]})
+        if not ids:
+            break
+        rows = runner.read(cypher("paths_expand"), ids=ids, fanout=FANOUT + 1, as_of=as_of)
+        per_node: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for row in rows:
+            per_node[row["source"]].append((row["rel"], row["node"]))
+        for node, links in per_node.items():
+            cut_fanout = cut_fanout or len(links) > FANOUT
+            for rel, other in links[:FANOUT]:
+                local.link(node, other, rel)
+        for side in sides:
+            following = []
+            for node in frontiers[side]:
+                for _, other in per_node.get(node, [])[:FANOUT]:
+                    if other not in seen[side]:
+                        seen[side].add(other)
+                        following.append(other)
+            cut_frontier = cut_frontier or len(following) > FRONTIER
+            frontiers[side] = following[:FRONTIER]
+    if cut_fanout:
+        local.notes.append(
+            f"only {FANOUT} relationships of a node with more were followed: paths through "
+            "its other neighbours may be missing"
+        )
+    if cut_frontier:
+        local.notes.append(
+            f"at most {FRONTIER} nodes were expanded per hop from each end: longer paths may "
+            "be missing"
+        )
+    return local
+
+
+def _distances(local: _Local, origin: str, bound: int) -> dict[str, int]:
+    """Hops from ``origin`` in the collected subgraph, up to ``bound``."""
+    found = {origin: 0}
+    level = [origin]
+    for hops in range(1, bound + 1):
+        following = []
+        for node in level:
+            for other in local.rels.get(node, {}):
+                if other not in found:
+                    found[other] = hops
+                    following.append(other)
+        level = following
+    return found
+
+
+def _enumerate(
+    local: _Local, source: str, target: str, max_hops: int
+) -> list[tuple[list[str], list[str]]]:
+    """Up to ``MAX_PATHS`` simple paths (node ids, relationship ids) from ``source`` to
+    ``target`` in the collected subgraph, shortest first; a parallel relationship makes a path
+    of its own (``merge_parallel`` joins them). A depth-first search per length, pruned by the
+    distance to the target; at most ``MAX_STEPS`` steps (else a note)."""
+    to_target = _distances(local, target, max_hops)
+    found: list[tuple[list[str], list[str]]] = []
+    steps = 0
+    for length in range(to_target.get(source, max_hops + 1), max_hops + 1):
+        stack: list[list[str]] = [[source]]
+        while stack and len(found) < MAX_PATHS:
+            walk = stack.pop()
+            steps += 1
+            if steps > MAX_STEPS:
+                local.notes.append(f"path enumeration stopped after {MAX_STEPS} steps")
+                return found
+            node = walk[-1]
+            if node == target:
+                if len(walk) - 1 == length:
+                    found.extend(_expanded(local, walk, MAX_PATHS - len(found)))
+                continue
+            for other in sorted(local.rels.get(node, {}), reverse=True):
+                if other not in walk and len(walk) + to_target.get(other, max_hops + 1) <= length:
+                    stack.append([*walk, other])
+        if len(found) >= MAX_PATHS:
+            break
+    return found
+
+
+def _expanded(local: _Local, walk: list[str], room: int) -> list[tuple[list[str], list[str]]]:
+    """The paths along the node sequence ``walk``, one per choice of parallel relationships."""
+    choices: list[list[str]] = [[]]
+    for a, b in pairwise(walk):
+        choices = [[*rels, rel] for rels in choices for rel in local.rels[a][b]][:room]
+    return [(walk, rels) for rels in choices]
 
 
 def _shape(path: Path) -> tuple[object, ...]:
