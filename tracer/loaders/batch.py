@@ -25,6 +25,14 @@ class Reject:
     raw_row: str
 
 
+def _stripped(cell: object) -> str | None:
+    """A cell as stripped text, None when empty or null."""
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell):
+        return None
+    text = (cell if isinstance(cell, str) else str(cell)).strip()
+    return text or None
+
+
 class Batch:
     """The rows of every file of one stem, with the reasons each rejected row failed.
 
@@ -77,11 +85,14 @@ class Batch:
         word of ``code_aliases.csv`` read as its code."""
         if column not in self._text:
             if column in self.frame:
-                stripped = self.frame[column].astype("string").str.strip()
-                values = stripped.astype(object).where(stripped.notna() & (stripped != ""), None)
                 codes = code_aliases(self.spec.stem, column)
+                cells = [
+                    (cell.strip() or None) if type(cell) is str else _stripped(cell)
+                    for cell in self.frame[column].to_numpy(dtype=object)
+                ]
                 if codes:
-                    values = values.map(lambda cell: codes.get(cell, cell), na_action="ignore")
+                    cells = [codes.get(cell, cell) if cell is not None else None for cell in cells]
+                values = pd.Series(cells, index=self.frame.index, dtype=object)
             else:
                 values = pd.Series([None] * len(self.frame), index=self.frame.index, dtype=object)
             self._text[column] = values

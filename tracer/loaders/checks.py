@@ -4,11 +4,12 @@ the normalised column (None where the cell was empty or invalid)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tracer.domain.identifiers import (
@@ -66,6 +67,22 @@ def empty(batch: Batch) -> pd.Series:
     return pd.Series([None] * len(batch.frame), index=batch.frame.index, dtype=object)
 
 
+def per_distinct(
+    values: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, ...]]
+) -> tuple[pd.Series, ...]:
+    """``parse`` run once per distinct non-null value of ``values`` (a column repeats the same
+    dates, USCCs and ID numbers many times), its columns spread back to every row (None where
+    the value is null)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    found = parse(pd.Series(uniques, dtype=object))
+    spread = []
+    for part in found:
+        table = np.full(len(part) + 1, None, dtype=object)
+        table[:-1] = part.to_numpy(dtype=object)
+        spread.append(pd.Series(table[codes], index=values.index, dtype=object))
+    return tuple(spread)
+
+
 def required(batch: Batch) -> None:
     """Reject rows with an empty required cell."""
     for column in batch.spec.required:
@@ -97,7 +114,8 @@ def uscc(batch: Batch, column: str, rows: pd.Series | None = None) -> pd.Series:
     present = values.notna() if rows is None else values.notna() & rows
     reasons = pd.Series([None] * len(values), index=values.index, dtype=object)
     if present.any():
-        reasons[present] = uscc_reasons(values[present].astype(str))
+        (found,) = per_distinct(values[present], lambda codes: (uscc_reasons(codes),))
+        reasons[present] = found
     failing = reasons.notna()
     batch.reject_each(
         failing, column, reasons, lambda index: f"{column}: {USCC_MESSAGES[reasons[index]]}"
@@ -123,37 +141,47 @@ def person_ids(
     kinds = kinds.where(kinds.notna(), "RESIDENT_ID")
     numbers = batch.text(number_column) if numbers is None else numbers
     scope = numbers.notna() if rows is None else numbers.notna() & rows
-    found: dict[Any, PersonKey] = {}
+    found = np.full(len(batch.frame), None, dtype=object)
     reasons = empty(batch)
     messages: dict[int, str] = {}
     resident = scope & (kinds == "RESIDENT_ID")
     if resident.any():
-        normalised, failed = normalise_resident_ids(numbers[resident], today)
-        for index, number in normalised.items():
-            if number is not None:
-                found[index] = PersonKey("RESIDENT_ID", number)
+        keys, failed = per_distinct(numbers[resident], lambda cells: _resident_keys(cells, today))
+        found[np.flatnonzero(resident.to_numpy())] = keys.to_numpy(dtype=object)
         reasons[resident] = failed
         for index in failed[failed.notna()].index:
             masked = mask_number(str(numbers[index]).strip())
             messages[index] = f"{ID_MESSAGES[failed[index]]} ({masked})"
-    for index in scope[scope & ~resident].index:
+    others = scope & ~resident
+    for position, index in zip(
+        np.flatnonzero(others.to_numpy()), others[others].index, strict=True
+    ):
         kind, number = str(kinds[index]), str(numbers[index])
         try:
-            found[index] = PersonKey(kind.strip().upper(), normalise_person_id(kind, number, today))
+            key = PersonKey(kind.strip().upper(), normalise_person_id(kind, number, today))
+            found[position] = key
         except InvalidIdentifier as exc:
             reasons[index] = exc.reason
             messages[index] = f"{exc} ({mask_number(number.strip())})"
     wrong_type = reasons == "ID_TYPE_UNKNOWN"
     batch.reject_each(wrong_type, type_column, reasons, messages.__getitem__)
     batch.reject_each(reasons.notna() & ~wrong_type, number_column, reasons, messages.__getitem__)
-    values: list[Any] = [found.get(i) for i in batch.frame.index]
-    return pd.Series(values, index=batch.frame.index, dtype=object)
+    return pd.Series(found, index=batch.frame.index, dtype=object)
+
+
+def _resident_keys(numbers: pd.Series, today: date) -> tuple[pd.Series, pd.Series]:
+    """``PersonKey`` of each resident ID number (None where invalid), and the reasons."""
+    normalised, failed = normalise_resident_ids(numbers, today)
+    keys = [
+        PersonKey("RESIDENT_ID", number) if number is not None else None for number in normalised
+    ]
+    return pd.Series(keys, index=numbers.index, dtype=object), failed
 
 
 def dates(batch: Batch, column: str) -> pd.Series:
     """Parsed dates; ``DATE_FORMAT`` / ``DATE_IMPOSSIBLE`` rejected."""
     text = batch.text(column)
-    parsed, reasons = parse_dates(text)
+    parsed, reasons = per_distinct(text, parse_dates)
     batch.reject_each(
         reasons.notna(),
         column,
@@ -163,9 +191,24 @@ def dates(batch: Batch, column: str) -> pd.Series:
     return parsed
 
 
+def _ordinals(days: pd.Series) -> np.ndarray | None:
+    """Each date as its ordinal (-1 for None); None when a value is no ``date``."""
+    codes, uniques = pd.factorize(days.to_numpy(dtype=object))
+    if not all(type(day) is date for day in uniques):
+        return None
+    return np.array([*(day.toordinal() for day in uniques), -1], dtype=np.int64)[codes]
+
+
 def not_before(batch: Batch, early: pd.Series, late: pd.Series, column: str, what: str) -> None:
     """Reject rows where ``late`` is before ``early`` (``DATE_ORDER``, reported on ``column``)."""
-    flags = [a is not None and b is not None and b < a for a, b in zip(early, late, strict=True)]
+    first, second = _ordinals(early), _ordinals(late)
+    if first is not None and second is not None:
+        flags = (first >= 0) & (second >= 0) & (second < first)
+    else:
+        flags = np.array(
+            [a is not None and b is not None and b < a for a, b in zip(early, late, strict=True)],
+            dtype=bool,
+        )
     bad = pd.Series(flags, index=batch.frame.index, dtype=bool)
     batch.reject(bad, column, "DATE_ORDER", what)
 
@@ -173,7 +216,11 @@ def not_before(batch: Batch, early: pd.Series, late: pd.Series, column: str, wha
 def not_future(batch: Batch, days: pd.Series, today: date, column: str) -> None:
     """Reject rows whose date is after ``today`` (``DATE_FUTURE``): an effective date must have
     come, as for a change made from the command line."""
-    future = days.map(lambda day: day is not None and day > today).astype(bool)
+    ordinals = _ordinals(days)
+    if ordinals is not None:
+        future = pd.Series(ordinals > today.toordinal(), index=days.index, dtype=bool)
+    else:
+        future = days.map(lambda day: day is not None and day > today).astype(bool)
     batch.reject(future, column, "DATE_FUTURE", f"{column} is in the future (today is {today})")
 
 
@@ -193,7 +240,11 @@ def shares(batch: Batch, column: str, unit_column: str) -> pd.Series:
 def member(keys: pd.Series, found: set[Any]) -> pd.Series:
     """Element-wise ``key in found`` (keys may be ``PersonKey`` tuples, which ``isin`` would
     take apart)."""
-    return keys.map(lambda key: key is not None and key in found).astype(bool)
+    if not found:
+        return pd.Series(False, index=keys.index, dtype=bool)
+    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+    table = np.array([*(key in found for key in uniques), False], dtype=bool)
+    return pd.Series(table[codes], index=keys.index, dtype=bool)
 
 
 def references(
@@ -250,6 +301,14 @@ def dedupe(batch: Batch, frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     good = frame[batch.good]
     if good.empty:
         return good
+    shared = good.duplicated(subset=key, keep=False)
+    if not shared.any():
+        return good
+    return good.drop(index=good.index[shared].difference(_deduped(batch, good[shared], key).index))
+
+
+def _deduped(batch: Batch, good: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """``dedupe`` on the rows whose key occurs more than once."""
     distinct = good.drop_duplicates()
     clashing = distinct[distinct.duplicated(subset=key, keep=False)]
     conflict = pd.Series(

@@ -23,7 +23,7 @@ from tracer.domain.masking import mask_number
 from tracer.loaders import checks
 from tracer.loaders.batch import Batch
 from tracer.loaders.checks import Context
-from tracer.loaders.names import StoredName, display_name, name_key
+from tracer.loaders.names import StoredName, display_names, name_key
 from tracer.loaders.read import FILE, LINE
 
 #: Optional columns of ``persons`` and ``enterprises`` that declare a dated name change.
@@ -75,12 +75,18 @@ def resolve(
     and the graph: reject the rows of conflicting keys, put the name each key is written with
     into ``frame['name']``, and return the name changes to record per key."""
     changed_on = checks.dates(batch, "name_changed_on")
-    former = batch.text("former_name").map(display_name)
-    groups: dict[Hashable, list[Any]] = {}
+    former = display_names(batch.text("former_name"))
     usable = batch.good & frame[key_column].notna() & frame["name"].notna()
-    for index in usable[usable].index:
-        groups.setdefault(frame.at[index, key_column], []).append(index)
-    stored = ctx.graph.names(entity, groups) if ctx.graph is not None and groups else {}
+    keys = frame[key_column][usable]
+    wanted = list(dict.fromkeys(keys.tolist()))
+    stored = ctx.graph.names(entity, wanted) if ctx.graph is not None and wanted else {}
+    # a key given once, undated and unknown to the graph keeps its name: nothing to resolve
+    involved = keys.duplicated(keep=False) | changed_on[usable].notna()
+    if stored:
+        involved |= checks.member(keys, set(stored))
+    groups: dict[Hashable, list[Any]] = {}
+    for index, key in keys[involved].items():
+        groups.setdefault(key, []).append(index)
     outcome = Resolution()
     for key, indexes in groups.items():
         given = {index: str(frame.at[index, "name"]) for index in indexes}
@@ -90,10 +96,13 @@ def resolve(
         conflicted.add(key)
         mask = pd.Series(batch.frame.index.isin(indexes), index=batch.frame.index)
         batch.reject(mask, "name", "IDENTITY_CONFLICT", message)
-    frame["name"] = [
-        outcome.names.get(key, name)
-        for key, name in zip(frame[key_column], frame["name"], strict=True)
-    ]
+    renamed = checks.member(frame[key_column], set(outcome.names))
+    if renamed.any():
+        frame.loc[renamed, "name"] = pd.Series(
+            [outcome.names[key] for key in frame[key_column][renamed]],
+            index=frame.index[renamed],
+            dtype=object,
+        )
     return outcome.changes
 
 

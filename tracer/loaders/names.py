@@ -6,6 +6,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+import pandas as pd
+
 _IGNORED = frozenset("·•‧・")
 
 
@@ -16,6 +18,15 @@ def display_name(value: str | None) -> str | None:
         return None
     text = " ".join(unicodedata.normalize("NFKC", value).split())
     return text or None
+
+
+def display_names(values: pd.Series) -> pd.Series:
+    """``display_name`` of every cell of ``values`` (object Series, None kept)."""
+    return pd.Series(
+        [display_name(value) if isinstance(value, str) else None for value in values],
+        index=values.index,
+        dtype=object,
+    )
 
 
 def name_key(value: str | None) -> str | None:

@@ -14,12 +14,15 @@ import csv
 import difflib
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from tracer.domain.sheets import UnreadableFile as UnreadableFile  # re-exported
 from tracer.domain.sheets import cell_text
@@ -106,12 +109,11 @@ def is_interchange(path: Path) -> bool:
     return path.name.lower().endswith(INTERCHANGE_SUFFIXES)
 
 
-def _column(values: pd.Series, texts: bool) -> pd.Series:
+def _column(values: Iterable[Any], texts: bool) -> list[Any]:
     """Cells as text or None; ``texts`` says every cell already is a string (or None)."""
     if not texts:
-        return values.map(cell_text).astype(object)
-    stripped = values.str.strip()
-    return values.where(stripped.notna() & (stripped != ""), None).astype(object)
+        return [cell_text(value) for value in values]
+    return [value if value is not None and value.strip() else None for value in values]
 
 
 def _table(
@@ -121,16 +123,7 @@ def _table(
     malformed: list[Malformed],
     texts: bool = False,
 ) -> RawTable:
-    names = [str(name).strip() if name is not None else "" for name in header]
-    lower = [name.lower() for name in names]
-    seen: dict[str, str] = {}
-    duplicates: list[str] = []
-    for name, low in zip(names, lower, strict=True):
-        if low in seen:
-            duplicates.append(low)
-        else:
-            seen[low] = name
-    width = len(names)
+    width = len(header)
     lines: list[int] = []
     cells: list[list[Any]] = []
     for line, values in rows:
@@ -141,13 +134,31 @@ def _table(
                 continue
             values = values[:width]
         lines.append(line)
-        cells.append(values)
+        cells.append(values if len(values) == width else [*values, *[None] * (width - len(values))])
+    columns = list(zip(*cells, strict=True)) if cells else [() for _ in range(width)]
+    return _frame(path, header, lines, columns, malformed, texts)
+
+
+def _frame(
+    path: Path,
+    header: list[Any],
+    lines: Sequence[int],
+    columns: Sequence[Iterable[Any]],
+    malformed: list[Malformed],
+    texts: bool,
+) -> RawTable:
+    """The table of ``columns`` (cells of each header column) read from ``lines``."""
+    names = [str(name).strip() if name is not None else "" for name in header]
+    lower = [name.lower() for name in names]
+    seen: dict[str, str] = {}
+    duplicates: list[str] = []
+    for name, low in zip(names, lower, strict=True):
+        if low in seen:
+            duplicates.append(low)
+        else:
+            seen[low] = name
     unique = [index for index, low in enumerate(lower) if lower.index(low) == index and low]
-    raw = pd.DataFrame(cells, columns=range(width), dtype=object) if cells else None
-    frame = pd.DataFrame(
-        {lower[i]: _column(raw[i], texts) if raw is not None else [] for i in unique},
-        dtype=object,
-    )
+    frame = pd.DataFrame({lower[i]: _column(columns[i], texts) for i in unique}, dtype=object)
     frame[LINE] = pd.Series(lines, dtype="int64")
     frame = frame[frame.drop(columns=LINE).notna().any(axis=1)].reset_index(drop=True)
     frame[FILE] = path.name
@@ -155,8 +166,54 @@ def _table(
     return RawTable(path, frame, seen, duplicates, malformed)
 
 
+def _read_plain_csv(path: Path, text: str) -> RawTable | None:
+    """``_read_csv`` by pyarrow's reader for a plain file — no quotes, carriage returns or NUL,
+    every non-empty line with as many cells as the header, no cell beyond the csv module's
+    field size limit — where both read the same cells; None for any other file."""
+    if '"' in text or "\r" in text or "\x00" in text:
+        return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buffer == ord("\n"))
+    if not data.endswith(b"\n"):
+        ends = np.append(ends, len(data))
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    filled = ends > starts
+    if len(ends) == 0 or not filled[0] or (ends - starts).max() >= csv.field_size_limit():
+        return None
+    commas = np.bincount(
+        np.searchsorted(ends, np.flatnonzero(buffer == ord(","))), minlength=len(ends)
+    )
+    width = int(commas[0]) + 1
+    if (commas[filled] != width - 1).any():
+        return None
+    lines = np.flatnonzero(filled)[1:] + 1
+    names = [f"c{index}" for index in range(width)]
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+        parse_options=pacsv.ParseOptions(
+            quote_char=False, double_quote=False, escape_char=False, ignore_empty_lines=True
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+        ),
+    )
+    if table.num_rows != len(lines):
+        return None
+    header = data[: ends[0]].decode("utf-8").split(",")
+    columns = [column.to_numpy(zero_copy_only=False) for column in table.columns]
+    return _frame(path, header, lines.tolist(), columns, [], texts=True)
+
+
 def _read_csv(path: Path) -> RawTable:
     text = decode_csv(path.read_bytes())
+    plain = _read_plain_csv(path, text)
+    if plain is not None:
+        return plain
     reader = csv.reader(io.StringIO(text, newline=""))
 
     def records() -> Iterator[tuple[int, list[Any]]]:

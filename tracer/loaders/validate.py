@@ -34,7 +34,7 @@ from tracer.domain.keys import PersonKey
 from tracer.loaders import checks, identity
 from tracer.loaders.batch import Batch
 from tracer.loaders.checks import Context
-from tracer.loaders.names import display_name
+from tracer.loaders.names import display_names
 from tracer.loaders.read import FILE, LINE
 from tracer.queries.lifecycle import (
     LEGAL_TRANSITIONS,
@@ -162,7 +162,7 @@ def enterprises(batch: Batch, ctx: Context) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "uscc": usccs,
-            "name": batch.text("name").map(display_name),
+            "name": display_names(batch.text("name")),
             "kind": given.where(given.notna(), derived),
             "ownership": checks.code(batch, "ownership", OWNERSHIPS),
             "status": checks.code(batch, "status", ENTERPRISE_STATUSES),
@@ -190,7 +190,7 @@ def persons(batch: Batch, ctx: Context) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "person": checks.person_ids(batch, "id_type", "id_number", ctx.today),
-            "name": batch.text("name").map(display_name),
+            "name": display_names(batch.text("name")),
             "nationality": batch.text("nationality"),
         }
     )
@@ -288,16 +288,15 @@ def shareholdings(batch: Batch, ctx: Context) -> pd.DataFrame:
 def _share_bounds(batch: Batch, frame: pd.DataFrame) -> None:
     """A range must be ordered (``SHARE_BOUNDS_ORDER``) and hold a given point share
     (``SHARE_OUTSIDE_BOUNDS``); a missing bound is open (0 or 1)."""
-    low = frame["share_min"].map(lambda value: 0.0 if value is None else float(value))
-    high = frame["share_max"].map(lambda value: 1.0 if value is None else float(value))
+    low = frame["share_min"].astype("float64").fillna(0.0)
+    high = frame["share_max"].astype("float64").fillna(1.0)
     reversed_ = (low > high).astype(bool)
     batch.reject(reversed_, "share_min", "SHARE_BOUNDS_ORDER", "share_min is above share_max")
-    outside = [
-        share is not None and not (lo - 1e-12 <= share <= hi + 1e-12)
-        for share, lo, hi in zip(frame["share"], low, high, strict=True)
-    ]
+    share = frame["share"].astype("float64")
+    inside = (low - 1e-12 <= share) & (share <= high + 1e-12)
+    outside = share.notna() & ~inside
     batch.reject(
-        pd.Series(outside, index=batch.frame.index, dtype=bool) & ~reversed_,
+        outside & ~reversed_,
         "share",
         "SHARE_OUTSIDE_BOUNDS",
         "share lies outside share_min..share_max",
@@ -345,10 +344,9 @@ def _known_findings(batch: Batch, ctx: Context, frame: pd.DataFrame) -> None:
     ctx.findings.update(stored)
     rejected: dict[str, list[object]] = {"illegal": [], "term": [], "early": []}
     changed: dict[object, tuple[str, object, object]] = {}
-    for index, row in frame.iterrows():
-        state = stored.get(row["finding_id"])
-        if state is None or not batch.good.at[index]:
-            continue
+    known = frame[checks.member(frame["finding_id"], set(stored)) & batch.good]
+    for index, row in known.iterrows():
+        state = stored[row["finding_id"]]
         given = {str(key): value for key, value in row.items()}
         given["subject_id"] = _subject_id(row["subject"])
         overwritten = changed_facts(state, given)

@@ -1,0 +1,52 @@
+"""A plain CSV (no quotes) is read by pyarrow's reader; it must give exactly the table the csv
+module gives — cells, line numbers, blank and empty rows, header names — and leave every other
+file to the csv module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tracer.loaders import read
+from tracer.loaders.read import RawTable
+
+
+def _both(
+    path: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[RawTable | None, RawTable]:
+    """The table by the plain reader (None when it declines) and by the csv module."""
+    path.write_text(text, encoding="utf-8")
+    plain = read._read_plain_csv(path, text)
+    monkeypatch.setattr(read, "_read_plain_csv", lambda _path, _text: None)
+    return plain, read.read_table(path)
+
+
+PLAIN = "Code,名称 ,Name,code\na1, 张三 ,x,\n\n,,,\n  ,\t,,\nb2,李四,, z\nc3,王五,y,"
+
+
+def test_plain_file_reads_as_the_csv_module_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain, slow = _both(tmp_path / "departments.csv", PLAIN, monkeypatch)
+    assert plain is not None
+    pd.testing.assert_frame_equal(plain.frame, slow.frame)
+    assert plain.frame["_line"].tolist() == [2, 6, 7]
+    assert (plain.columns, plain.duplicate_columns) == (slow.columns, slow.duplicate_columns)
+    assert plain.frame.loc[0, "名称"] == " 张三 "  # cells are kept as written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'code,name\n"a,1",x\n',  # quoted cell
+        "code,name\r\na,x\r\n",  # carriage returns
+        "code,name\na,x,y\n",  # more cells than the header: a malformed row
+        "code,name\na\n",  # fewer cells
+        "\ncode,name\na,x\n",  # blank first line
+        "",  # nothing at all
+    ],
+)
+def test_other_files_are_left_to_the_csv_module(tmp_path: Path, text: str) -> None:
+    assert read._read_plain_csv(tmp_path / "departments.csv", text) is None
