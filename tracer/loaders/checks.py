@@ -25,6 +25,8 @@ from tracer.loaders.batch import Batch
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import FILE, LINE
 
+#: Dates written as YYYY-MM-DD with ASCII digits (the common form, parsed at C speed).
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 USCC_MESSAGES = {
     "USCC_LENGTH": "a USCC has 18 characters",
     "USCC_CHARSET": "a USCC uses only 0-9 and A-Z without I, O, S, V, Z",
@@ -178,10 +180,24 @@ def _resident_keys(numbers: pd.Series, today: date) -> tuple[pd.Series, pd.Serie
     return pd.Series(keys, index=numbers.index, dtype=object), failed
 
 
+def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``parse_dates`` of non-null texts, the plain ISO ones (YYYY-MM-DD) converted by pandas;
+    any other text, and any ISO text pandas cannot convert, is left to ``parse_dates``."""
+    iso = values.str.fullmatch(ISO_DATE).astype(bool)
+    stamps = pd.to_datetime(values.where(iso), format="%Y-%m-%d", errors="coerce")
+    fast = stamps.notna()
+    days = pd.Series([None] * len(values), index=values.index, dtype=object)
+    reasons = days.copy()
+    days[fast] = stamps[fast].dt.date
+    if not fast.all():
+        days[~fast], reasons[~fast] = parse_dates(values[~fast])
+    return days, reasons
+
+
 def dates(batch: Batch, column: str) -> pd.Series:
     """Parsed dates; ``DATE_FORMAT`` / ``DATE_IMPOSSIBLE`` rejected."""
     text = batch.text(column)
-    parsed, reasons = per_distinct(text, parse_dates)
+    parsed, reasons = per_distinct(text, _parse_dates)
     batch.reject_each(
         reasons.notna(),
         column,
@@ -226,8 +242,11 @@ def not_future(batch: Batch, days: pd.Series, today: date, column: str) -> None:
 
 def shares(batch: Batch, column: str, unit_column: str) -> pd.Series:
     """Shares in 0..1; ``SHARE_FORMAT`` / ``SHARE_UNIT`` / ``SHARE_RANGE`` rejected."""
-    text = batch.text(column)
-    parsed, reasons = parse_shares(text, batch.text(unit_column))
+    text, units = batch.text(column), batch.text(unit_column)
+    if units.isna().all():
+        parsed, reasons = per_distinct(text, parse_shares)
+    else:
+        parsed, reasons = parse_shares(text, units)
     batch.reject_each(
         reasons.notna(),
         column,

@@ -205,9 +205,12 @@ def _with_changes(
 ) -> pd.DataFrame:
     """``rows`` with the name changes to record for each key (column ``name_changes``)."""
     rows = rows.copy()
-    rows["name_changes"] = pd.Series(
-        [changes.get(key, []) for key in rows[key_column]], index=rows.index, dtype=object
+    lists = (
+        [changes.get(key, []) for key in rows[key_column]]
+        if changes
+        else [[] for _ in range(len(rows))]
     )
+    rows["name_changes"] = pd.Series(lists, index=rows.index, dtype=object)
     return rows
 
 
