@@ -42,6 +42,8 @@ Scope = Literal["REGION", "ALL"]
 MAX_PAGE = 500
 #: Upper bound of findings a work list or the overdue report examines in one call.
 MAX_SCAN = 20_000
+#: Findings read per round trip of a scan (a work list page stops after the chunk that fills it).
+SCAN_CHUNK = 500
 REACH_BATCH = 500
 
 
@@ -88,7 +90,15 @@ class Worklist(BaseModel):
     department: Department
     as_of: dt.date
     scope: Scope
-    total_findings: int = Field(description="findings that push a measure it owns (upper bound)")
+    total_findings: int = Field(
+        description="findings that push a measure it owns (an upper bound); when "
+        "``total_exact`` is false, those counted before the page was full (a lower bound)"
+    )
+    total_exact: bool = Field(
+        default=True,
+        description="false when the scan stopped once the page was full, so that a page costs "
+        "its own findings and not the whole list: more findings may follow ``next_offset``",
+    )
     limit: int
     offset: int
     next_offset: int | None
@@ -150,36 +160,48 @@ def candidates(
     scope: str | None = None,
     finding_ids: Sequence[str] | None = None,
     owned: Iterable[str] | None = None,
+    enough: int | None = None,
 ) -> tuple[list[Candidate], bool]:
     """Findings in force on ``as_of`` (in ``scope``) that could push a measure (of ``owned``),
-    newest decision first; and whether the scan hit ``MAX_SCAN``."""
-    rows = runner.read(
-        cypher("worklist_findings"),
-        as_of=as_of,
-        known_at=LATEST,
-        finding_ids=list(finding_ids) if finding_ids is not None else None,
-        scope=scope,
-        limit=MAX_SCAN,
-    )
+    newest decision first, read ``SCAN_CHUNK`` at a time; with ``enough``, the reading stops
+    after the chunk in which that many were found. Also whether it stopped before the end
+    (``enough`` reached, or ``MAX_SCAN`` findings read)."""
     reference = snapshot(runner)
     wanted = set(owned) if owned is not None else None
-    found = []
-    for row in rows:
-        measures = _possible(reference, row, as_of)
-        if wanted is not None:
-            measures &= wanted
-        if measures:
-            found.append(
-                Candidate(
-                    finding_id=row["finding"]["finding_id"],
-                    decided_on=row["finding"]["decided_on"],
-                    pushed_on=pushed_on(row, as_of),
-                    subject_kind=row["subject_kind"],
-                    region_code=row["region_code"],
-                    measures=sorted(measures),
+    found: list[Candidate] = []
+    before, after_id, read = dt.date.max, None, 0
+    while True:
+        rows = runner.read(
+            cypher("worklist_findings"),
+            as_of=as_of,
+            known_at=LATEST,
+            finding_ids=list(finding_ids) if finding_ids is not None else None,
+            scope=scope,
+            before=before,
+            after_id=after_id,
+            limit=min(SCAN_CHUNK, MAX_SCAN - read),
+        )
+        read += len(rows)
+        for row in rows:
+            measures = _possible(reference, row, as_of)
+            if wanted is not None:
+                measures &= wanted
+            if measures:
+                found.append(
+                    Candidate(
+                        finding_id=row["finding"]["finding_id"],
+                        decided_on=row["finding"]["decided_on"],
+                        pushed_on=pushed_on(row, as_of),
+                        subject_kind=row["subject_kind"],
+                        region_code=row["region_code"],
+                        measures=sorted(measures),
+                    )
                 )
-            )
-    return found, len(rows) >= MAX_SCAN
+        if len(rows) < SCAN_CHUNK:
+            return found, read >= MAX_SCAN
+        if read >= MAX_SCAN or (enough is not None and len(found) >= enough):
+            return found, True
+        before, after_id = rows[-1]["finding"]["decided_on"], rows[-1]["finding"]["finding_id"]
 
 
 def reaches(
@@ -382,8 +404,8 @@ def worklist(
     check_page(limit, offset, MAX_PAGE)
     dept = department(runner, department_code, as_of)
     region = dept.scope if scope == "REGION" else None
-    found, _ = (
-        candidates(runner, as_of, scope=region, owned=dept.measures)
+    found, partial = (
+        candidates(runner, as_of, scope=region, owned=dept.measures, enough=offset + limit + 1)
         if dept.measures
         else ([], False)
     )
@@ -408,6 +430,7 @@ def worklist(
         as_of=as_of,
         scope=scope,
         total_findings=len(found),
+        total_exact=not partial,
         limit=limit,
         offset=offset,
         next_offset=following if following < len(found) else None,

@@ -3,10 +3,18 @@
 // was issued in; other persons and enterprises without a region are national; null = all), with
 // the rules in force that match each: the candidates of the work lists, whose measures the
 // caller computes from the memoranda and the rules.
+// Newest decision first (decided_on descending, then finding_id), read in that order from the
+// decided_on index so a page costs its rows, not the whole list: the caller pages on with the
+// last row's decided_on and finding_id ($before, $after_id).
 // Parameters: $as_of (Date), $known_at (DateTime), $finding_ids (list, or null for all),
-// $scope (string or null), $limit (max findings).
-MATCH (f:Finding)-[:AGAINST]->(s)
-WHERE $finding_ids IS NULL OR f.finding_id IN $finding_ids
+// $scope (string or null), $before (Date: decided on or before it), $after_id (string: with
+// decided_on = $before, only finding ids after it; null for none), $limit (max findings).
+MATCH (f:Finding)
+WHERE f.decided_on <= $before
+  AND (f.decided_on < $before OR $after_id IS NULL OR f.finding_id > $after_id)
+  AND ($finding_ids IS NULL OR f.finding_id IN $finding_ids)
+WITH f ORDER BY f.decided_on DESC
+MATCH (f)-[:AGAINST]->(s)
 WITH f, s,
      CASE WHEN s:Person AND s.id_type = 'RESIDENT_ID' THEN left(s.id_number, 6)
           ELSE s.region_code END AS region
