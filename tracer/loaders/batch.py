@@ -45,7 +45,10 @@ class Batch:
         self.spec = spec
         self.tables = {table.path.name: table for table in tables}
         frames = [table.frame for table in tables]
-        self.frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if len(frames) == 1 and frames[0].index.equals(pd.RangeIndex(len(frames[0]))):
+            self.frame = frames[0]  # one file: its cells as read, not a copy
+        else:
+            self.frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         if FILE not in self.frame:
             self.frame = pd.DataFrame({FILE: pd.Series(dtype=object), LINE: pd.Series(dtype=int)})
         self.bad = pd.Series(False, index=self.frame.index)
@@ -100,8 +103,15 @@ class Batch:
 
     def upper(self, column: str) -> pd.Series:
         """The stripped, upper-case cells of ``column`` (None for empty)."""
-        values = self.text(column)
-        return values.where(values.isna(), values.str.upper())
+        cells = [
+            None if cell is None else upper if (upper := cell.upper()) != cell else cell
+            for cell in self.text(column)
+        ]
+        return pd.Series(cells, index=self.frame.index, dtype=object)
+
+    def forget_cells(self) -> None:
+        """Drop the stripped cells kept for the checks (validation is over)."""
+        self._text.clear()
 
     # -- rejecting -----------------------------------------------------------------------------
     def reject(self, mask: pd.Series, column: str, reason: str, message: str) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tracer.domain.codes import (
@@ -62,6 +63,9 @@ class Validated:
     stem: str
     batch: Batch
     rows: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        self.batch.forget_cells()
 
     @property
     def loaded(self) -> int:
@@ -267,10 +271,17 @@ def shareholdings(batch: Batch, ctx: Context) -> pd.DataFrame:
         }
     )
     _share_bounds(batch, frame)
-    frame["start_key"] = [
-        (day.isoformat() if day else "") + (f"#{record}" if record is not None else "")
-        for day, record in zip(frame["start_date"], frame["record_id"], strict=True)
-    ]
+    codes, days = pd.factorize(frame["start_date"].to_numpy(dtype=object))
+    starts = np.array([*(day.isoformat() for day in days), ""], dtype=object)[codes]
+    if frame["record_id"].notna().any():
+        starts = np.array(
+            [
+                key + (f"#{record}" if record is not None else "")
+                for key, record in zip(starts, frame["record_id"], strict=True)
+            ],
+            dtype=object,
+        )
+    frame["start_key"] = starts
     checks.not_before(
         batch, frame["start_date"], frame["end_date"], "end_date", "end_date is before start_date"
     )
