@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from tracer.api import docs, explorer
 from tracer.api.audit import SubjectRefs, checkpoint_sink, open_audit_log
+from tracer.api.audit.group import GroupCommit
 from tracer.api.keys import KeyStore
 from tracer.api.middleware import (
     AccessLogMiddleware,
@@ -38,7 +39,8 @@ from tracer.api.routes import (
     stats,
 )
 from tracer.api.settings import ApiSettings, get_api_settings
-from tracer.graph.driver import Target, open_driver, resolve_target
+from tracer.graph.driver import Target, open_async_driver, open_driver, resolve_target
+from tracer.queries.async_runner import AsyncQueryRunner
 from tracer.queries.runner import QueryRunner
 
 DESCRIPTION = """
@@ -72,7 +74,9 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resolved = target or resolve_target()
         driver = open_driver(resolved, max_retry_time=settings.db_retry_seconds)
+        async_driver = open_async_driver(resolved, max_retry_time=settings.db_retry_seconds)
         app.state.runner = QueryRunner(driver, resolved.database)
+        app.state.async_runner = AsyncQueryRunner(async_driver, resolved.database)
         audit_log.sink = checkpoint_sink(app.state.runner, audit_log.path)
         try:
             yield
@@ -80,6 +84,7 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
             audit_log.checkpoint()
             audit_log.sink = None
             driver.close()
+            await async_driver.close()
 
     app = FastAPI(
         title="Liability Tracer API",
@@ -97,7 +102,8 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
     app.add_middleware(IdentifierGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(InternalErrorMiddleware)
-    app.add_middleware(AuditMiddleware, log=audit_log, retry_after=settings.retry_after)
+    commit = GroupCommit(audit_log)
+    app.add_middleware(AuditMiddleware, commit=commit, retry_after=settings.retry_after)
     app.add_middleware(AccessLogMiddleware)
     app.include_router(health.router)
     app.include_router(checks.router)

@@ -17,19 +17,26 @@ from tracer.domain.errors import Forbidden, Unauthorized
 from tracer.domain.keys import SubjectKey
 from tracer.domain.masking import set_reveal_ids
 from tracer.graph.settings import get_clock
+from tracer.queries.async_runner import AsyncQueryRunner
 from tracer.queries.runner import QueryRunner
 
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key.")
 _bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
 
 
-def get_runner(request: Request) -> QueryRunner:
+async def get_runner(request: Request) -> QueryRunner:
     """The app's query runner (opened in the lifespan)."""
     runner: QueryRunner = request.app.state.runner
     return runner
 
 
-def get_principal(
+async def get_async_runner(request: Request) -> AsyncQueryRunner:
+    """The app's asyncio query runner for the hot reads (opened in the lifespan)."""
+    runner: AsyncQueryRunner = request.app.state.async_runner
+    return runner
+
+
+async def get_principal(
     request: Request,
     api_key: Annotated[str | None, Security(_api_key)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
@@ -44,9 +51,17 @@ def get_principal(
     return principal
 
 
+async def request_clock(request: Request) -> Clock:
+    """The deployment's clock (``get_clock``, or what the app's ``dependency_overrides`` put in
+    its place), awaited: a plain function dependency would cost each request a worker thread."""
+    clock: Clock = request.app.dependency_overrides.get(get_clock, get_clock)()
+    return clock
+
+
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
+AsyncRunnerDep = Annotated[AsyncQueryRunner, Depends(get_async_runner)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
-ClockDep = Annotated[Clock, Depends(get_clock)]
+ClockDep = Annotated[Clock, Depends(request_clock)]
 
 
 def allow(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
@@ -95,7 +110,7 @@ class RequestTrail(Trail):
         return key
 
 
-def get_trail(request: Request) -> RequestTrail:
+async def get_trail(request: Request) -> RequestTrail:
     """This request's audit trail."""
     subjects: list[str] = []
     request.state.audit_subjects = subjects

@@ -13,11 +13,11 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tracer.api.audit import AuditLog
+from tracer.api.audit.group import GroupCommit
+from tracer.api.audit.log import request_payload
 from tracer.api.problems import PayloadTooLarge, log_unexpected, problem
 from tracer.api.roles import Principal
 from tracer.domain.errors import TracerError
@@ -75,14 +75,17 @@ class AccessLogMiddleware:
 class AuditMiddleware:
     """Writes an audit entry for every ``/v1`` request before its response starts.
 
-    The entry is durable before the first byte goes out. When the audit log cannot be written, a
-    response that discloses a person is replaced by a 503 (reads of persons fail closed); other
-    responses go out, and the failure is logged.
+    The entry is durable before the first byte goes out (entries of concurrent requests are
+    fsynced together: ``GroupCommit``). When the audit log cannot be written, a response that
+    discloses a person is replaced by a 503 (reads of persons fail closed); other responses go
+    out, and the failure is logged.
     """
 
-    def __init__(self, app: ASGIApp, log: AuditLog, retry_after: int, prefix: str = "/v1") -> None:
+    def __init__(
+        self, app: ASGIApp, commit: GroupCommit, retry_after: int, prefix: str = "/v1"
+    ) -> None:
         self.app = app
-        self.log = log
+        self.commit = commit
         self.retry_after = retry_after
         self.prefix = prefix
 
@@ -95,7 +98,7 @@ class AuditMiddleware:
         async def audited(message: Message) -> None:
             nonlocal refused
             if message["type"] == "http.response.start":
-                refused = not await run_in_threadpool(self._write, scope, message["status"])
+                refused = not await self._write(scope, message["status"])
                 if refused:
                     await self._refuse(scope, receive, send)
             if not refused:
@@ -103,7 +106,7 @@ class AuditMiddleware:
 
         await self.app(scope, receive, audited)
 
-    def _write(self, scope: Scope, status: int) -> bool:
+    async def _write(self, scope: Scope, status: int) -> bool:
         """Write the entry; False when it failed for a response that discloses a person."""
         principal = _principal(scope)
         actor = {
@@ -112,19 +115,14 @@ class AuditMiddleware:
             "role": principal.role.value if principal else None,
         }
         subjects = scope.get("state", {}).get("audit_subjects", [])
+        payload = request_payload(actor, scope["method"], route_template(scope), status, subjects)
         try:
-            self.log.append(
-                actor=actor,
-                method=scope["method"],
-                endpoint=route_template(scope),
-                status=status,
-                subjects=subjects,
-            )
+            await self.commit.append(payload)
         except (OSError, ValueError, TracerError) as exc:
             refuse = _discloses_persons(subjects)
             AUDIT_FAILURES.error(
                 "audit log %s not written (%s): %s",
-                self.log.path,
+                self.commit.log.path,
                 type(exc).__name__,
                 "refusing a read of persons" if refuse else "answering",
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import neo4j
 
@@ -43,6 +44,17 @@ def resolve_target(
     return Target(instance.uri, "neo4j", instance.password(), settings.database, bundled=True)
 
 
+def _options(max_retry_time: float) -> dict[str, Any]:
+    """Pool, timeouts and retries, the same for the blocking and the asyncio driver."""
+    return {
+        "max_connection_pool_size": 50,
+        "connection_acquisition_timeout": 30.0,
+        "connection_timeout": 5.0,
+        "max_transaction_retry_time": max_retry_time,
+        "notifications_min_severity": "OFF",
+    }
+
+
 def open_driver(target: Target | None = None, *, max_retry_time: float = 15.0) -> neo4j.Driver:
     """A driver for ``target`` (default: from the environment). The caller closes it.
 
@@ -50,12 +62,12 @@ def open_driver(target: Target | None = None, *, max_retry_time: float = 15.0) -
     an unreachable database answers 503 quickly).
     """
     target = target or resolve_target()
-    return neo4j.GraphDatabase.driver(
-        target.uri,
-        auth=(target.user, target.password),
-        max_connection_pool_size=50,
-        connection_acquisition_timeout=30.0,
-        connection_timeout=5.0,
-        max_transaction_retry_time=max_retry_time,
-        notifications_min_severity="OFF",
-    )
+    auth = (target.user, target.password)
+    return neo4j.GraphDatabase.driver(target.uri, auth=auth, **_options(max_retry_time))
+
+
+def open_async_driver(target: Target, *, max_retry_time: float = 15.0) -> neo4j.AsyncDriver:
+    """An asyncio driver for ``target`` (the API's hot reads, without a thread per request);
+    opened inside the event loop that uses it. The caller closes it."""
+    auth = (target.user, target.password)
+    return neo4j.AsyncGraphDatabase.driver(target.uri, auth=auth, **_options(max_retry_time))

@@ -696,17 +696,23 @@ def _person_check(row: Row, reference: Snapshot, moment: Moment, measure: str | 
     return _check(subject, row, moment, measure, liabilities, exposures=assessed.exposures)
 
 
-def _person_rows(
-    runner: QueryRunner, people: Sequence[PersonKey], moment: Moment
-) -> tuple[list[Row], Snapshot]:
-    rows = runner.read(
-        cypher("liability_by_person"),
-        people=[{"id_type": key.id_type, "id_number": key.id_number} for key in people],
-        limit=MAX_ROWS,
-        **moment.params(),
-    )
-    stamp = rows[0]["stamp"] if rows else None
-    return rows, snapshot(runner, str(stamp or ""))
+def people_query(people: Sequence[PersonKey], moment: Moment) -> tuple[str, dict[str, Any]]:
+    """The statement and parameters that read the hits of ``people`` (one row each, in order)."""
+    keys = [{"id_type": key.id_type, "id_number": key.id_number} for key in people]
+    return cypher("liability_by_person"), {"people": keys, "limit": MAX_ROWS, **moment.params()}
+
+
+def people_checks(
+    rows: Sequence[Row], reference: Snapshot, moment: Moment, measure: str | None
+) -> list[Check]:
+    """The checks of the rows of ``people_query``. ``UnknownCode`` for an unknown measure."""
+    _known_measure(reference, measure)
+    return [_person_check(row, reference, moment, measure) for row in rows]
+
+
+def rows_stamp(rows: Sequence[Row]) -> str:
+    """The reference install stamp a check query read with its rows ("" without rows)."""
+    return str(rows[0]["stamp"] or "") if rows else ""
 
 
 def check_people(
@@ -721,9 +727,9 @@ def check_people(
     if not people:
         return []
     moment = Moment(as_of, known_on)
-    rows, reference = _person_rows(runner, [PersonKey(*key) for key in people], moment)
-    _known_measure(reference, measure)
-    return [_person_check(row, reference, moment, measure) for row in rows]
+    query, params = people_query([PersonKey(*key) for key in people], moment)
+    rows = runner.read(query, **params)
+    return people_checks(rows, snapshot(runner, rows_stamp(rows)), moment, measure)
 
 
 def check_person(
@@ -882,6 +888,23 @@ def _enterprise_check(row: Row, reference: Snapshot, moment: Moment, measure: st
     return _check(subject, row, moment, measure, liabilities, related_risk=_related(row, subject))
 
 
+def enterprises_query(usccs: Sequence[str], moment: Moment) -> tuple[str, dict[str, Any]]:
+    """The statement and parameters that read what a check of ``usccs`` needs."""
+    return cypher("liability_by_enterprise"), {
+        "usccs": list(usccs),
+        "limit": MAX_ROWS,
+        **moment.params(),
+    }
+
+
+def enterprises_checks(
+    rows: Sequence[Row], reference: Snapshot, moment: Moment, measure: str | None
+) -> list[Check]:
+    """The checks of the rows of ``enterprises_query``. ``UnknownCode`` for an unknown measure."""
+    _known_measure(reference, measure)
+    return [_enterprise_check(row, reference, moment, measure) for row in rows]
+
+
 def check_enterprises(
     runner: QueryRunner,
     usccs: Sequence[str],
@@ -894,12 +917,10 @@ def check_enterprises(
     if not usccs:
         return []
     moment = Moment(as_of, known_on)
-    rows = runner.read(
-        cypher("liability_by_enterprise"), usccs=list(usccs), limit=MAX_ROWS, **moment.params()
-    )
-    reference = snapshot(runner, str(rows[0]["stamp"] or "")) if rows else snapshot(runner)
-    _known_measure(reference, measure)
-    return [_enterprise_check(row, reference, moment, measure) for row in rows]
+    query, params = enterprises_query(usccs, moment)
+    rows = runner.read(query, **params)
+    reference = snapshot(runner, rows_stamp(rows)) if rows else snapshot(runner)
+    return enterprises_checks(rows, reference, moment, measure)
 
 
 def check_subjects(

@@ -16,7 +16,8 @@ from tracer.domain.errors import InvalidInput, Unavailable
 T = TypeVar("T")
 Row = dict[str, Any]
 
-_UNAVAILABLE = (
+#: Driver errors that mean the database cannot be reached (answered 503).
+UNAVAILABLE = (
     neo4j.exceptions.ServiceUnavailable,
     neo4j.exceptions.SessionExpired,
     neo4j.exceptions.AuthError,
@@ -76,7 +77,7 @@ class QueryRunner:
                 routing_=routing,
                 result_transformer_=transformer,
             )
-        except _UNAVAILABLE as exc:
+        except UNAVAILABLE as exc:
             raise Unavailable(f"Neo4j is unreachable: {type(exc).__name__}") from exc
         except neo4j.exceptions.ClientError as exc:
             if exc.code and exc.code.startswith("Neo.ClientError.Schema.ConstraintValidation"):

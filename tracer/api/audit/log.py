@@ -137,13 +137,15 @@ class AuditLog:
         at: dt.datetime | None = None,
     ) -> dict[str, Any]:
         """Write one entry (under an exclusive file lock) and return it."""
-        payload = {
-            **actor,
-            "method": method,
-            "endpoint": endpoint,
-            "status": status,
-            "subjects": list(subjects),
-        }
+        return self.append_many([request_payload(actor, method, endpoint, status, subjects)], at)[0]
+
+    def append_many(
+        self, payloads: Sequence[dict[str, Any]], at: dt.datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """Write one entry per payload (``request_payload``), in order, under one exclusive file
+        lock with one fsync and one head write (a group commit): all are durable on return."""
+        if not payloads:
+            return []
         ring = self.keyring.load()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
@@ -156,17 +158,21 @@ class AuditLog:
                 old = ring.key(last.get("kid")) or ring.current
                 detail = {"from_kid": last.get("kid"), "to_kid": ring.current.kid}
                 last = self._write(handle, old, last, stamp, _event(KEY_ROTATED, detail))
-            entry = self._write(handle, ring.current, last, stamp, payload)
+            entries = []
+            for payload in payloads:
+                last = self._write(handle, ring.current, last, stamp, payload)
+                entries.append(last)
             self._sync(handle)
-            head = _head(ring, entry)
+            head = _head(ring, entries[-1])
             self._write_head(ring.current, head)
-        # due on the first entry and whenever this append passed a multiple of N (events such
+        # due on the first entry and whenever these appends passed a multiple of N (events such
         # as a rotation may write more than one entry)
-        if before == 0 or entry["seq"] // self.checkpoint_every > before // self.checkpoint_every:
+        seq = entries[-1]["seq"]
+        if before == 0 or seq // self.checkpoint_every > before // self.checkpoint_every:
             self._checkpoint_pending = True
         if self._checkpoint_pending and time.monotonic() >= self._checkpoint_retry_at:
             self.checkpoint(head)
-        return entry
+        return entries
 
     def _write(
         self,
@@ -294,6 +300,19 @@ class AuditLog:
             if entry is not None and subject in entry.get("subjects", ()):
                 found.append(entry)
         return found
+
+
+def request_payload(
+    actor: dict[str, Any], method: str, endpoint: str, status: int, subjects: Sequence[str]
+) -> dict[str, Any]:
+    """What an entry records of a request (``AuditLog.append_many`` adds seq, time, chain)."""
+    return {
+        **actor,
+        "method": method,
+        "endpoint": endpoint,
+        "status": status,
+        "subjects": list(subjects),
+    }
 
 
 def _event(name: str, detail: dict[str, Any]) -> dict[str, Any]:

@@ -3,20 +3,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from tracer.api.deps import ClockDep, ReaderDep, RunnerDep, ScreenerDep, TrailDep
+from tracer.api.deps import (
+    AsyncRunnerDep,
+    ClockDep,
+    ReaderDep,
+    RunnerDep,
+    ScreenerDep,
+    TrailDep,
+)
 from tracer.api.responses import problem_responses
 from tracer.api.schemas import BatchCheckRequest, CheckRequest, SubjectBody
 from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput, UnknownCode
 from tracer.domain.identifiers import InvalidIdentifier
 from tracer.domain.keys import SubjectKey
-from tracer.queries.liability import MAX_BATCH, Check, check_subjects
-from tracer.queries.reference import snapshot
+from tracer.queries.async_checks import read_subjects
+from tracer.queries.liability import MAX_BATCH, Check, Moment
+from tracer.queries.reference import Snapshot, snapshot
 from tracer.queries.runner import QueryRunner
 
 router = APIRouter(prefix="/v1/checks", tags=["checks"])
@@ -54,7 +63,7 @@ def known_instant(clock: Clock, text: str | None) -> dt.datetime | None:
     return clock.parse_instant(text) if text else None
 
 
-def measure_code(runner: QueryRunner, code: str | None) -> str | None:
+def measure_in(reference: Snapshot, code: str | None) -> str | None:
     """The measure a check asks about, upper case; ``UnknownCode`` (404, listing the valid
     codes) when the installed catalogue has no such code: the catalogue is data an installation
     may extend, so the schema cannot list its codes, and a code it lacks names nothing — like an
@@ -62,10 +71,15 @@ def measure_code(runner: QueryRunner, code: str | None) -> str | None:
     if code is None:
         return None
     measure = code.upper()
-    codes = {row["code"] for row in snapshot(runner).rows("measures")}
+    codes = {row["code"] for row in reference.rows("measures")}
     if measure not in codes:
         raise UnknownCode("the measures catalogue has no measure with this code", sorted(codes))
     return measure
+
+
+def measure_code(runner: QueryRunner, code: str | None) -> str | None:
+    """``measure_in`` the installed catalogue."""
+    return None if code is None else measure_in(snapshot(runner), code)
 
 
 @router.post(
@@ -73,21 +87,23 @@ def measure_code(runner: QueryRunner, code: str | None) -> str | None:
     summary="Is this person or enterprise restricted?",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
-def check(
-    body: CheckRequest, principal: ReaderDep, runner: RunnerDep, trail: TrailDep, clock: ClockDep
+async def check(
+    body: CheckRequest,
+    principal: ReaderDep,
+    runner: RunnerDep,
+    reader: AsyncRunnerDep,
+    trail: TrailDep,
+    clock: ClockDep,
 ) -> Check:
     """Liabilities (with evidence: finding, rule, role or capacity, path, source clause, each
     measure with ``mandatory``) of a person — or the findings against an enterprise with the
     memoranda's measures and its related risk — on ``as_of``, as known on ``known_on``. ID
     numbers are masked unless the role reveals them."""
     key = trail.subject(body)
-    answer = check_subjects(
-        runner,
-        [key],
-        body.as_of or clock.today(),
-        measure_code(runner, body.measure),
-        known_instant(clock, body.known_on),
-    )[0]
+    moment = Moment(body.as_of or clock.today(), known_instant(clock, body.known_on))
+    # one read, not retried: a transient failure is a 503 the caller asks again after
+    rows = await read_subjects(reader, runner, [key], moment, retried=False)
+    answer = rows.checks(measure_in(rows.reference, body.measure))[0]
     trail.disclosed(answer)
     return answer
 
@@ -97,19 +113,18 @@ def check(
     summary=f"Screen up to {MAX_BATCH} persons and enterprises",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
-def check_batch(
+async def check_batch(
     body: BatchCheckRequest,
     principal: ScreenerDep,
     runner: RunnerDep,
+    reader: AsyncRunnerDep,
     trail: TrailDep,
     clock: ClockDep,
 ) -> BatchResult:
     """Check every subject (``subjects``: persons and enterprises; or ``people``: persons) in
     input order; entries with an invalid identifier get an ``error`` (reason code) instead."""
     entries = body.subjects or [SubjectBody(**p.model_dump()) for p in body.people]
-    as_of = body.as_of or clock.today()
-    known_on = known_instant(clock, body.known_on)
-    measure = measure_code(runner, body.measure)
+    moment = Moment(body.as_of or clock.today(), known_instant(clock, body.known_on))
     valid: list[tuple[int, SubjectKey]] = []
     errors: dict[int, BatchError] = {}
     for index, entry in enumerate(entries):
@@ -119,18 +134,24 @@ def check_batch(
             errors[index] = BatchError(reason=exc.reason, detail=str(exc))
         except InvalidInput as exc:
             errors[index] = BatchError(reason="SUBJECT_SHAPE", detail=str(exc))
-    answers = check_subjects(runner, [key for _, key in valid], as_of, measure, known_on)
-    checked = {index: answer for (index, _), answer in zip(valid, answers, strict=True)}
-    trail.disclosed(answers)
-    return BatchResult(
-        as_of=as_of,
-        known_on=known_on,
-        measure=measure,
-        checked=len(answers),
-        invalid=len(errors),
-        restricted=sum(answer.restricted for answer in answers),
-        results=[
-            BatchItem(index=index, check=checked.get(index), error=errors.get(index))
-            for index in range(len(entries))
-        ],
-    )
+    rows = await read_subjects(reader, runner, [key for _, key in valid], moment)
+    measure = measure_in(rows.reference, body.measure)
+
+    def answer() -> BatchResult:  # the assembly of up to MAX_BATCH checks: in a worker thread
+        answers = rows.checks(measure)
+        checked = {index: check for (index, _), check in zip(valid, answers, strict=True)}
+        trail.disclosed(answers)
+        return BatchResult(
+            as_of=moment.as_of,
+            known_on=moment.known_on,
+            measure=measure,
+            checked=len(answers),
+            invalid=len(errors),
+            restricted=sum(check.restricted for check in answers),
+            results=[
+                BatchItem(index=index, check=checked.get(index), error=errors.get(index))
+                for index in range(len(entries))
+            ],
+        )
+
+    return await asyncio.to_thread(answer)
