@@ -1,40 +1,70 @@
-"""HTTP API benchmark on loopback: N concurrent clients doing single and batch person checks.
+"""HTTP API benchmark on loopback with a compiled load generator (``wrk``, or ``oha``).
 
 Generates a data set (``tracer generate``), loads it (``tracer load``) into a private bundled
-Neo4j in a temporary directory, creates a key, starts ``tracer serve --workers W``, then sends a
-fixed number of requests (a share of them ``/v1/checks/batch``) from ``--clients`` threads and
-stops. Reports throughput, p50/p99 latency and errors per kind, writes ``bench/results/api.json``.
+Neo4j in a temporary directory, creates a key and starts ``tracer serve`` (1 worker, audit log
+fsynced). Then, against that one server in the same run: ``GET /healthz`` (the baseline: the
+same server, no database, no audit) and single ``POST /v1/checks`` of persons of the data set,
+the body rotating over them (the ID number in the body, never the URL), each with ``--connections``
+connections for ``--seconds``. Reports req/s, p50/p99, the ratio checks/healthz and the load
+average before and after; checks the audit log afterwards; writes ``bench/results/api.json``.
 
-Run with ``python -m bench.bench_api [--enterprises 2000] [--clients 8] [--requests 2000]``.
+Run with ``python -m bench.bench_api [--enterprises 2000] [--connections 32] [--seconds 20]``;
+``--before FILE`` copies the figures of an earlier result (e.g. the previous build) beside the new
+ones. Without ``wrk`` or ``oha`` on PATH the benchmark says so and exits (status 2).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import json
 import os
 import random
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from statistics import quantiles
 from typing import Any
 
 import httpx
 
 from bench.common import free_port
 from tracer.graph.local import LocalNeo4j
-from tracer.graph.settings import LocalNeo4jSettings
+from tracer.graph.settings import LocalNeo4jSettings, get_local_settings
 
 RESULTS = Path(__file__).parent / "results" / "api.json"
 TRACER = [sys.executable, "-m", "tracer.cli"]
+
+#: wrk script part: ``done`` prints the figures as one JSON line after a marker.
+WRK_DONE = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH-JSON {"requests": %d, "seconds": %.3f, "p50_ms": %.2f, "p99_ms": %.2f, '
+    .. '"max_ms": %.2f, "non_2xx": %d, "socket_errors": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
+    latency:percentile(99) / 1e3, latency.max / 1e3, e.status,
+    e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+#: wrk script part: each request takes the next body of the file (one JSON body a line).
+WRK_CHECKS = """
+local bodies = {}
+for line in io.lines(os.getenv("BENCH_BODIES")) do bodies[#bodies + 1] = line end
+local index = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-API-Key"] = os.getenv("BENCH_KEY")
+request = function()
+  index = index % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[index])
+end
+"""
 
 
 def _run(env: dict[str, str], *args: str) -> str:
@@ -44,12 +74,21 @@ def _run(env: dict[str, str], *args: str) -> str:
     return proc.stdout
 
 
-def _people(data: Path) -> list[dict[str, str]]:
+def _bodies(data: Path, as_of: str, seed: int) -> list[str]:
+    """One check body per person of the data set, shuffled."""
     with (data / "persons.csv").open(encoding="utf-8-sig") as handle:
-        return [
-            {"id_type": row["id_type"] or "RESIDENT_ID", "id_number": row["id_number"]}
+        bodies = [
+            json.dumps(
+                {
+                    "id_type": row["id_type"] or "RESIDENT_ID",
+                    "id_number": row["id_number"],
+                    "as_of": as_of,
+                }
+            )
             for row in csv.DictReader(handle)
         ]
+    random.Random(seed).shuffle(bodies)
+    return bodies
 
 
 def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
@@ -66,94 +105,85 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("tracer serve did not become ready within 120 s")
 
 
-def _summary(latencies: list[float], errors: int, seconds: float) -> dict[str, Any]:
-    done = len(latencies) + errors
-    if len(latencies) >= 2:
-        cuts = quantiles(latencies, n=100, method="inclusive")
-        p50, p99 = cuts[49], cuts[98]
-    else:
-        p50 = p99 = latencies[0] if latencies else float("nan")
+def _wrk(url: str, env: dict[str, str], args: argparse.Namespace, seconds: float) -> dict[str, Any]:
+    script = env["BENCH_SCRIPT"] if url.endswith("/v1/checks") else env["BENCH_PLAIN"]
+    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections)]
+    command += ["-d", f"{seconds:g}s", "--timeout", "10s", "-s", script]
+    out = subprocess.run([*command, url], env=env, capture_output=True, text=True, check=True)
+    found = re.search(r"^BENCH-JSON (.*)$", out.stdout, re.MULTILINE)
+    if found is None:
+        raise RuntimeError(f"wrk printed no figures: {out.stdout[-500:]} {out.stderr[-500:]}")
+    figures: dict[str, Any] = json.loads(found.group(1))
+    if not figures["requests"]:
+        raise RuntimeError(f"wrk completed no request: {out.stderr[-500:]}")
+    return figures
+
+
+def _oha(url: str, env: dict[str, str], args: argparse.Namespace, seconds: float) -> dict[str, Any]:
+    command = ["oha", "--no-tui", "--output-format", "json", "-c", str(args.connections)]
+    command += ["-z", f"{seconds:g}s"]
+    if url.endswith("/v1/checks"):  # oha sends one body: the first person's
+        body = Path(env["BENCH_BODIES"]).read_text().splitlines()[0]
+        command += ["-m", "POST", "-T", "application/json", "-H", f"X-API-Key: {env['BENCH_KEY']}"]
+        command += ["-d", body]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    report = json.loads(out.stdout)
+    statuses = report.get("statusCodeDistribution", {})
+    done = sum(statuses.values())
     return {
         "requests": done,
-        "ok": len(latencies),
-        "errors": errors,
-        "requests_per_second": round(done / seconds, 1),
-        "p50_ms": round(p50 * 1000, 1),
-        "p99_ms": round(p99 * 1000, 1),
+        "seconds": report["summary"]["total"],
+        "p50_ms": round(report["latencyPercentiles"]["p50"] * 1000, 2),
+        "p99_ms": round(report["latencyPercentiles"]["p99"] * 1000, 2),
+        "max_ms": round(report["summary"]["slowest"] * 1000, 2),
+        "non_2xx": done - sum(n for code, n in statuses.items() if code.startswith("2")),
+        "socket_errors": sum(report.get("errorDistribution", {}).values()),
     }
 
 
-def _load_clients(
-    base: str, key: str, people: list[dict[str, str]], args: argparse.Namespace
-) -> dict[str, Any]:
-    """Send ``args.requests`` requests from ``args.clients`` threads; per-kind statistics."""
-    rng = random.Random(args.seed)
-    plan = ["batch" if rng.random() < args.batch_share else "single" for _ in range(args.requests)]
-    bodies = [
-        {"people": rng.sample(people, min(args.batch_size, len(people))), "as_of": args.as_of}
-        if kind == "batch"
-        else {**rng.choice(people), "as_of": args.as_of}
-        for kind in plan
-    ]
-    counter = itertools.count()
-    lock = threading.Lock()
-    latencies: dict[str, list[float]] = {"single": [], "batch": []}
-    errors: dict[str, int] = {"single": 0, "batch": 0}
-    statuses: dict[str, int] = {}
+def _measure(base: str, path: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+    tool = _wrk if args.tool == "wrk" else _oha
+    figures = tool(base + path, env, args, args.seconds)
+    figures["requests_per_second"] = round(figures["requests"] / figures["seconds"], 1)
+    return figures
 
-    def client() -> None:
-        with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=120) as http:
-            while (index := next(counter)) < len(plan):
-                kind = plan[index]
-                url = "/v1/checks/batch" if kind == "batch" else "/v1/checks"
-                began = time.perf_counter()
-                try:
-                    status = http.post(url, json=bodies[index]).status_code
-                except httpx.HTTPError:
-                    status = 0
-                elapsed = time.perf_counter() - began
-                with lock:
-                    statuses[str(status)] = statuses.get(str(status), 0) + 1
-                    if status == 200:
-                        latencies[kind].append(elapsed)
-                    else:
-                        errors[kind] += 1
 
-    began = time.monotonic()
-    with ThreadPoolExecutor(args.clients) as pool:
-        for future in [pool.submit(client) for _ in range(args.clients)]:
-            future.result()
-    seconds = time.monotonic() - began
-    return {
-        "seconds": round(seconds, 2),
-        "all": _summary(latencies["single"] + latencies["batch"], sum(errors.values()), seconds),
-        "single": _summary(latencies["single"], errors["single"], seconds),
-        "batch": _summary(latencies["batch"], errors["batch"], seconds),
-        "statuses": statuses,
-        "persons_checked_per_second": round(
-            (len(latencies["single"]) + len(latencies["batch"]) * args.batch_size) / seconds, 1
-        ),
-    }
+def _neo4j(work: Path) -> LocalNeo4j:
+    """A private bundled Neo4j in ``work``, reusing the installed launcher build if any."""
+    home = work / "neo4j"
+    home.mkdir()
+    installed = get_local_settings().home / "launcher"
+    if installed.is_dir():
+        (home / "launcher").symlink_to(installed)
+    return LocalNeo4j(LocalNeo4jSettings(home=home, port=free_port(), heap="1g", pagecache="512m"))
+
+
+def _load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def main() -> None:
-    """Generate, load, serve, load-test, report."""
+    """Generate, load, serve, measure /healthz and single checks, report."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--enterprises", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--batch-share", type=float, default=0.1)
-    parser.add_argument("--batch-size", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--seconds", type=float, default=20.0, help="per measurement")
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of checks first")
     parser.add_argument("--as-of", default="2026-10-31")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--before", type=Path, help="an earlier api.json to quote beside")
+    parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
+    args.tool = next((tool for tool in ("wrk", "oha") if shutil.which(tool)), None)
+    if args.tool is None:
+        print("bench api skipped: needs wrk (apt-get install wrk) or oha on PATH", file=sys.stderr)
+        raise SystemExit(2)
+    before = json.loads(args.before.read_text()) if args.before else None
 
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
         work = Path(tmp)
-        local = LocalNeo4j(
-            LocalNeo4jSettings(home=work / "neo4j", port=free_port(), heap="2g", pagecache="1g")
-        )
+        local = _neo4j(work)
         local.start(echo=lambda _msg: None)
         server: subprocess.Popen[bytes] | None = None
         try:
@@ -164,29 +194,39 @@ def main() -> None:
                 "NEO4J_PASSWORD": local.password(),
                 "NEO4J_DATABASE": "neo4j",
                 "TRACER_API_HOME": str(work / "api"),
+                "TRACER_API_AUDIT_FSYNC": "true",
             }
             data = work / "data"
             _run(env, "generate", str(data), "--enterprises", str(args.enterprises), "--json")
-            began = time.monotonic()
-            _run(env, "load", str(data), "--json")
-            load_seconds = time.monotonic() - began
+            _run(env, "load", str(data), "--json", "--allow-rejects")
             key = json.loads(_run(env, "keys", "create", "--role", "admin", "--json"))["key"]
+            bodies = _bodies(data, args.as_of, args.seed)
+            (work / "bodies.jsonl").write_text("\n".join(bodies) + "\n")
+            (work / "checks.lua").write_text(WRK_CHECKS + WRK_DONE)
+            (work / "plain.lua").write_text(WRK_DONE)
             port = free_port()
             server = subprocess.Popen(
-                [*TRACER, "serve", "--port", str(port), "--workers", str(args.workers)],
-                env={**env, "TRACER_API_AUDIT_FSYNC": "true"},
+                [*TRACER, "serve", "--port", str(port), "--workers", "1"],
+                env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
             )
             base = f"http://127.0.0.1:{port}"
             _wait_ready(base, server)
-            people = _people(data)
-            warm = {"people": people[:50], "as_of": args.as_of}
-            httpx.post(
-                f"{base}/v1/checks/batch", json=warm, headers={"X-API-Key": key}, timeout=120
-            )
-            measured = _load_clients(base, key, people, args)
+            checks_env = {
+                **env,
+                "BENCH_BODIES": str(work / "bodies.jsonl"),
+                "BENCH_KEY": key,
+                "BENCH_SCRIPT": str(work / "checks.lua"),
+                "BENCH_PLAIN": str(work / "plain.lua"),
+            }
+            warm = _wrk if args.tool == "wrk" else _oha
+            warm(base + "/v1/checks", checks_env, args, args.warmup)
+            load_before = _load_average()
+            healthz = _measure(base, "/healthz", checks_env, args)
+            checks = _measure(base, "/v1/checks", checks_env, args)
+            load_after = _load_average()
             verified = json.loads(_run(env, "audit", "verify", "--json"))
         finally:
             if server is not None:
@@ -194,16 +234,35 @@ def main() -> None:
                 server.wait(60)
             local.stop()
 
-    result = {
-        "machine": {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)},
-        "config": {key: value for key, value in vars(args).items()},
-        "persons_in_data_set": len(people),
-        "load_seconds": round(load_seconds, 1),
-        **measured,
+    result: dict[str, Any] = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_before": load_before,
+            "load_average_after": load_after,
+        },
+        "config": {
+            **{
+                name: value
+                for name, value in vars(args).items()
+                if name not in ("before", "output")
+            },
+            "workers": 1,
+            "audit_fsync": True,
+            "persons_in_data_set": len(bodies),
+        },
+        "healthz": healthz,
+        "checks": checks,
+        "checks_to_healthz": round(
+            checks["requests_per_second"] / healthz["requests_per_second"], 3
+        ),
         "audit_entries_verified": verified["entries"] if verified["ok"] else None,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    if before is not None:
+        result["before"] = {
+            name: before[name] for name in ("machine", "healthz", "checks", "checks_to_healthz")
+        }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
 
