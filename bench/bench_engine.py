@@ -11,7 +11,10 @@ are taken on subjects drawn from the data files alone (not from the engine's ans
 versions of the engine measured on the same data set profile the same subjects.
 
 Run: ``./run bench engine --sizes 10000,100000`` (``--work DIR`` keeps and
-reuses the data sets and loaded databases).
+reuses the data sets and loaded databases; ``--enterprises N`` is ``--sizes N``). On a database
+already loaded (e.g. by ``tracer import``): ``./run bench engine --enterprises 1000000
+--reuse-home HOME --data DIR`` — HOME is the stopped bundled Neo4j's home, DIR the data set it
+was loaded from (generated with the seed when absent); nothing is loaded.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import tempfile
 from datetime import date
@@ -129,30 +133,44 @@ def _profile(
     return total
 
 
-def bench_size(enterprises: int, work: Path, seed: int) -> dict[str, Any]:
-    """Generate, load and measure one data set size."""
+def bench_size(
+    enterprises: int,
+    work: Path,
+    seed: int,
+    home: Path | None = None,
+    data: Path | None = None,
+) -> dict[str, Any]:
+    """Generate, load and measure one data set size; with ``home``, measure the database
+    already loaded there (from ``data``) without loading anything."""
     result: dict[str, Any] = {"enterprises": enterprises, "as_of": AS_OF.isoformat()}
-    data = work / f"data_{enterprises}"
+    data = data or work / f"data_{enterprises}"
     if not (data / "persons.csv").exists():
         seconds, _ = timed(lambda: generate_dataset(data, enterprises, seed=seed))
         result["generate_s"] = round(seconds, 1)
         print(f"[{enterprises}] generated in {seconds:.1f}s", flush=True)
     settings = LocalNeo4jSettings(
-        home=work / f"neo4j_{enterprises}", port=free_port(), heap="4g", pagecache="4g"
+        home=home or work / f"neo4j_{enterprises}", port=free_port(), heap="4g", pagecache="4g"
     )
     local = LocalNeo4j(settings)
+    if home is not None and local.status().running:
+        raise SystemExit(f"the Neo4j of {home} is running: stop it first (tracer db stop)")
     local.start(echo=lambda _msg: None)
+    result["load_average_start"] = [round(x, 2) for x in os.getloadavg()]
     try:
         driver = open_driver(Target(local.uri, "neo4j", local.password(), "neo4j", bundled=True))
         runner = QueryRunner(driver, "neo4j")
         loaded = settings.home / "loaded.json"
-        if not loaded.exists():
+        if home is not None:
+            result["reused_home"] = str(home)
+        elif not loaded.exists():
             seconds, report = timed(lambda: load_directory(runner, data))
             rows = {stem: counts.loaded for stem, counts in report.files.items()}
             loaded.write_text(json.dumps({"load_s": round(seconds, 1), "rows": rows}))
             print(f"[{enterprises}] loaded in {seconds:.1f}s", flush=True)
-        result.update(json.loads(loaded.read_text()))
+        if loaded.exists():
+            result.update(json.loads(loaded.read_text()))
         result.update(_measure(runner, driver, data, enterprises, seed))
+        result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         driver.close()
     finally:
         local.stop()
@@ -217,19 +235,27 @@ def _measure(
     )
     print(f"[{size}] check_enterprises {out['check_enterprises_10000']}", flush=True)
     pyramids = _deepest_pyramids(data, 20)
-    times = [timed(partial(owners, runner, u, AS_OF))[0] for u, _ in pyramids]
-    out["owners_deepest"] = {"depths": [d for _, d in pyramids[:5]], **latency_ms(times)}
+    reports = [timed(partial(owners, runner, u, AS_OF)) for u, _ in pyramids]
+    out["owners_deepest"] = {
+        "depths": [d for _, d in pyramids[:5]],
+        "truncated": sum(1 for _, report in reports if report.truncated),
+        **latency_ms([seconds for seconds, _ in reports]),
+    }
     print(f"[{size}] owners {out['owners_deepest']}", flush=True)
     pairs = [
         (SubjectKey.person(*rng.choice(linked)), SubjectKey.person(*rng.choice(linked)))
         for _ in range(100)
     ]
-    times = [timed(partial(find_paths, runner, a, b, as_of=AS_OF))[0] for a, b in pairs]
-    out["find_paths_linked_pairs"] = latency_ms(times)
+    connections = [timed(partial(find_paths, runner, a, b, as_of=AS_OF)) for a, b in pairs]
+    out["find_paths_linked_pairs"] = {
+        "connected": sum(1 for _, result in connections if result.paths),
+        "truncated": sum(1 for _, result in connections if result.truncated),
+        **latency_ms([seconds for seconds, _ in connections]),
+    }
     print(f"[{size}] find_paths {out['find_paths_linked_pairs']}", flush=True)
     depts = sorted(departments(runner, AS_OF), key=lambda d: (-len(d.measures), d.code))
     busy = [d for d in depts if d.measures][:20]
-    times = []
+    times: list[float] = []
     entries: list[int] = []
     for dept in busy:
         seconds, page = timed(partial(worklist, runner, dept.code, AS_OF, limit=50))
@@ -301,18 +327,33 @@ def _db_hits(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated enterprise counts")
+    parser.add_argument(
+        "--sizes",
+        "--enterprises",
+        default="10000,100000",
+        help="comma-separated enterprise counts",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--work", type=Path, help="keep data sets and loaded databases here (reused when present)"
     )
+    parser.add_argument(
+        "--reuse-home",
+        type=Path,
+        help="measure the (stopped) bundled Neo4j of this home as loaded: nothing is loaded",
+    )
+    parser.add_argument(
+        "--data", type=Path, help="with --reuse-home: the data set that database was loaded from"
+    )
     args = parser.parse_args()
     sizes = [int(part) for part in args.sizes.split(",")]
+    if args.reuse_home and len(sizes) != 1:
+        parser.error("--reuse-home measures one size")
     runs = []
     with tempfile.TemporaryDirectory(prefix="bench_engine_") as tmp:
         work = args.work or Path(tmp)
         for size in sizes:
-            runs.append(bench_size(size, work, args.seed))
+            runs.append(bench_size(size, work, args.seed, args.reuse_home, args.data))
             RESULTS.mkdir(parents=True, exist_ok=True)
             document = {"date": date.today().isoformat(), "runs": runs}
             (RESULTS / "engine.json").write_text(json.dumps(document, indent=2))

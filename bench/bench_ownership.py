@@ -72,10 +72,11 @@ def measure(runner: QueryRunner, as_of: date, seed: int) -> dict[str, Any]:
         return result
     for target, _, _ in pyramids[:3]:  # warm-up (plans, page cache)
         owners(runner, target, as_of)
-    times, sizes, deepest, derived = [], [], 0, 0
+    times, sizes, deepest, derived, cut = [], [], 0, 0, 0
     for target, _, _ in pyramids:
         seconds, report = timed(partial(owners, runner, target, as_of))
         times.append(seconds)
+        cut += report.truncated
         sizes.append(len(report.owners))
         deepest = max([deepest, *(len(c.subjects) - 1 for o in report.owners for c in o.chains)])
         derived += sum(1 for c in report.controllers if c.basis == "derived")
@@ -84,6 +85,7 @@ def measure(runner: QueryRunner, as_of: date, seed: int) -> dict[str, Any]:
         "longest_chain": deepest,
         "owners_max": max(sizes),
         "derived_controllers": derived,
+        "truncated": cut,
         **latency_ms(times),
     }
     print(f"owners on the 20 deepest pyramids: {result['owners_deepest']}", flush=True)
@@ -93,12 +95,13 @@ def measure(runner: QueryRunner, as_of: date, seed: int) -> dict[str, Any]:
         for a, b in (rng.sample(enterprises, 2) for _ in range(50))
     ]
     for name, pairs in (("paths_pyramid_top", related), ("paths_random_pairs", randoms)):
-        times, found = [], 0
+        times, found, cut = [], 0, 0
         for source_key, target_key in pairs:
             seconds, paths = timed(partial(find_paths, runner, source_key, target_key))
             times.append(seconds)
             found += bool(paths.paths)
-        result[name] = {"connected": found, **latency_ms(times)}
+            cut += paths.truncated
+        result[name] = {"connected": found, "truncated": cut, **latency_ms(times)}
         print(f"{name}: {result[name]}", flush=True)
     times, nodes = [], []
     for target, _, _ in pyramids:

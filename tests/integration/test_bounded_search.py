@@ -70,7 +70,7 @@ def test_owners_fanout_cap_says_so(graph: QueryRunner, monkeypatch: pytest.Monke
     assert not whole.truncated and len(whole.owners) == 11  # HUB, LEFT, RIGHT, 8 persons
     monkeypatch.setattr(ownership, "FANOUT", 4)
     cut = owners(graph, FAR, ON)
-    assert cut.truncated and any("more than 4 holders" in note for note in cut.notes)
+    assert cut.truncated and any("more than 4 shareholdings" in note for note in cut.notes)
     assert len(cut.owners) < len(whole.owners)
 
 

@@ -68,10 +68,12 @@ from tracer.queries.paths import node_id, node_kind
 from tracer.queries.runner import QueryRunner
 
 MAX_DEPTH = 15
-#: Holders (and declared controllers) read per enterprise: a node with more costs this many.
-FANOUT = 200
+#: Incoming OWNS (and HOLDS) read per enterprise: a node with more costs this many.
+FANOUT = 100
 #: Enterprises whose holders are read per level of the upstream search.
-FRONTIER = 100
+FRONTIER = 50
+#: Nodes after which the upstream search expands no further level.
+NODE_LIMIT = 2000
 CHAIN_LIMIT = 20000
 CONTROL_CHAIN_LIMIT = 50
 MAJORITY = 0.5
@@ -250,6 +252,9 @@ def _fetch(runner: QueryRunner, uscc: str, as_of: date, max_depth: int) -> _Subg
             key=lambda h: (not found[h][0], -found[h][1], h),
         )
         frontier, left = ranked[:FRONTIER], left + max(0, len(ranked) - FRONTIER)
+        if len(graph.nodes) >= NODE_LIMIT:
+            left += len(frontier)
+            break
         if not frontier:
             break
     rest = [sid for sid in graph.nodes if sid not in expanded and graph.nodes[sid].kind != "PERSON"]
@@ -264,13 +269,14 @@ def _fetch(runner: QueryRunner, uscc: str, as_of: date, max_depth: int) -> _Subg
         cut_fanout = _add_rows(graph, rows) or cut_fanout
     if cut_fanout:
         graph.notes.append(
-            f"an enterprise has more than {FANOUT} holders or controllers: only {FANOUT} were "
-            "read, so shares and control are lower bounds"
+            f"an enterprise has more than {FANOUT} shareholdings or positions: only {FANOUT} of "
+            "each were read, so shares and control are lower bounds"
         )
     if left:
         graph.notes.append(
             f"{left} holder enterprise(s) with the smallest possible shares were not followed "
-            f"further (at most {FRONTIER} per level): owners above them may be missing"
+            f"further (at most {FRONTIER} per level, {NODE_LIMIT} nodes in all): owners above "
+            "them may be missing"
         )
     for edges in graph.owns_into.values():
         total = sum(edge.lo for edge in edges)
@@ -281,7 +287,7 @@ def _fetch(runner: QueryRunner, uscc: str, as_of: date, max_depth: int) -> _Subg
 
 def _add_rows(graph: _Subgraph, rows: list[dict[str, Any]]) -> bool:
     """Add the holders, OWNS edges and declared controllers of ``ownership_holders`` rows;
-    True when a node had more than ``FANOUT`` of one kind (the extra rows are dropped)."""
+    True when a node had more than ``FANOUT`` relationships of one kind (the rest unread)."""
     count: dict[tuple[str, str], int] = defaultdict(int)
     cut = False
     for row in rows:
@@ -289,6 +295,8 @@ def _add_rows(graph: _Subgraph, rows: list[dict[str, Any]]) -> bool:
         count[key] += 1
         if count[key] > FANOUT:
             cut = True
+            continue
+        if not row["keep"]:
             continue
         holder = row["holder"]
         graph.nodes.setdefault(holder, _subject(row["holder_node"]))

@@ -214,9 +214,9 @@ def find_paths(
     on that date count. Flags and current relationships are judged on ``as_of``, else today by
     ``clock``.
 
-    The work is bounded whatever the graph's size: a bidirectional breadth-first search follows
+    The work is bounded whatever the graph's size: a bidirectional breadth-first search reads
     at most ``FANOUT`` relationships of a node and expands at most ``FRONTIER`` nodes per side
-    and hop (``MAX_HOPS`` round trips at most); the paths are then enumerated in the collected
+    and hop (``ceil(max_hops / 2)`` round trips); the paths are then enumerated in the collected
     subgraph. When a cap cut the search, ``truncated`` is set and ``notes`` say which: paths may
     then be missing (never wrong)."""
     if not 1 <= max_hops <= MAX_HOPS:
@@ -288,16 +288,19 @@ def _collect(
             break
         rows = runner.read(cypher("paths_expand"), ids=ids, fanout=FANOUT + 1, as_of=as_of)
         per_node: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        read: dict[str, int] = defaultdict(int)
         for row in rows:
-            per_node[row["source"]].append((row["rel"], row["node"]))
+            read[row["source"]] += 1
+            if read[row["source"]] <= FANOUT and row["follow"]:
+                per_node[row["source"]].append((row["rel"], row["node"]))
+        cut_fanout = cut_fanout or any(count > FANOUT for count in read.values())
         for node, links in per_node.items():
-            cut_fanout = cut_fanout or len(links) > FANOUT
-            for rel, other in links[:FANOUT]:
+            for rel, other in links:
                 local.link(node, other, rel)
         for side in sides:
             following = []
             for node in frontiers[side]:
-                for _, other in per_node.get(node, [])[:FANOUT]:
+                for _, other in per_node.get(node, []):
                     if other not in seen[side]:
                         seen[side].add(other)
                         following.append(other)
@@ -305,8 +308,8 @@ def _collect(
             frontiers[side] = following[:FRONTIER]
     if cut_fanout:
         local.notes.append(
-            f"only {FANOUT} relationships of a node with more were followed: paths through "
-            "its other neighbours may be missing"
+            f"only {FANOUT} relationships of a node with more were read: paths through its "
+            "other neighbours may be missing"
         )
     if cut_frontier:
         local.notes.append(

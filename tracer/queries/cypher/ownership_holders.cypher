@@ -1,27 +1,33 @@
-// One bounded upstream step of an ownership subgraph: for each given node, at most $fanout OWNS
-// edges held on $as_of into it (with $holders set, only from those holders), and at most $fanout
-// declared actual controllers (HOLDS role ACTUAL_CONTROLLER held on $as_of). A node with many
-// holders costs $fanout rows, not its degree; the caller asks for $fanout + 1 to see a cut.
-// Rows: kind 'OWNS' or 'ACTUAL_CONTROLLER', holder and investee element ids, share (null =
-// unknown), share_min and share_max (a range, either may be null), and the holder node.
+// One bounded upstream step of an ownership subgraph: for each given node, at most $fanout of its
+// incoming OWNS relationships and at most $fanout of its incoming HOLDS, read before any filter
+// (a node with many holders costs $fanout relationships, not its degree; the caller asks for
+// $fanout + 1 to see a cut). `keep` tells the caller which to use: OWNS held on $as_of (with
+// $holders set, only from those holders), and HOLDS with role ACTUAL_CONTROLLER held on $as_of.
+// Rows: kind 'OWNS' or 'ACTUAL_CONTROLLER' (any HOLDS), keep (boolean), holder and investee
+// element ids, share (null = unknown), share_min and share_max (a range, either may be null),
+// and the holder node (null when not kept).
 // Parameters: $ids (element ids, bounded by the caller), $as_of (date), $fanout (int),
 // $holders (element ids, or null for any holder).
 UNWIND $ids AS id
 MATCH (x) WHERE elementId(x) = id
 CALL (x) {
   MATCH (h)-[o:OWNS]->(x)
-  WHERE (o.start_date IS NULL OR o.start_date <= $as_of)
-    AND (o.end_date IS NULL OR o.end_date >= $as_of)
-    AND ($holders IS NULL OR elementId(h) IN $holders)
   RETURN 'OWNS' AS kind, h, o AS r
   LIMIT $fanout
   UNION ALL
-  MATCH (h:Person)-[c:HOLDS {role: 'ACTUAL_CONTROLLER'}]->(x)
-  WHERE (c.start_date IS NULL OR c.start_date <= $as_of)
-    AND (c.end_date IS NULL OR c.end_date >= $as_of)
+  MATCH (h:Person)-[c:HOLDS]->(x)
   RETURN 'ACTUAL_CONTROLLER' AS kind, h, c AS r
   LIMIT $fanout
 }
-RETURN kind, elementId(h) AS holder, id AS investee, r.share AS share,
+WITH id, kind, h, r,
+     (r.start_date IS NULL OR r.start_date <= $as_of)
+     AND (r.end_date IS NULL OR r.end_date >= $as_of)
+     AND CASE kind
+           WHEN 'OWNS' THEN $holders IS NULL OR elementId(h) IN $holders
+           ELSE r.role = 'ACTUAL_CONTROLLER'
+         END AS keep
+RETURN kind, keep, elementId(h) AS holder, id AS investee, r.share AS share,
        r.share_min AS share_min, r.share_max AS share_max,
-       {element_id: elementId(h), labels: labels(h), props: properties(h)} AS holder_node
+       CASE WHEN keep
+         THEN {element_id: elementId(h), labels: labels(h), props: properties(h)}
+       END AS holder_node

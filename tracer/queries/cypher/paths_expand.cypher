@@ -1,19 +1,21 @@
 // One bounded breadth-first step of a path search: for each frontier node, at most $fanout of
 // its HOLDS, OWNS, REGISTERED_AT, NAMES, AGAINST and SUPERVISED_BY relationships (any
-// direction; with $as_of set, only those held on that date), so a hub (a department with
-// thousands of enterprises) costs $fanout rows, not its degree. Objections are left out.
-// Rows: source (frontier element id), rel (relationship element id), node (the neighbour).
+// direction), read before any filter, so a hub (a department with thousands of enterprises)
+// costs $fanout relationships, not its degree. `follow` tells whether the caller may follow
+// one: held on $as_of when set, and not to an objection.
+// Rows: source (frontier element id), rel (relationship element id), node (the neighbour),
+// follow (boolean).
 // Parameters: $ids (frontier element ids, bounded by the caller), $fanout (int), $as_of (date
 // or null).
 UNWIND $ids AS id
 MATCH (x) WHERE elementId(x) = id
 CALL (x) {
   MATCH (x)-[r:HOLDS|OWNS|REGISTERED_AT|NAMES|AGAINST|SUPERVISED_BY]-(y)
-  WHERE NOT y:Objection
-    AND ($as_of IS NULL
-         OR ((r.start_date IS NULL OR r.start_date <= $as_of)
-             AND (r.end_date IS NULL OR r.end_date >= $as_of)))
   RETURN r, y
   LIMIT $fanout
 }
-RETURN id AS source, elementId(r) AS rel, elementId(y) AS node
+RETURN id AS source, elementId(r) AS rel, elementId(y) AS node,
+       NOT y:Objection
+       AND ($as_of IS NULL
+            OR ((r.start_date IS NULL OR r.start_date <= $as_of)
+                AND (r.end_date IS NULL OR r.end_date >= $as_of))) AS follow
