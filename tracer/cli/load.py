@@ -1,4 +1,4 @@
-"""Commands: tracer load."""
+"""Commands: tracer load, tracer import."""
 
 from __future__ import annotations
 
@@ -24,9 +24,11 @@ from rich.table import Table
 from tracer.cli.context import console, database, emit_json, fail, out
 from tracer.domain.errors import TracerError
 from tracer.graph.driver import open_driver, resolve_target
-from tracer.graph.settings import get_clock
+from tracer.graph.local import LocalNeo4j
+from tracer.graph.settings import get_clock, get_local_settings
+from tracer.loaders.bulk import default_files_directory, import_directory
 from tracer.loaders.load import load_directory
-from tracer.loaders.report import LoadReport
+from tracer.loaders.report import BulkImportReport, LoadReport
 from tracer.loaders.write import BATCH_SIZE
 from tracer.queries.runner import QueryRunner
 
@@ -74,6 +76,8 @@ class _Bars:
 
 def _summary(report: LoadReport) -> None:
     title = "Dry run (nothing written)" if report.dry_run else "Loaded"
+    if report.bulk_import is not None:
+        title = "Imported" if report.bulk_import.imported else "Validated and prepared"
     table = Table(title=f"{title} in {report.seconds:.1f}s")
     for column in ("file", "read", "loaded", "rejected"):
         table.add_column(column, justify="left" if column == "file" else "right")
@@ -149,6 +153,7 @@ def _actor() -> str:
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    _register_import(app)
 
     @app.command("load")
     def load(
@@ -228,6 +233,126 @@ def register(app: typer.Typer) -> None:
             emit_json(report.to_json())
         else:
             _summary(report)
+        for line in _problems(report):
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+        if not report.clean and not allow_rejects:
+            raise typer.Exit(EXIT_REJECTS)
+
+
+def _bulk_summary(bulk: BulkImportReport, directory: Path) -> None:
+    nodes = sum(bulk.nodes.values())
+    relationships = sum(bulk.relationships.values())
+    if bulk.imported:
+        if nodes or relationships:
+            out.print(
+                f"Offline import: {nodes:,} nodes and {relationships:,} relationships in "
+                f"{bulk.import_seconds:.1f}s (files {bulk.files_seconds:.1f}s, restart "
+                f"{bulk.restart_seconds:.1f}s)"
+            )
+        return
+    command = " ".join(bulk.command)
+    out.print(
+        f"Prepared {nodes:,} nodes and {relationships:,} relationships in "
+        f"{bulk.files_directory}.\n"
+        "Copy that directory to the database server, stop the database there (Community: "
+        "stop the server), and run in it:\n"
+        f"  {command}\n"
+        "Then start the database and finish here (schema, reference tables, findings and "
+        "the other files):\n"
+        f"  tracer import {directory} --finish --files {bulk.files_directory}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def _register_import(app: typer.Typer) -> None:
+    """Add ``tracer import`` to ``app``."""
+
+    @app.command("import")
+    def import_(
+        directory: Annotated[
+            Path, typer.Argument(help="Directory of input files (INTERFACES §1).")
+        ],
+        files: Annotated[
+            Path | None,
+            typer.Option(
+                "--files", help="Where the import CSV files go (default DIR/neo4j-import)."
+            ),
+        ] = None,
+        keep_files: bool = typer.Option(
+            False, "--keep-files", help="Keep the import CSV files after a local import."
+        ),
+        finish: bool = typer.Option(
+            False,
+            "--finish",
+            help="After the printed command ran on the server: write the rest (NEO4J_URI).",
+        ),
+        json_output: bool = typer.Option(False, "--json", help="Machine output."),
+        rejects: Annotated[
+            Path | None,
+            typer.Option(
+                "--rejects",
+                help="Rejects file (default DIR/rejects.csv or .xlsx; .xlsx: a workbook).",
+            ),
+        ] = None,
+        allow_rejects: bool = typer.Option(
+            False,
+            "--allow-rejects",
+            help=f"Exit 0 even when rows are rejected (default: exit {EXIT_REJECTS}).",
+        ),
+        rejects_format: Annotated[
+            RejectsFormat,
+            typer.Option("--rejects-format", help="Rejects file: csv (UTF-8 with BOM) or xlsx."),
+        ] = RejectsFormat.CSV,
+    ) -> None:
+        """Load a whole data set into an EMPTY database with Neo4j's offline importer.
+
+        Rows are validated and rejected exactly as by `tracer load`. The bundled Neo4j is
+        stopped, imported into and started again. With NEO4J_URI (a server) the import files
+        are prepared and the one command to run on the server is printed; then run this again
+        with --finish. Refused when the database holds data (use `tracer load` for deltas).
+        Exits 4 when rows were rejected, unless --allow-rejects."""
+        if not directory.is_dir():
+            fail(f"no such directory: {directory}")
+        try:
+            target = resolve_target()
+        except TracerError as exc:
+            fail(str(exc))
+        local = LocalNeo4j(get_local_settings()) if target.bundled else None
+        if finish and local is not None:
+            fail("--finish is for a server (NEO4J_URI): a bundled import finishes by itself")
+        if local is not None and not local.status().running:
+            console.print("starting the bundled Neo4j")
+            try:
+                local.start(echo=lambda message: console.print(message))
+            except TracerError as exc:
+                fail(str(exc))
+        driver = open_driver(target)
+        try:
+            report = import_directory(
+                QueryRunner(driver, target.database),
+                directory,
+                local,
+                files_directory=files or default_files_directory(directory),
+                keep_files=keep_files,
+                finish=finish,
+                rejects_path=rejects,
+                clock=get_clock(),
+                actor=_actor(),
+                rejects_format=rejects_format.value,
+                echo=lambda message: console.print(message),
+            )
+        except (TracerError, FileExistsError) as exc:
+            fail(str(exc))
+        finally:
+            driver.close()
+        if json_output:
+            emit_json(report.to_json())
+        else:
+            _summary(report)
+            if report.bulk_import is not None:
+                _bulk_summary(report.bulk_import, directory)
         for line in _problems(report):
             console.print(line, highlight=False, markup=False, soft_wrap=True)
         if not report.clean and not allow_rejects:

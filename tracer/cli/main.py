@@ -15,6 +15,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "load": LazyCommand(
         "load", "Validate and load a directory of input files (rejects to a file)."
     ),
+    "import": LazyCommand(
+        "load", "Offline bulk import of a whole data set into an empty database."
+    ),
     "generate": LazyCommand("generate", "Write a realistic synthetic data set for tracer load."),
     "check": LazyCommand("checks", "Is this person or enterprise restricted on a date, and why?"),
     "search": LazyCommand("search", "Persons and enterprises by name: candidates to verify."),

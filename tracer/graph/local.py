@@ -22,6 +22,8 @@ from tracer.graph.settings import LocalNeo4jSettings
 LAUNCHER_DIR = Path(__file__).parent / "launcher"
 LAUNCHER_CLASS = "tracer.launcher.LocalNeo4j"
 READY_MARKER = "TRACER-NEO4J-READY"
+#: Neo4j's own admin command line (``neo4j-admin``), in the launcher's classpath.
+ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 #: The Maven property (pom.xml) that names the build directory.
 OUTPUT_PROPERTY = "launcher.output"
 
@@ -297,6 +299,45 @@ class LocalNeo4j:
         self._terminate(current.pid, grace)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+    def import_full(self, arguments: list[str], database: str, log: Path) -> None:
+        """Run Neo4j's offline importer (``neo4j-admin database import full DATABASE …``) on
+        this instance's store, which it replaces; the instance must be stopped. The importer's
+        output goes to ``log``; raise with its last lines when it fails."""
+        if self.status().running:
+            raise LocalNeo4jError("stop the bundled Neo4j before an offline import")
+        java = _require_tool("java", "a Java 17+ runtime (JDK) is needed for the bundled Neo4j")
+        self.build()
+        self.db_dir.mkdir(parents=True, exist_ok=True)
+        conf = self.home / "import-conf"
+        conf.mkdir(exist_ok=True)
+        (conf / "neo4j.conf").touch()
+        command = [
+            java,
+            f"-Xmx{self.settings.heap}",
+            "-XX:+UseG1GC",
+            "-Dfile.encoding=UTF-8",
+            "-cp",
+            self.classpath(),
+            ADMIN_CLASS,
+            "database",
+            "import",
+            "full",
+            database,
+            *arguments,
+        ]
+        environment = {**os.environ, "NEO4J_HOME": str(self.db_dir), "NEO4J_CONF": str(conf)}
+        with log.open("w", encoding="utf-8") as handle:
+            proc = subprocess.run(
+                command, stdout=handle, stderr=subprocess.STDOUT, env=environment, check=False
+            )
+        if proc.returncode != 0:
+            lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            raise LocalNeo4jError(
+                f"the offline import failed (exit {proc.returncode}): "
+                + " | ".join(line.strip() for line in lines[-4:])
+                + f"; see {log}"
+            )
 
     @staticmethod
     def _terminate(pid: int, grace: float) -> None:

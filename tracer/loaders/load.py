@@ -11,9 +11,9 @@ import difflib
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import neo4j
 import neo4j.exceptions
@@ -36,6 +36,7 @@ from tracer.loaders.read import (
     unknown_files,
 )
 from tracer.loaders.report import (
+    BulkImportReport,
     FileCounts,
     FileError,
     HeaderProblem,
@@ -66,6 +67,17 @@ EXTRA_COLUMNS = {"shareholdings": ("share_unit",)}
 PERIOD_STEMS = frozenset({"list_types", "list_type_periods"})
 #: Every stem in validation and write order: the data stems, then the interchange-only ones.
 ALL_STEMS = (*STEMS, *interchange.STEMS)
+
+
+class BulkWriter(Protocol):
+    """Writes some stems' validated rows by other means than the MERGE loader (the offline
+    import of ``tracer import``), after validation and before the loader writes the rest."""
+
+    stems: frozenset[str]
+
+    def write(
+        self, results: Mapping[str, validate.Validated], clock: Clock
+    ) -> BulkImportReport: ...
 
 
 def default_rejects_path(directory: Path, rejects_format: str = "csv") -> Path:
@@ -245,6 +257,7 @@ def load_directory(
     clock: Clock | None = None,
     actor: str = "loader",
     rejects_format: str = "csv",
+    bulk: BulkWriter | None = None,
 ) -> LoadReport:
     """Validate every input file of ``path`` and (unless ``dry_run``) write it to the graph.
 
@@ -259,6 +272,10 @@ def load_directory(
     file is a CSV with BOM, or a workbook when ``rejects_format`` is ``xlsx`` (or the path
     ends in ``.xlsx``). Raises ``InvalidInput`` when the directory does not exist or holds no
     recognised file, ``Unavailable`` when a real load cannot reach the database.
+
+    With ``bulk`` (``tracer import``), its stems are handed to it once validated (also in a dry
+    run, where it only prepares files); the schema and reference tables are installed after it
+    has written, and the loader writes the other stems.
     """
     clock = clock or Clock()
     began = time.monotonic()
@@ -283,7 +300,7 @@ def load_directory(
         )
     graph = _graph(runner, dry_run)
     writing = runner is not None and not dry_run
-    if runner is not None and writing:
+    if runner is not None and writing and bulk is None:
         apply_schema(runner.driver, runner.database)
     tables, file_errors, read_rejects, read_counts = _read_all(found)
     read_done = time.monotonic()
@@ -293,12 +310,8 @@ def load_directory(
     results = _validate_reference(tables, ctx, base)
     overrides = _overrides(results)
     reference_counts: dict[str, int] = {}
-    if runner is not None and writing:
-        installed = install_reference_data(runner, overrides, actor=actor, clock=clock)
-        reference_counts = installed.rows
-        upgrade(runner, clock)
-        if PERIOD_STEMS & set(installed.changed):
-            refresh_lines(runner, clock=clock, everything=True)
+    if runner is not None and writing and bulk is None:
+        reference_counts = _install_reference(runner, overrides, actor, clock)
     list_types = {"list_types": base["list_types"]}
     ctx.list_types = _list_type_categories(
         merge_rows(list_types, {"list_types": overrides.get("list_types", [])})
@@ -319,10 +332,15 @@ def load_directory(
     validate_done = time.monotonic()
     write_seconds: dict[str, float] = {}
     refused: list[Reject] = []
+    bulk_report = bulk.write(results, clock) if bulk is not None else None
+    written_in_bulk = bulk.stems if bulk is not None else frozenset()
 
     if runner is not None and writing:
+        if bulk is not None:
+            apply_schema(runner.driver, runner.database)
+            reference_counts = _install_reference(runner, overrides, actor, clock)
         for stem in ALL_STEMS:
-            if stem in REFERENCE_STEMS or stem not in results:
+            if stem in REFERENCE_STEMS or stem not in results or stem in written_in_bulk:
                 continue
             started = time.monotonic()
             refused += _write(runner, stem, results[stem], clock, batch_size, progress)
@@ -374,7 +392,20 @@ def load_directory(
         validate_seconds=round(validate_done - read_done, 3),
         write_seconds=write_seconds,
         rows_per_second=round(total_read / seconds, 1) if seconds else 0.0,
+        bulk_import=bulk_report,
     )
+
+
+def _install_reference(
+    runner: QueryRunner, overrides: dict[str, list[dict[str, Any]]], actor: str, clock: Clock
+) -> dict[str, int]:
+    """Install the reference tables (shipped plus this load's overrides), upgrade what an
+    earlier version wrote, and redo status lines when a default period changed."""
+    installed = install_reference_data(runner, overrides, actor=actor, clock=clock)
+    upgrade(runner, clock)
+    if PERIOD_STEMS & set(installed.changed):
+        refresh_lines(runner, clock=clock, everything=True)
+    return installed.rows
 
 
 def _write(

@@ -97,6 +97,23 @@ class FileSummary(BaseModel):
     )
 
 
+class BulkImportReport(BaseModel):
+    """What ``tracer import`` wrote through Neo4j's offline importer (or prepared for it)."""
+
+    files_directory: str = Field(description="where the import CSV files were written")
+    nodes: dict[str, int] = Field(default_factory=dict, description="nodes per label")
+    relationships: dict[str, int] = Field(
+        default_factory=dict, description="relationships per type"
+    )
+    imported: bool = Field(description="false: prepared only, `command` is to be run")
+    command: list[str] = Field(
+        default_factory=list, description="the importer command (relative to the files)"
+    )
+    files_seconds: float = 0.0
+    import_seconds: float = 0.0
+    restart_seconds: float = 0.0
+
+
 class LoadReport(BaseModel):
     """The result of ``load_directory``; ``to_json()`` is the ``tracer load --json`` document."""
 
@@ -122,6 +139,7 @@ class LoadReport(BaseModel):
     validate_seconds: float = 0.0
     write_seconds: dict[str, float] = Field(default_factory=dict)
     rows_per_second: float = 0.0
+    bulk_import: BulkImportReport | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON document of INTERFACES.md §2 (``files``, ``rejects_file``) plus extras."""

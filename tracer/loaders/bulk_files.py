@@ -1,0 +1,357 @@
+"""The offline importer's input: the registry stems' validated rows as Neo4j import CSV files.
+
+The files are made from the MERGE loader's own parameter rows (``write.STEPS``), so every
+property is the one ``tracer load`` would set; each loader statement has one shape here (a node,
+a relationship, or both) that says what its MERGE creates in an empty graph. Rows are written
+in chunks, each chunk a file with its own typed header (``name:date``, ``:START_ID(Person)`` …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tracer.domain.clock import Clock
+from tracer.loaders.write import STEPS, Param
+
+#: The stems the offline import writes (registry data, ≈ 99 % of a national data set's rows);
+#: the others follow through the MERGE loader once the imported store is started.
+BULK_STEMS = (
+    "departments",
+    "enterprises",
+    "persons",
+    "positions",
+    "shareholdings",
+    "practitioners",
+    "employments",
+)
+#: The importer's own report of bad entries (none are tolerated), beside the files.
+REPORT_FILE = "import.report"
+#: Validated rows per chunk (one CSV file per shape and chunk).
+CHUNK_ROWS = 200_000
+
+Key = Callable[[Param], str]
+Props = Callable[[Param], dict[str, Any]]
+
+
+def person_id(id_type: object, id_number: object) -> str:
+    """A person's import id: the key of DOMAIN §2 (id_type, id_number) as one string."""
+    return f"{id_type}:{id_number}"
+
+
+@dataclass(frozen=True)
+class NodeShape:
+    """A node one loader row MERGEs on its key: label, import id, every property."""
+
+    label: str
+    key: Key
+    props: Props
+    first_wins: bool = False  # ``ON CREATE SET`` (the first row's properties are kept)
+
+
+@dataclass(frozen=True)
+class RelShape:
+    """A relationship one loader row MERGEs: type, (ID space, id) of both ends, properties."""
+
+    type: str
+    start: tuple[str, Key]
+    end: tuple[str, Key]
+    props: Props
+    once: bool = False  # MERGEd without properties: one relationship per pair of ends
+
+
+Shape = NodeShape | RelShape
+
+
+def _field(name: str) -> Key:
+    return lambda row: str(row[name])
+
+
+def _person(id_type: str, id_number: str) -> Key:
+    return lambda row: person_id(row[id_type], row[id_number])
+
+
+def _none(_row: Param) -> dict[str, Any]:
+    return {}
+
+
+def _name_change(owner: str, key: Key, recorded_at: dt.datetime) -> list[Shape]:
+    return [
+        NodeShape(
+            "NameChange",
+            _field("change_id"),
+            lambda row: {"change_id": row["change_id"], **row["props"], "recorded_at": recorded_at},
+            first_wins=True,
+        ),
+        RelShape(
+            "NAME_CHANGED", (owner, key), ("NameChange", _field("change_id")), _none, once=True
+        ),
+    ]
+
+
+def _employment(row: Param) -> dict[str, Any]:
+    props = {"start_date": row["start_date"], **row["props"]}
+    if props.get("public_sector") is None:
+        props["public_sector"] = False
+    return props
+
+
+def shapes(recorded_at: dt.datetime) -> dict[str, list[Shape]]:
+    """What each registry loader statement (``load_*.cypher``) creates in an empty graph."""
+    person = ("Person", _person("id_type", "id_number"))
+    uscc = ("Enterprise", _field("uscc"))
+    return {
+        "load_departments": [
+            NodeShape("Department", _field("code"), lambda r: {"code": r["code"], **r["props"]})
+        ],
+        "load_department_superiors": [
+            RelShape(
+                "REPORTS_TO",
+                ("Department", _field("code")),
+                ("Department", _field("superior_code")),
+                _none,
+            )
+        ],
+        "load_enterprises": [
+            NodeShape("Enterprise", _field("uscc"), lambda r: {"uscc": r["uscc"], **r["props"]})
+        ],
+        "load_enterprise_supervisors": [
+            RelShape("SUPERVISED_BY", uscc, ("Department", _field("department")), _none)
+        ],
+        "load_enterprise_name_changes": _name_change("Enterprise", _field("uscc"), recorded_at),
+        "load_persons": [
+            NodeShape(
+                "Person",
+                person[1],
+                lambda r: {"id_type": r["id_type"], "id_number": r["id_number"], **r["props"]},
+            )
+        ],
+        "load_person_name_changes": _name_change("Person", person[1], recorded_at),
+        "load_positions": [
+            RelShape(
+                "HOLDS",
+                person,
+                uscc,
+                lambda r: {
+                    "role": r["role"],
+                    "start_date": r["start_date"],
+                    "end_date": r["end_date"],
+                },
+            )
+        ],
+        "load_shareholdings_person": [
+            RelShape(
+                "OWNS",
+                ("Person", _person("holder_id_type", "holder_id")),
+                ("Enterprise", _field("investee")),
+                lambda r: {"start_key": r["start_key"], **r["props"]},
+            )
+        ],
+        "load_shareholdings_enterprise": [
+            RelShape(
+                "OWNS",
+                ("Enterprise", _field("holder_id")),
+                ("Enterprise", _field("investee")),
+                lambda r: {"start_key": r["start_key"], **r["props"]},
+            )
+        ],
+        "load_shareholdings_department": [
+            RelShape(
+                "OWNS",
+                ("Department", _field("holder_id")),
+                ("Enterprise", _field("investee")),
+                lambda r: {"start_key": r["start_key"], **r["props"]},
+            )
+        ],
+        "load_practitioners": [
+            RelShape(
+                "REGISTERED_AT",
+                person,
+                ("Enterprise", _field("uscc")),
+                lambda r: (
+                    {"qualification": r["qualification"], "start_date": r["start_date"]}
+                    | r["props"]
+                ),
+            )
+        ],
+        "load_employments_enterprise": [
+            RelShape("EMPLOYED_BY", person, ("Enterprise", _field("employer_id")), _employment)
+        ],
+        "load_employments_department": [
+            RelShape("EMPLOYED_BY", person, ("Department", _field("employer_id")), _employment)
+        ],
+    }
+
+
+class UnsupportedValue(TypeError):
+    """A property value the import CSV format is not given a type for here (a defect)."""
+
+
+def _type(value: object) -> str:
+    """The import header type of a Python value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dt.datetime):
+        return "datetime" if value.tzinfo is not None else "localdatetime"
+    if isinstance(value, dt.date):
+        return "date"
+    raise UnsupportedValue(f"no import type for {type(value).__name__}")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass
+class ImportFiles:
+    """The CSV files of one import, by label and relationship type, with their row counts."""
+
+    directory: Path
+    nodes: list[tuple[str, Path]] = field(default_factory=list)
+    relationships: list[tuple[str, Path]] = field(default_factory=list)
+    node_counts: dict[str, int] = field(default_factory=dict)
+    relationship_counts: dict[str, int] = field(default_factory=dict)
+    multiline: bool = False
+
+    def arguments(self, relative: bool = False) -> list[str]:
+        """The importer's options after ``database import full DATABASE`` (paths relative to
+        the files' directory when ``relative``)."""
+
+        def where(path: Path) -> str:
+            return str(path.relative_to(self.directory) if relative else path)
+
+        return [
+            *(f"--nodes={label}={where(path)}" for label, path in self.nodes),
+            *(f"--relationships={kind}={where(path)}" for kind, path in self.relationships),
+            f"--report-file={where(self.directory / REPORT_FILE)}",
+            "--overwrite-destination=true",
+            "--bad-tolerance=0",
+            "--skip-bad-relationships=false",
+            "--skip-duplicate-nodes=false",
+            f"--multiline-fields={'true' if self.multiline else 'false'}",
+        ]
+
+
+class _Writer:
+    """Writes shape rows into numbered CSV files of ``files.directory``."""
+
+    def __init__(self, files: ImportFiles) -> None:
+        self.files = files
+        self.serial = 0
+        self.first_seen: set[str] = set()  # ids of first-wins nodes already written
+        self.pairs_seen: set[tuple[str, str, str]] = set()  # ends of ``once`` relationships
+
+    def write(self, shape: Shape, rows: list[Param]) -> None:
+        if isinstance(shape, NodeShape):
+            self._nodes(shape, rows)
+        else:
+            self._relationships(shape, rows)
+
+    def _nodes(self, shape: NodeShape, rows: list[Param]) -> None:
+        records = []
+        for row in rows:
+            key = shape.key(row)
+            if shape.first_wins:
+                if key in self.first_seen:
+                    continue
+                self.first_seen.add(key)
+            records.append(([key], shape.props(row)))
+        path = self._file(shape.label, [f":ID({shape.label})"], records)
+        if path is not None:
+            self.files.nodes.append((shape.label, path))
+            counts = self.files.node_counts
+            counts[shape.label] = counts.get(shape.label, 0) + len(records)
+
+    def _relationships(self, shape: RelShape, rows: list[Param]) -> None:
+        (start_space, start), (end_space, end) = shape.start, shape.end
+        records = []
+        for row in rows:
+            ends = [start(row), end(row)]
+            if shape.once:
+                pair = (shape.type, ends[0], ends[1])
+                if pair in self.pairs_seen:
+                    continue
+                self.pairs_seen.add(pair)
+            records.append((ends, shape.props(row)))
+        columns = [f":START_ID({start_space})", f":END_ID({end_space})"]
+        path = self._file(shape.type, columns, records)
+        if path is not None:
+            self.files.relationships.append((shape.type, path))
+            counts = self.files.relationship_counts
+            counts[shape.type] = counts.get(shape.type, 0) + len(records)
+
+    def _file(
+        self, name: str, id_columns: list[str], records: list[tuple[list[str], dict[str, Any]]]
+    ) -> Path | None:
+        if not records:
+            return None
+        types: dict[str, str] = {}
+        for _ids, props in records:
+            for key, value in props.items():
+                if value is None:
+                    continue
+                kind = _type(value)
+                if types.setdefault(key, kind) != kind:
+                    raise UnsupportedValue(f"{name}.{key} holds both {types[key]} and {kind}")
+        names = list(types)
+        self.serial += 1
+        path = self.files.directory / f"{self.serial:04d}-{name}.csv"
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            header = [*id_columns, *(f"{key}:{types[key]}" for key in names)]
+            handle.write(",".join(header) + "\n")
+            for ids, props in records:
+                cells = [_cell(value) for value in ids]
+                cells += [_cell(props.get(key)) for key in names]
+                line = ",".join(cells)
+                if not self.files.multiline and ("\n" in line or "\r" in line):
+                    self.files.multiline = True
+                handle.write(line + "\n")
+        return path
+
+
+def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), CHUNK_ROWS):
+        yield frame.iloc[start : start + CHUNK_ROWS]
+
+
+def write_import_files(
+    rows: Mapping[str, pd.DataFrame], directory: Path, clock: Clock
+) -> ImportFiles:
+    """Write the validated rows of the registry stems (``BULK_STEMS``, in load order) as import
+    CSV files in ``directory`` (created; must hold no earlier import's files)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if any(directory.glob("*.csv")):
+        raise FileExistsError(f"{directory} already holds CSV files: give an empty directory")
+    files = ImportFiles(directory)
+    writer = _Writer(files)
+    by_statement = shapes(clock.now())
+    for stem in BULK_STEMS:
+        frame = rows.get(stem)
+        if frame is None or frame.empty:
+            continue
+        for chunk in _chunks(frame):
+            for step in STEPS[stem](chunk):
+                for shape in by_statement[step.query]:
+                    writer.write(shape, step.rows)
+    return files
