@@ -66,6 +66,8 @@ def skip_reason(line: str) -> str | None:
             return "serves until stopped (the API and demo tests serve)"
         if command[1:2] == ["db"] and command[2:3] != ["init"]:
             return "manages the bundled Neo4j process, or wipes the database the other lines read"
+        if command[1:2] == ["import"]:
+            return "replaces the whole store (tests/integration/test_bulk_import.py runs it)"
     if line.startswith("export "):
         return "points the shell at another server"
     return None
@@ -78,6 +80,7 @@ def test_lines_and_skips_are_read() -> None:
         ["tracer", "check", "--file", "f.csv"]
     ]
     assert skip_reason("tracer serve   # API") and skip_reason("tracer db start")
+    assert skip_reason("tracer generate big/ -n 10 && tracer import big/")
     assert skip_reason("tracer keys rotate <KEY_ID> --grace 1h")
     assert skip_reason("tracer db init") is None
     assert skip_reason("printf 'uscc\\n' > b.csv && tracer check --file b.csv") is None
