@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tracer.domain.keys import PersonKey
@@ -94,8 +95,9 @@ def resolve(
     conflicted = ctx.conflicted.setdefault(entity, set())
     for key, (indexes, message) in outcome.conflicts.items():
         conflicted.add(key)
-        mask = pd.Series(batch.frame.index.isin(indexes), index=batch.frame.index)
-        batch.reject(mask, "name", "IDENTITY_CONFLICT", message)
+        rows = np.zeros(len(batch.frame), dtype=bool)
+        rows[batch.frame.index.get_indexer(pd.Index(indexes))] = True  # not isin: once per key
+        batch.reject(pd.Series(rows, index=batch.frame.index), "name", "IDENTITY_CONFLICT", message)
     renamed = checks.member(frame[key_column], set(outcome.names))
     if renamed.any():
         frame.loc[renamed, "name"] = pd.Series(
