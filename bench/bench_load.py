@@ -47,6 +47,7 @@ from tracer.loaders import load
 from tracer.loaders.generate import generate_dataset
 from tracer.loaders.validate import Validated
 from tracer.loaders.write import BATCH_SIZE, STEPS, write_findings
+from tracer.queries.catalogue import cypher
 from tracer.queries.runner import QueryRunner
 
 RESULTS = Path(__file__).parent / "results" / "load.json"
@@ -357,23 +358,41 @@ def _runner(local: LocalNeo4j) -> QueryRunner:
     return QueryRunner(driver, "neo4j")
 
 
-def _create(runner: QueryRunner, result: Validated, clock: Clock, batch_size: int) -> None:
-    """The baseline write of one stem's validated rows: plain CREATE statements."""
+def _interleaved(
+    merge: QueryRunner, create: QueryRunner, result: Validated, clock: Clock, batch_size: int
+) -> dict[str, Any]:
+    """One stem's validated rows written batch by batch into both servers: the loader's
+    statements and batches (as ``write_stem`` runs them) into ``merge``, the plain CREATE of
+    the same rows into ``create``; which goes first alternates by batch, so a change in the
+    machine's load falls on both alike. Seconds of each."""
+    seconds = {"merge": 0.0, "create": 0.0}
+    turn = 0
     for step in STEPS[result.stem](result.rows):
-        query = "UNWIND $rows AS row\n" + RAW[step.query]
+        queries = {"merge": cypher(step.query), "create": "UNWIND $rows AS row\n" + RAW[step.query]}
         for start in range(0, len(step.rows), batch_size):
             chunk = step.rows[start : start + batch_size]
-            runner.write(query, rows=chunk, recorded_at=clock.now())
+            order = ("merge", "create") if turn % 2 == 0 else ("create", "merge")
+            turn += 1
+            for side in order:
+                runner = merge if side == "merge" else create
+                began = time.monotonic()
+                runner.write(queries[side], rows=chunk, recorded_at=clock.now())
+                seconds[side] += time.monotonic() - began
+    return {
+        "rows": len(result.rows),
+        "create_seconds": round(seconds["create"], 3),
+        "merge_seconds": round(seconds["merge"], 3),
+        "ratio": round(seconds["create"] / seconds["merge"], 3) if seconds["merge"] else None,
+    }
 
 
 def _raw(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    """Mode ``raw``: ``load_directory`` into one empty server while each registry stem's
-    validated rows are also written with plain CREATE into another, just before the loader
-    writes them; the ``raw`` document."""
+    """Mode ``raw``: ``load_directory`` validates the data set and writes it into one empty
+    server, except that each registry stem is written by ``_interleaved`` (the loader's
+    statements there, plain CREATE into a second empty server); the ``raw`` document."""
     size = args.sizes[0]
     data = tmp / f"data-{size}"
     generate_dataset(data, size, seed=args.seed)
-    clock = Clock()
     stems: dict[str, dict[str, Any]] = {}
     loader_write = load._write
 
@@ -389,52 +408,35 @@ def _raw(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             batch_size: int,
             progress: load.Progress | None,
         ) -> list[Any]:
-            if stem == "findings":  # not a registry stem; the baseline needs them for NAMES
-                write_findings(create, result.rows, clock, batch_size)
-            elif stem in STEPS:
-                began = time.monotonic()
-                _create(create, result, clock, batch_size)
-                stems[stem] = {"rows": len(result.rows), "create_seconds": time.monotonic() - began}
-            began = time.monotonic()
-            refused = loader_write(runner, stem, result, clock, batch_size, progress)
-            if stem in stems:
-                stems[stem]["merge_seconds"] = time.monotonic() - began
-                print(f"  {stem:<16} {stems[stem]}", flush=True)
-            return refused
+            if stem not in STEPS:
+                if stem == "findings":  # not a registry stem; the baseline needs them
+                    write_findings(create, result.rows, clock, batch_size)
+                return loader_write(runner, stem, result, clock, batch_size, progress)
+            stems[stem] = _interleaved(runner, create, result, clock, batch_size)
+            print(f"  {stem:<16} {stems[stem]}  load average {_load_average()}", flush=True)
+            return []
 
         load._write = both
         try:
             load.load_directory(
-                merge,
-                data,
-                rejects_path=tmp / "rejects.csv",
-                clock=clock,
-                batch_size=args.batch_size,
+                merge, data, rejects_path=tmp / "rejects.csv", batch_size=args.batch_size
             )
         finally:
             load._write = loader_write
             merge.driver.close()
             create.driver.close()
-    for numbers in stems.values():
-        numbers["create_seconds"] = round(numbers["create_seconds"], 3)
-        numbers["merge_seconds"] = round(numbers["merge_seconds"], 3)
-        numbers["ratio"] = round(numbers["create_seconds"] / numbers["merge_seconds"], 3)
     created = sum(numbers["create_seconds"] for numbers in stems.values())
     merged = sum(numbers["merge_seconds"] for numbers in stems.values())
     figures = {
         "enterprises": size,
         "batch_size": args.batch_size,
+        "order": "alternating by batch",
         "stems": stems,
         "create_seconds": round(created, 2),
         "merge_seconds": round(merged, 2),
         "ratio": round(created / merged, 3),
         "load_average_at_end": _load_average(),
     }
-    for stem, numbers in stems.items():
-        print(
-            f"  {stem:<16} {numbers['rows']:>9} rows  CREATE {numbers['create_seconds']:>8}s"
-            f"  MERGE {numbers['merge_seconds']:>8}s  ratio {numbers['ratio']}"
-        )
     print(
         f"  all: CREATE {created:.1f}s MERGE {merged:.1f}s ratio {figures['ratio']} "
         f"(target >= 0.8), load average {figures['load_average_at_end']}",
