@@ -4,6 +4,7 @@ and the assembly of ``liability.check_subjects``, with the reads awaited instead
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,16 +24,23 @@ from tracer.queries.runner import QueryRunner, Row
 
 #: The install stamp each database's snapshot was last refreshed for from here.
 _SEEN: dict[tuple[int, str], str] = {}
+#: One refresh at a time: the requests that find a new stamp together read the tables once.
+_REFRESH = threading.Lock()
+
+
+def _refresh(runner: QueryRunner, stamp: str) -> Snapshot:
+    with _REFRESH:
+        return snapshot(runner, stamp)
 
 
 async def reference_for(runner: QueryRunner, stamp: str) -> Snapshot:
     """The reference snapshot for an install ``stamp`` (read with a check's rows): from
     ``snapshot``'s cache, or read by ``runner`` in a worker thread when the stamp is new here
-    (so the event loop never waits on that read)."""
+    (so the event loop never waits on that read; concurrent requests wait for one read)."""
     slot = (id(runner.driver), runner.database)
     if _SEEN.get(slot) == stamp:
         return snapshot(runner, stamp)
-    reference = await asyncio.to_thread(snapshot, runner, stamp)
+    reference = await asyncio.to_thread(_refresh, runner, stamp)
     _SEEN[slot] = stamp
     return reference
 
