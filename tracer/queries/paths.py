@@ -228,10 +228,14 @@ def find_paths(
         raise InvalidInput("source and target are the same subject")
     local = _collect(runner, start["element_id"], end["element_id"], max_hops, as_of)
     walks = _enumerate(local, start["element_id"], end["element_id"], max_hops)
-    rows = runner.read(
-        cypher("paths_elements"),
-        nodes=sorted({node for walk in walks for node in walk[0]}),
-        rels=sorted({rel for walk in walks for rel in walk[1]}),
+    rows = (
+        runner.read(
+            cypher("paths_elements"),
+            nodes=sorted({node for walk in walks for node in walk[0]}),
+            rels=sorted({rel for walk in walks for rel in walk[1]}),
+        )
+        if walks
+        else []
     )
     raw_nodes = {row["node"]["element_id"]: row["node"] for row in rows if row["node"]}
     raw_rels = {row["rel"]["element_id"]: row["rel"] for row in rows if row["rel"]}
