@@ -68,9 +68,10 @@ def worklist_command(
         emit_model(result)
         return
     dept = result.department
+    at_least = "" if result.total_exact else "at least "
     out.print(
         f"Work list of {dept.name or dept.code} ({dept.kind or 'kind unknown'}) on "
-        f"{result.as_of}, scope {result.scope}: {result.total_findings} findings, "
+        f"{result.as_of}, scope {result.scope}: {at_least}{result.total_findings} findings, "
         f"{result.lifts} to lift",
         soft_wrap=True,
         highlight=False,

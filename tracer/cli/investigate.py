@@ -78,6 +78,8 @@ def paths_command(
 
 def _print_paths(result: PathsResult) -> None:
     head = f"{_node_text(result.source)} → {_node_text(result.target)}"
+    for note in result.notes if result.truncated else []:
+        out.print(f"[yellow]note:[/] {note}", highlight=False)
     if not result.paths:
         out.print(f"No connection within {result.max_hops} hops: {head}", highlight=False)
         return

@@ -112,14 +112,14 @@ class LocalImport:
         self.echo = echo
 
     def write(self, results: Mapping[str, validate.Validated], clock: Clock) -> BulkImportReport:
-        """Write the files, stop the instance, import, start it and restore the checkpoints."""
-        began = time.monotonic()
-        files = write_import_files(_rows(results), self.directory, clock)
+        """Stop the instance, write the files, import, start it and restore the checkpoints."""
         saved = _save_checkpoints(self.runner, self.directory)
-        written = time.monotonic()
         self.echo("stopping the bundled Neo4j for the offline import")
-        self.local.stop()
+        self.local.stop()  # first: writing the files gets the cores and memory Neo4j held
+        began = time.monotonic()
         try:
+            files = write_import_files(_rows(results), self.directory, clock)
+            written = time.monotonic()
             self.local.import_full(
                 files.arguments(), self.runner.database, self.directory / IMPORT_LOG
             )

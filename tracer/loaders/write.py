@@ -22,7 +22,7 @@ from tracer.queries.lifecycle import (
     release_person,
     transition_finding,
 )
-from tracer.queries.names import name_keys
+from tracer.queries.names import name_key_table
 from tracer.queries.runner import QueryRunner
 from tracer.queries.timeline import history
 
@@ -66,10 +66,11 @@ def _props(record: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return {name: record[name] for name in names if record[name] is not None}
 
 
-def _named(props: dict[str, Any]) -> dict[str, Any]:
-    """The properties with the pinyin search keys of the name, when a name is given."""
+def _named(props: dict[str, Any], keys: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The properties with the pinyin search keys of the name (from ``name_key_table``), when a
+    name is given."""
     name = props.get("name")
-    return {**props, **name_keys(name).properties()} if isinstance(name, str) else props
+    return {**props, **keys[name]} if isinstance(name, str) else props
 
 
 def _person(key: PersonKey | None) -> tuple[str | None, str | None]:
@@ -109,10 +110,11 @@ def _name_changes(changes: list[NameChange]) -> Iterator[Param]:
 def _steps_enterprises(rows: pd.DataFrame) -> list[Step]:
     props = ("name", "kind", "ownership", "status", "region_code", "established_on", "address")
     records = list(_records(rows, ["uscc", *props, "superior_department", "name_changes"]))
+    keys = name_key_table(rows["name"])
     return [
         Step(
             "load_enterprises",
-            [{"uscc": r["uscc"], "props": _named(_props(r, props))} for r in records],
+            [{"uscc": r["uscc"], "props": _named(_props(r, props), keys)} for r in records],
         ),
         Step(
             "load_enterprise_supervisors",
@@ -137,13 +139,14 @@ def _steps_enterprises(rows: pd.DataFrame) -> list[Step]:
 
 def _steps_persons(rows: pd.DataFrame) -> list[Step]:
     params, changes = [], []
+    keys = name_key_table(rows["name"])
     for r in _records(rows, ["person", "name", "nationality", "name_changes"]):
         kind, number = _person(r["person"])
         params.append(
             {
                 "id_type": kind,
                 "id_number": number,
-                "props": _named(_props(r, ("name", "nationality"))),
+                "props": _named(_props(r, ("name", "nationality")), keys),
             }
         )
         for change in _name_changes(r["name_changes"] or []):
