@@ -217,7 +217,13 @@ def _measure(
         linked, min(1000, len(linked))
     )
     rng.shuffle(sample)
+    # the floor in the same run: the same driver call answering `RETURN 1`
+    out["return_1"] = _latency(lambda _key: runner.read("RETURN 1 AS ok"), sample)
     out["check_person"] = _latency(lambda key: check_person(runner, key, AS_OF), sample)
+    out["check_person_p99_to_return_1_p99"] = round(
+        out["check_person"]["p99_ms"] / out["return_1"]["p99_ms"], 2
+    )
+    print(f"[{size}] RETURN 1 {out['return_1']}", flush=True)
     print(f"[{size}] check_person {out['check_person']}", flush=True)
     firms = rng.sample(enterprises, min(1000, len(enterprises))) + rng.sample(
         listed, min(1000, len(listed))
