@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv
 
 from tracer.domain.clock import Clock
 from tracer.loaders.write import STEPS, Param
@@ -192,35 +195,26 @@ class UnsupportedValue(TypeError):
     """A property value the import CSV format is not given a type for here (a defect)."""
 
 
-def _type(value: object) -> str:
-    """The import header type of a Python value."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dt.datetime):
-        return "datetime" if value.tzinfo is not None else "localdatetime"
-    if isinstance(value, dt.date):
-        return "date"
-    raise UnsupportedValue(f"no import type for {type(value).__name__}")
+#: Import header types of the Arrow types the loader's values become.
+_TYPES = {
+    pa.string(): "string",
+    pa.float64(): "double",
+    pa.int64(): "long",
+    pa.bool_(): "boolean",
+    pa.date32(): "date",
+}
+#: Every value quoted, nulls empty and unquoted: an empty string stays apart from no value.
+_CSV = csv.WriteOptions(include_header=False, quoting_style="all_valid")
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _header_type(name: str, field: pa.Field) -> str:
+    """The import header type of an Arrow field (a timezone-aware timestamp is a datetime)."""
+    if pa.types.is_timestamp(field.type):
+        return "datetime" if field.type.tz else "localdatetime"
+    kind = _TYPES.get(field.type)
+    if kind is None:
+        raise UnsupportedValue(f"{name}.{field.name}: no import type for {field.type}")
+    return kind
 
 
 @dataclass
@@ -306,27 +300,30 @@ class _Writer:
     ) -> Path | None:
         if not records:
             return None
-        types: dict[str, str] = {}
-        for _ids, props in records:
-            for key, value in props.items():
-                if value is None:
-                    continue
-                kind = _type(value)
-                if types.setdefault(key, kind) != kind:
-                    raise UnsupportedValue(f"{name}.{key} holds both {types[key]} and {kind}")
-        names = list(types)
+        try:
+            props = pa.array([props for _ids, props in records])
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise UnsupportedValue(f"{name}: {exc}") from exc
+        columns: dict[str, pa.Array] = {
+            column: pa.array([ids[index] for ids, _props in records], pa.string())
+            for index, column in enumerate(id_columns)
+        }
+        for index in range(props.type.num_fields if pa.types.is_struct(props.type) else 0):
+            field, values = props.type.field(index), props.field(index)
+            if pa.types.is_null(field.type):
+                continue  # absent in every row of this chunk: no property
+            if pa.types.is_timestamp(field.type):
+                values = pa.array(
+                    [v.isoformat() if v is not None else None for v in values.to_pylist()]
+                )
+            elif pa.types.is_string(field.type) and not self.files.multiline:
+                self.files.multiline = bool(pc.any(pc.match_substring_regex(values, "[\r\n]")))
+            columns[f"{field.name}:{_header_type(name, field)}"] = values
         self.serial += 1
         path = self.files.directory / f"{self.serial:04d}-{name}.csv"
-        with path.open("w", encoding="utf-8", newline="\n") as handle:
-            header = [*id_columns, *(f"{key}:{types[key]}" for key in names)]
-            handle.write(",".join(header) + "\n")
-            for ids, props in records:
-                cells = [_cell(value) for value in ids]
-                cells += [_cell(props.get(key)) for key in names]
-                line = ",".join(cells)
-                if not self.files.multiline and ("\n" in line or "\r" in line):
-                    self.files.multiline = True
-                handle.write(line + "\n")
+        with path.open("wb") as handle:
+            handle.write((",".join(columns) + "\n").encode())
+            csv.write_csv(pa.table(columns), handle, _CSV)
         return path
 
 
