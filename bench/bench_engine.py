@@ -325,7 +325,14 @@ def _db_hits(
         "worklist_findings": _profile(
             driver,
             "worklist_findings",
-            {**moment, "finding_ids": None, "scope": None, "limit": 50},
+            {
+                **moment,
+                "finding_ids": None,
+                "scope": None,
+                "limit": 500,
+                "before": date.max,
+                "after_id": None,
+            },  # the first chunk of a work list
             tag,
         ),
     }
