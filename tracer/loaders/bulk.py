@@ -13,9 +13,9 @@ run and the database is started, ``finish=True`` writes the rest.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import shutil
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -27,7 +27,12 @@ from tracer.domain.clock import Clock
 from tracer.domain.errors import Conflict
 from tracer.graph.local import LocalNeo4j
 from tracer.loaders import validate
-from tracer.loaders.bulk_files import BULK_STEMS, ImportFiles, write_import_files
+from tracer.loaders.bulk_files import (
+    BULK_STEMS,
+    REPORT_FILE,
+    ImportFiles,
+    write_import_files,
+)
 from tracer.loaders.load import Progress, load_directory
 from tracer.loaders.report import BulkImportReport, LoadReport
 from tracer.loaders.write import BATCH_SIZE
@@ -134,8 +139,20 @@ class LocalImport:
         report.import_seconds = round(imported - written, 3)
         report.restart_seconds = round(time.monotonic() - imported, 3)
         if not self.keep_files:
-            shutil.rmtree(self.directory)
+            _remove(files)
         return report
+
+
+def _remove(files: ImportFiles) -> None:
+    """Delete what this import wrote in its directory, and the directory when that empties it
+    (a directory the user named keeps everything else)."""
+    written = [path for _name, path in (*files.nodes, *files.relationships)]
+    for name in (CHECKPOINTS_FILE, IMPORT_LOG, REPORT_FILE):
+        written.append(files.directory / name)
+    for path in written:
+        path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        files.directory.rmdir()
 
 
 class PreparedImport:
