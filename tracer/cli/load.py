@@ -25,7 +25,7 @@ from tracer.cli.context import console, database, emit_json, fail, out
 from tracer.domain.errors import TracerError
 from tracer.graph.driver import open_driver, resolve_target
 from tracer.graph.local import LocalNeo4j
-from tracer.graph.settings import get_clock, get_local_settings
+from tracer.graph.settings import get_clock, get_local_settings, get_neo4j_settings
 from tracer.loaders.bulk import default_files_directory, import_directory
 from tracer.loaders.load import load_directory
 from tracer.loaders.report import BulkImportReport, LoadReport
@@ -315,19 +315,16 @@ def _register_import(app: typer.Typer) -> None:
         Exits 4 when rows were rejected, unless --allow-rejects."""
         if not directory.is_dir():
             fail(f"no such directory: {directory}")
+        local = None if get_neo4j_settings().uri else LocalNeo4j(get_local_settings())
+        if finish and local is not None:
+            fail("--finish is for a server (NEO4J_URI): a bundled import finishes by itself")
         try:
+            if local is not None and not local.status().running:
+                console.print("starting the bundled Neo4j")
+                local.start(echo=lambda message: console.print(message))
             target = resolve_target()
         except TracerError as exc:
             fail(str(exc))
-        local = LocalNeo4j(get_local_settings()) if target.bundled else None
-        if finish and local is not None:
-            fail("--finish is for a server (NEO4J_URI): a bundled import finishes by itself")
-        if local is not None and not local.status().running:
-            console.print("starting the bundled Neo4j")
-            try:
-                local.start(echo=lambda message: console.print(message))
-            except TracerError as exc:
-                fail(str(exc))
         driver = open_driver(target)
         try:
             report = import_directory(
