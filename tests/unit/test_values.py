@@ -14,7 +14,16 @@ from tracer.domain.values import InvalidValue, parse_date, parse_dates, parse_sh
 
 @pytest.mark.parametrize(
     "text",
-    ["2024-02-29", "2024/02/29", "2024/2/29", "20240229", "2024年2月29日", " 2024年02月29日 "],
+    [
+        "2024-02-29",
+        "2024/02/29",
+        "2024/2/29",
+        "20240229",
+        "2024年2月29日",
+        " 2024年02月29日 ",
+        "２０２４－０２－２９",  # full-width, as a Chinese input method types it
+        "２０２４年２月２９日",
+    ],
 )
 def test_every_date_format(text: str) -> None:
     assert parse_date(text) == date(2024, 2, 29)
@@ -32,6 +41,7 @@ def test_every_date_format(text: str) -> None:
         ("2024-2", "DATE_FORMAT"),
         ("yesterday", "DATE_FORMAT"),
         ("2024022", "DATE_FORMAT"),
+        ("٢٠٢٤-02-29", "DATE_FORMAT"),  # other digits: a format error, not a crash of the load
     ],
 )
 def test_bad_dates(text: str, reason: str) -> None:
@@ -124,3 +134,12 @@ def test_vectorised_shares_with_units() -> None:
     shares, reasons = parse_shares(values, units)
     assert shares.to_dict() == {5: 0.5, 6: 0.5, 7: None, 8: None, 9: None}
     assert reasons.to_dict() == {5: None, 6: None, 7: "SHARE_RANGE", 8: None, 9: "SHARE_RANGE"}
+
+
+def test_full_width_and_foreign_digits_in_a_column() -> None:
+    dates, reasons = parse_dates(pd.Series(["２０２０-01-02", "٢٠٢٠-01-02", "2020-01-02"]))
+    assert list(dates) == [date(2020, 1, 2), None, date(2020, 1, 2)]
+    assert list(reasons) == [None, "DATE_FORMAT", None]
+    shares, share_reasons = parse_shares(pd.Series(["３５%", "٣٥%"]))
+    assert list(shares) == [0.35, None]
+    assert list(share_reasons) == [None, "SHARE_FORMAT"]

@@ -7,6 +7,7 @@ Scalar helpers raise ``InvalidValue`` with the same reason codes.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import numpy as np
@@ -52,6 +53,13 @@ def _blank(values: pd.Series) -> pd.Series:
     return values.isna() | (values.astype("string").str.strip() == "").fillna(True)
 
 
+def _ascii_forms(values: pd.Series) -> pd.Series:
+    """Cells as text with full-width forms read as ASCII (``２０２０－０１－０２``, ``３５％``, as a
+    Chinese input method types them); other non-ASCII digits stay, and the patterns (ASCII
+    ``\\d``) reject them as a format error."""
+    return values.astype(str).str.normalize("NFKC")
+
+
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates (``datetime.date`` or None) and reasons (``DATE_FORMAT``, ``DATE_IMPOSSIBLE``)."""
     out = pd.Series([None] * len(values), index=values.index, dtype=object)
@@ -59,8 +67,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     blank = _blank(values).to_numpy(dtype=bool)
     if blank.all():
         return out, reasons
-    text = values[~blank].astype(str)
-    parts = text.str.extract(_DATE)
+    text = _ascii_forms(values[~blank])
+    parts = text.str.extract(_DATE, flags=re.ASCII)
     matched = parts["y"].notna().to_numpy(dtype=bool)
     numbers = parts.apply(pd.to_numeric).astype("float64")
     year = numbers["y"].fillna(0).to_numpy(dtype=np.int64)
@@ -88,8 +96,8 @@ def parse_shares(values: pd.Series, units: pd.Series | None = None) -> tuple[pd.
     blank = _blank(values).to_numpy(dtype=bool)
     if blank.all():
         return out, reasons
-    text = values[~blank].astype(str)
-    parts = text.str.extract(_SHARE)
+    text = _ascii_forms(values[~blank])
+    parts = text.str.extract(_SHARE, flags=re.ASCII)
     matched = parts["n"].notna().to_numpy(dtype=bool)
     number = pd.to_numeric(parts["n"]).to_numpy(dtype=np.float64)
     if units is None:
