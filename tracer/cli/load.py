@@ -119,6 +119,25 @@ def _summary(report: LoadReport) -> None:
 #: file unloaded for its name (``--allow-rejects``: 0).
 EXIT_REJECTS = 4
 
+#: The rejects options that ``load`` and ``import`` share.
+RejectsPath = Annotated[
+    Path | None,
+    typer.Option(
+        "--rejects", help="Rejects file (default DIR/rejects.csv or .xlsx; .xlsx: a workbook)."
+    ),
+]
+AllowRejects = Annotated[
+    bool,
+    typer.Option(
+        "--allow-rejects",
+        help=f"Exit 0 even when rows are rejected (default: exit {EXIT_REJECTS}).",
+    ),
+]
+RejectsFormatOption = Annotated[
+    RejectsFormat,
+    typer.Option("--rejects-format", help="Rejects file: csv (UTF-8 with BOM) or xlsx."),
+]
+
 
 def _problems(report: LoadReport) -> list[str]:
     """One line per file with something to fix, for stderr."""
@@ -164,25 +183,12 @@ def register(app: typer.Typer) -> None:
             False, "--dry-run", help="Validate and report; write nothing to the graph."
         ),
         json_output: bool = typer.Option(False, "--json", help="Machine output."),
-        rejects: Annotated[
-            Path | None,
-            typer.Option(
-                "--rejects",
-                help="Rejects file (default DIR/rejects.csv or .xlsx; .xlsx: a workbook).",
-            ),
-        ] = None,
+        rejects: RejectsPath = None,
         batch_size: int = typer.Option(
             BATCH_SIZE, "--batch-size", min=1, help="Rows per write transaction."
         ),
-        allow_rejects: bool = typer.Option(
-            False,
-            "--allow-rejects",
-            help=f"Exit 0 even when rows are rejected (default: exit {EXIT_REJECTS}).",
-        ),
-        rejects_format: Annotated[
-            RejectsFormat,
-            typer.Option("--rejects-format", help="Rejects file: csv (UTF-8 with BOM) or xlsx."),
-        ] = RejectsFormat.CSV,
+        allow_rejects: AllowRejects = False,
+        rejects_format: RejectsFormatOption = RejectsFormat.CSV,
     ) -> None:
         """Validate and load a directory of input files; rejected rows go to a rejects file.
 
@@ -289,22 +295,9 @@ def _register_import(app: typer.Typer) -> None:
             help="After the printed command ran on the server: write the rest (NEO4J_URI).",
         ),
         json_output: bool = typer.Option(False, "--json", help="Machine output."),
-        rejects: Annotated[
-            Path | None,
-            typer.Option(
-                "--rejects",
-                help="Rejects file (default DIR/rejects.csv or .xlsx; .xlsx: a workbook).",
-            ),
-        ] = None,
-        allow_rejects: bool = typer.Option(
-            False,
-            "--allow-rejects",
-            help=f"Exit 0 even when rows are rejected (default: exit {EXIT_REJECTS}).",
-        ),
-        rejects_format: Annotated[
-            RejectsFormat,
-            typer.Option("--rejects-format", help="Rejects file: csv (UTF-8 with BOM) or xlsx."),
-        ] = RejectsFormat.CSV,
+        rejects: RejectsPath = None,
+        allow_rejects: AllowRejects = False,
+        rejects_format: RejectsFormatOption = RejectsFormat.CSV,
     ) -> None:
         """Load a whole data set into an EMPTY database with Neo4j's offline importer.
 

@@ -155,14 +155,18 @@ def _remove(files: ImportFiles) -> None:
         files.directory.rmdir()
 
 
-class PreparedImport:
-    """Prepares the import files for a server, with the importer command to run there."""
+class _ServerImport:
+    """An import whose importer runs on a server: the runner and the files' directory."""
 
     stems = frozenset(BULK_STEMS)
 
     def __init__(self, runner: QueryRunner, files_directory: Path) -> None:
         self.runner = runner
         self.directory = files_directory
+
+
+class PreparedImport(_ServerImport):
+    """Prepares the import files for a server, with the importer command to run there."""
 
     def write(self, results: Mapping[str, validate.Validated], clock: Clock) -> BulkImportReport:
         """Write the files and the checkpoints; the command is relative to the files."""
@@ -182,14 +186,8 @@ class PreparedImport:
         return report
 
 
-class ImportedOnServer:
+class ImportedOnServer(_ServerImport):
     """The registry stems as imported on a server: restores the saved checkpoints."""
-
-    stems = frozenset(BULK_STEMS)
-
-    def __init__(self, runner: QueryRunner, files_directory: Path) -> None:
-        self.runner = runner
-        self.directory = files_directory
 
     def write(self, results: Mapping[str, validate.Validated], clock: Clock) -> BulkImportReport:
         """Nothing to write but the audit log's checkpoints saved when the files were made."""

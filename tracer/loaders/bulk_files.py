@@ -97,6 +97,18 @@ def _name_change(owner: str, key: Key, recorded_at: dt.datetime) -> list[Shape]:
     ]
 
 
+def _owns(holder: tuple[str, Key]) -> list[Shape]:
+    """An OWNS edge from ``holder`` to the investee, keyed by its start key."""
+    return [
+        RelShape(
+            "OWNS",
+            holder,
+            ("Enterprise", _field("investee")),
+            lambda r: {"start_key": r["start_key"], **r["props"]},
+        )
+    ]
+
+
 def _employment(row: Param) -> dict[str, Any]:
     props = {"start_date": row["start_date"], **row["props"]}
     if props.get("public_sector") is None:
@@ -147,30 +159,9 @@ def shapes(recorded_at: dt.datetime) -> dict[str, list[Shape]]:
                 },
             )
         ],
-        "load_shareholdings_person": [
-            RelShape(
-                "OWNS",
-                ("Person", _person("holder_id_type", "holder_id")),
-                ("Enterprise", _field("investee")),
-                lambda r: {"start_key": r["start_key"], **r["props"]},
-            )
-        ],
-        "load_shareholdings_enterprise": [
-            RelShape(
-                "OWNS",
-                ("Enterprise", _field("holder_id")),
-                ("Enterprise", _field("investee")),
-                lambda r: {"start_key": r["start_key"], **r["props"]},
-            )
-        ],
-        "load_shareholdings_department": [
-            RelShape(
-                "OWNS",
-                ("Department", _field("holder_id")),
-                ("Enterprise", _field("investee")),
-                lambda r: {"start_key": r["start_key"], **r["props"]},
-            )
-        ],
+        "load_shareholdings_person": _owns(("Person", _person("holder_id_type", "holder_id"))),
+        "load_shareholdings_enterprise": _owns(("Enterprise", _field("holder_id"))),
+        "load_shareholdings_department": _owns(("Department", _field("holder_id"))),
         "load_practitioners": [
             RelShape(
                 "REGISTERED_AT",
