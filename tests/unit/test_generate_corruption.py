@@ -255,12 +255,13 @@ def test_category_mismatch_only_on_judgment_defaulters() -> None:
     corrupter = RowCorrupter(1.0, seed=3)
     found = []
     for _ in range(200):
-        found += corrupter.after("findings", _finding("JUDGMENT_DEFAULTER"))
-        kinds = {kind for kind, _ in corrupter.after("findings", _finding("SERIOUS_DISHONESTY"))}
-        assert CATEGORY_MISMATCH not in kinds
+        assert corrupter.strikes("findings")
+        found += corrupter.bad_rows("findings", _finding("JUDGMENT_DEFAULTER"))
+        bad = corrupter.bad_rows("findings", _finding("SERIOUS_DISHONESTY"))
+        assert CATEGORY_MISMATCH not in {kind for kind, _ in bad}
     mismatched = [row for kind, row in found if kind == CATEGORY_MISMATCH]
     assert mismatched
     for row in mismatched:
         assert row["category"] == "MARKET_ORDER"
         assert row["finding_id"] != _finding("JUDGMENT_DEFAULTER")["finding_id"]
-    assert corrupter.after("transitions", {"finding_id": "JD-1"}) == []
+    assert not corrupter.strikes("transitions")

@@ -9,19 +9,23 @@ fewer codes of a kind than a range holds: millions, per birth year for resident 
 finding ids), so loading a second generated set beside the first cannot clash identities.
 "Never issued" codes (references to unknown subjects in corrupted rows) come from the top of
 each space, above every seed's range; the departments (one fixed directory, the same in every
-data set) from the start of that top part. Check characters come from ``tracer.domain.identifiers``.
+data set) from the start of that top part. Check characters come from ``tracer.domain.identifiers``
+(a resident ID's from its weights, summed in three parts computed once each: see ``_Year``).
 """
 
 from __future__ import annotations
 
 import calendar
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from tracer.domain.identifiers import (
+    RESIDENT_CHECK,
+    RESIDENT_WEIGHTS,
     USCC_CHARSET,
     org_code_check_char,
-    resident_id_check_char,
     uscc_check_char,
 )
 from tracer.loaders.generate.regions import BIRTH_AREAS
@@ -47,10 +51,46 @@ PREFIX = {
 
 def _affine(counter: int, size: int, salt: int) -> int:
     """A bijection of ``range(size)``: the multiplier is the first one coprime with ``size``."""
+    return (_multiplier(size, salt) * counter + 104_729 * (salt + 1)) % size
+
+
+@cache
+def _multiplier(size: int, salt: int) -> int:
     multiplier = 7_368_787 + salt
     while math.gcd(multiplier, size) != 1:
         multiplier += 1
-    return (multiplier * counter + 104_729 * (salt + 1)) % size
+    return multiplier
+
+
+def _weighted(digits: str, first: int) -> int:
+    """The resident-ID weighted sum of ``digits`` standing at positions ``first`` onwards."""
+    weights = RESIDENT_WEIGHTS[first : first + len(digits)]
+    return sum(int(char) * weight for char, weight in zip(digits, weights, strict=True))
+
+
+#: Weighted sums of the birth area codes (positions 1-6) and sequence numbers (15-17).
+_AREA_SUMS = tuple(_weighted(area, 0) for area in BIRTH_AREAS)
+_SEQUENCE_SUMS = tuple(_weighted(f"{sequence:03d}", 14) for sequence in range(1_000))
+
+
+@dataclass(frozen=True, slots=True)
+class _Year:
+    """A birth year's days: the dates, their ``YYYYMMDD`` text and its weighted sum (positions
+    7-14). A resident ID's check character is ``RESIDENT_CHECK[sum % 11]`` of the three sums."""
+
+    size: int  # resident IDs of the year: areas x days x sequence pairs
+    born: tuple[date, ...]
+    text: tuple[str, ...]
+    sums: tuple[int, ...]
+
+
+@cache
+def _year(year: int) -> _Year:
+    first = date(year, 1, 1)
+    born = tuple(first + timedelta(days=day) for day in range(_days(year)))
+    text = tuple(day.strftime("%Y%m%d") for day in born)
+    sums = tuple(_weighted(digits, 6) for digits in text)
+    return _Year(len(BIRTH_AREAS) * len(born) * SEQUENCE_PAIRS, born, text, sums)
 
 
 def _stride(size: int) -> int:
@@ -133,24 +173,21 @@ class CodeBook:
         """A new valid resident ID of someone born in ``year``, and the birth date in it."""
         counter = self._persons_by_year.get(year, 0)
         self._persons_by_year[year] = counter + 1
-        size = len(BIRTH_AREAS) * _days(year) * SEQUENCE_PAIRS
-        return self._resident(year, self._first(size) + counter, male)
+        return self._resident(year, self._first(_year(year).size) + counter, male)
 
     def unused_resident_id(self, year: int = 1971) -> str:
         """A valid resident ID that ``resident_id`` never issues."""
         self._unused_persons += 1
-        size = len(BIRTH_AREAS) * _days(year) * SEQUENCE_PAIRS
-        return self._resident(year, size - self._unused_persons, male=True)[0]
+        return self._resident(year, _year(year).size - self._unused_persons, male=True)[0]
 
     @staticmethod
     def _resident(year: int, counter: int, male: bool) -> tuple[str, date]:
-        days = _days(year)
-        slot = _affine(counter, len(BIRTH_AREAS) * days * SEQUENCE_PAIRS, year)
-        slot, pair = divmod(slot, SEQUENCE_PAIRS)
-        area, day = divmod(slot, days)
-        born = date(year, 1, 1) + timedelta(days=day)
-        first17 = f"{BIRTH_AREAS[area]}{born:%Y%m%d}{2 * pair + int(male):03d}"
-        return first17 + resident_id_check_char(first17), born
+        days = _year(year)
+        slot, pair = divmod(_affine(counter, days.size, year), SEQUENCE_PAIRS)
+        area, day = divmod(slot, len(days.born))
+        sequence = 2 * pair + male
+        check = RESIDENT_CHECK[(_AREA_SUMS[area] + days.sums[day] + _SEQUENCE_SUMS[sequence]) % 11]
+        return f"{BIRTH_AREAS[area]}{days.text[day]}{sequence:03d}{check}", days.born[day]
 
     def finding_number(self) -> int:
         """The next sequence number of a finding id (from this seed's range, so two seeds never

@@ -119,10 +119,13 @@ class RowCorrupter:
         self.codes = CodeBook()
         self._fresh = 0
 
-    def after(self, stem: str, row: Row) -> list[tuple[str, Row]]:
-        """The bad rows (with their kind) to write after ``row``; usually none."""
-        if stem not in KINDS or self.rng.random() >= self.rate:
-            return []
+    def strikes(self, stem: str) -> bool:
+        """Whether bad rows follow the clean row of ``stem`` just written (probability
+        ``rate`` in the files of ``KINDS``)."""
+        return stem in KINDS and self.rng.random() < self.rate
+
+    def bad_rows(self, stem: str, row: Row) -> list[tuple[str, Row]]:
+        """The bad rows (with their kind) to write after ``row``, a row of a file of ``KINDS``."""
         kind = self.rng.choice(_kinds(stem, row))
         bad = dict(row)
         if stem in _FRESH_KEY:

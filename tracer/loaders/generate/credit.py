@@ -24,7 +24,7 @@ def plant_credit(world: World) -> list[PlantedCase]:
 def _employ(
     world: World, person: Person, employer: Org, public: bool, start: date, end: date | None = None
 ) -> None:
-    world.sink.emit(
+    world.sink.emit_row(
         "employments",
         {
             "id_type": person.id_type,
@@ -99,7 +99,7 @@ def credit_records(pl: Planter, org: Org) -> PlantedCase:
     ids: dict[str, str] = {}
     for state, committed, due, fulfilled, breached in states:
         ids[f"commitment_{state.lower()}"] = record_id = f"CMT-{uscc[-8:]}-{state}"
-        world.sink.emit(
+        world.sink.emit_row(
             "commitments",
             {
                 "commitment_id": record_id,
@@ -119,7 +119,7 @@ def credit_records(pl: Planter, org: Org) -> PlantedCase:
     )
     for state, kind, held, deadline, rectified in interviews:
         ids[f"interview_{state.lower()}"] = record_id = f"ITV-{uscc[-8:]}-{state}"
-        world.sink.emit(
+        world.sink.emit_row(
             "interviews",
             {
                 "interview_id": record_id,

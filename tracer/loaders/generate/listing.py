@@ -353,7 +353,7 @@ def write_finding(world: World, subject_kind: str, subject_id: str, listing: Lis
     region = listing.authority.region_code
     finding_id = world.next_finding_id(PREFIXES[listing.list_type], region, listing.decided)
     own_category = fixed_categories()[listing.list_type] is None
-    world.sink.emit(
+    world.sink.emit_row(
         "findings",
         {
             "finding_id": finding_id,

@@ -86,7 +86,7 @@ class World:
         self.offenders: deque[Person] = deque(maxlen=400)
         self.recent_orgs: deque[tuple[str, date]] = deque(maxlen=2_000)
         for department in self.directory:
-            sink.emit(
+            sink.emit_row(
                 "departments",
                 {
                     "code": department.code,
@@ -139,15 +139,8 @@ class World:
         else:
             born = date(year, rng.randint(1, 12), rng.randint(1, 28))
         person = Person(id_type, number, name or self.names.person(male), born)
-        self.sink.emit(
-            "persons",
-            {
-                "id_type": id_type,
-                "id_number": number,
-                "name": person.name,
-                "nationality": nationality,
-            },
-        )
+        # id_number, name, id_type, nationality, name_changed_on, former_name
+        self.sink.emit("persons", (number, person.name, id_type, nationality, None, None))
         self.recent.append(person)
         return person
 
@@ -196,17 +189,19 @@ class World:
         """Write the enterprise row and count it."""
         self.sink.emit(
             "enterprises",
-            {
-                "uscc": org.uscc,
-                "name": org.name,
-                "kind": org.kind,
-                "ownership": org.ownership,
-                "status": org.status,
-                "region_code": org.district.code,
-                "established_on": org.established.isoformat(),
-                "superior_department": org.superior,
-                "address": org.address,
-            },
+            (
+                org.uscc,
+                org.name,
+                org.kind,
+                org.ownership,
+                org.status,
+                org.district.code,
+                org.established.isoformat(),  # established_on
+                org.superior,  # superior_department
+                org.address,
+                None,  # name_changed_on
+                None,  # former_name
+            ),
         )
         self.enterprises += 1
         if org.kind == "ENTERPRISE":
@@ -221,16 +216,17 @@ class World:
         self, org: Org, person: Person, role: str, start: date, end: date | None = None
     ) -> None:
         """A position row."""
+        # uscc, id_number, role, start_date, id_type, end_date
         self.sink.emit(
             "positions",
-            {
-                "uscc": org.uscc,
-                "id_type": person.id_type,
-                "id_number": person.id_number,
-                "role": role,
-                "start_date": start.isoformat(),
-                "end_date": end.isoformat() if end else None,
-            },
+            (
+                org.uscc,
+                person.id_number,
+                role,
+                start.isoformat(),
+                person.id_type,
+                end.isoformat() if end else None,
+            ),
         )
 
     def own(
@@ -252,15 +248,19 @@ class World:
         investee.holders.add(holder_id)
         self.sink.emit(
             "shareholdings",
-            {
-                "investee_uscc": investee.uscc,
-                "holder_kind": holder_kind,
-                "holder_id": holder_id,
-                "holder_id_type": holder_id_type,
-                "share": share_text(basis_points),
-                "start_date": start.isoformat(),
-                "end_date": None,
-            },
+            (
+                investee.uscc,  # investee_uscc
+                holder_kind,
+                holder_id,
+                share_text(basis_points),  # share
+                holder_id_type,
+                None,  # share_unit
+                start.isoformat(),  # start_date
+                None,  # end_date
+                None,  # share_min
+                None,  # share_max
+                None,  # record_id
+            ),
         )
 
     def own_by_person(self, investee: Org, person: Person, basis_points: int, start: date) -> None:
@@ -281,17 +281,18 @@ class World:
         end: date | None,
     ) -> None:
         """A registered practitioner row."""
+        # id_number, uscc, qualification, start_date, id_type, certificate_no, end_date
         self.sink.emit(
             "practitioners",
-            {
-                "id_type": person.id_type,
-                "id_number": person.id_number,
-                "uscc": org.uscc,
-                "qualification": qualification,
-                "certificate_no": certificate,
-                "start_date": start.isoformat(),
-                "end_date": end.isoformat() if end else None,
-            },
+            (
+                person.id_number,
+                org.uscc,
+                qualification,
+                start.isoformat(),
+                person.id_type,
+                certificate,
+                end.isoformat() if end else None,
+            ),
         )
 
     def next_finding_id(self, list_prefix: str, region_code: str, decided: date) -> str:
@@ -303,7 +304,7 @@ class World:
         self, finding_id: str, person: Person, capacity: str, effective_on: date | None = None
     ) -> None:
         """A finding_persons row (``effective_on`` None: from the decision)."""
-        self.sink.emit(
+        self.sink.emit_row(
             "finding_persons",
             {
                 "finding_id": finding_id,
@@ -325,7 +326,7 @@ class World:
         new_effective_until: date | None = None,
     ) -> None:
         """A transitions row: a status change (or a change of term) of a finding."""
-        self.sink.emit(
+        self.sink.emit_row(
             "transitions",
             {
                 "finding_id": finding_id,
@@ -350,7 +351,7 @@ class World:
         valid_until: date | None,
     ) -> None:
         """A red list row."""
-        self.sink.emit(
+        self.sink.emit_row(
             "redlist",
             {
                 "subject_kind": subject_kind,

@@ -1,4 +1,8 @@
-"""Streaming table writers (CSV, JSON lines, Parquet, XLSX): rows go to disk as they come."""
+"""Streaming table writers (CSV, JSON lines, Parquet, XLSX): rows go to disk as they come.
+
+A writer takes a row as its values in the file's column order (``SPECS[stem].columns``); an
+empty string or None is an empty cell.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from openpyxl import Workbook
 from tracer.loaders.specs import DATA_STEMS, SPECS
 
 Row = dict[str, str | None]
+Values = tuple[str | None, ...]
 
 #: The files the generator writes: the loader's data files (no reference tables), with the
 #: loader's columns (``tracer.loaders.specs.SPECS``), required then optional.
@@ -25,7 +30,7 @@ PARQUET_BATCH = 50_000
 class TableWriter(Protocol):
     """Writes rows of one table; ``close`` finishes the file."""
 
-    def write(self, row: Row) -> None: ...
+    def write(self, values: Values) -> None: ...
 
     def close(self) -> None: ...
 
@@ -36,11 +41,8 @@ class CsvWriter:
     def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
         self._file = path.open("w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._file, lineterminator="\n")
-        self._columns = columns
         self._csv.writerow(columns)
-
-    def write(self, row: Row) -> None:
-        self._csv.writerow([row.get(column) or "" for column in self._columns])
+        self.write = self._csv.writerow  # the csv module writes None as an empty cell
 
     def close(self) -> None:
         self._file.close()
@@ -53,8 +55,9 @@ class JsonlWriter:
         self._file = path.open("w", encoding="utf-8", newline="\n")
         self._columns = columns
 
-    def write(self, row: Row) -> None:
-        document = {column: row.get(column) or None for column in self._columns}
+    def write(self, values: Values) -> None:
+        pairs = zip(self._columns, values, strict=True)
+        document = {column: value or None for column, value in pairs}
         self._file.write(json.dumps(document, ensure_ascii=False) + "\n")
 
     def close(self) -> None:
@@ -70,9 +73,9 @@ class ParquetWriter:
         self._writer = pq.ParquetWriter(path, self._schema)
         self._buffer: list[list[str | None]] = [[] for _ in columns]
 
-    def write(self, row: Row) -> None:
-        for values, column in zip(self._buffer, self._columns, strict=True):
-            values.append(row.get(column) or None)
+    def write(self, values: Values) -> None:
+        for column, value in zip(self._buffer, values, strict=True):
+            column.append(value or None)
         if len(self._buffer[0]) >= PARQUET_BATCH:
             self._flush()
 
@@ -92,13 +95,12 @@ class XlsxWriter:
 
     def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
         self._path = path
-        self._columns = columns
         self._book = Workbook(write_only=True)
         self._sheet: Any = self._book.create_sheet(path.stem)
         self._sheet.append(list(columns))
 
-    def write(self, row: Row) -> None:
-        self._sheet.append([row.get(column) or None for column in self._columns])
+    def write(self, values: Values) -> None:
+        self._sheet.append([value or None for value in values])
 
     def close(self) -> None:
         self._book.save(self._path)
