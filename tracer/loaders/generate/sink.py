@@ -34,8 +34,8 @@ class Sink:
         self.injected: dict[str, Counter[str]] = {stem: Counter() for stem in STEMS}
 
     def emit(self, stem: str, values: Values) -> None:
-        """Write one clean row, its values in the file's column order (``SPECS[stem].columns``),
-        and any bad rows the corrupter adds after it."""
+        """Write one clean row, its values in the file's column order (``SPECS[stem].columns``,
+        "" for an empty cell), and any bad rows the corrupter adds after it."""
         writer = self._writers[stem]
         writer.write(values)
         self.rows[stem] += 1
@@ -44,13 +44,13 @@ class Sink:
             return
         columns = SPECS[stem].columns
         for kind, bad in corrupter.bad_rows(stem, dict(zip(columns, values, strict=True))):
-            writer.write(tuple(bad.get(column) for column in columns))
+            writer.write(tuple(bad.get(column) or "" for column in columns))
             self.rows[stem] += 1
             self.injected[stem][kind] += 1
 
     def emit_row(self, stem: str, row: Row) -> None:
-        """``emit`` a row given by column name (absent columns are empty)."""
-        self.emit(stem, tuple(row.get(column) for column in SPECS[stem].columns))
+        """``emit`` a row given by column name (absent columns and None are empty)."""
+        self.emit(stem, tuple(row.get(column) or "" for column in SPECS[stem].columns))
 
     def close(self) -> None:
         """Finish every file."""

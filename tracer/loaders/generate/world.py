@@ -140,7 +140,7 @@ class World:
             born = date(year, rng.randint(1, 12), rng.randint(1, 28))
         person = Person(id_type, number, name or self.names.person(male), born)
         # id_number, name, id_type, nationality, name_changed_on, former_name
-        self.sink.emit("persons", (number, person.name, id_type, nationality, None, None))
+        self.sink.emit("persons", (number, person.name, id_type, nationality, "", ""))
         self.recent.append(person)
         return person
 
@@ -193,14 +193,14 @@ class World:
                 org.uscc,
                 org.name,
                 org.kind,
-                org.ownership,
+                org.ownership or "",
                 org.status,
                 org.district.code,
                 org.established.isoformat(),  # established_on
-                org.superior,  # superior_department
+                org.superior or "",  # superior_department
                 org.address,
-                None,  # name_changed_on
-                None,  # former_name
+                "",  # name_changed_on
+                "",  # former_name
             ),
         )
         self.enterprises += 1
@@ -225,7 +225,7 @@ class World:
                 role,
                 start.isoformat(),
                 person.id_type,
-                end.isoformat() if end else None,
+                end.isoformat() if end else "",
             ),
         )
 
@@ -253,13 +253,13 @@ class World:
                 holder_kind,
                 holder_id,
                 share_text(basis_points),  # share
-                holder_id_type,
-                None,  # share_unit
+                holder_id_type or "",
+                "",  # share_unit
                 start.isoformat(),  # start_date
-                None,  # end_date
-                None,  # share_min
-                None,  # share_max
-                None,  # record_id
+                "",  # end_date
+                "",  # share_min
+                "",  # share_max
+                "",  # record_id
             ),
         )
 
@@ -291,7 +291,7 @@ class World:
                 start.isoformat(),
                 person.id_type,
                 certificate,
-                end.isoformat() if end else None,
+                end.isoformat() if end else "",
             ),
         )
 

@@ -1,7 +1,7 @@
 """Streaming table writers (CSV, JSON lines, Parquet, XLSX): rows go to disk as they come.
 
-A writer takes a row as its values in the file's column order (``SPECS[stem].columns``); an
-empty string or None is an empty cell.
+A writer takes a row as its values in the file's column order (``SPECS[stem].columns``), the
+empty string for an empty cell.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from tracer.loaders.specs import DATA_STEMS, SPECS
 
 Row = dict[str, str | None]
-Values = tuple[str | None, ...]
+Values = tuple[str, ...]
 
 #: The files the generator writes: the loader's data files (no reference tables), with the
 #: loader's columns (``tracer.loaders.specs.SPECS``), required then optional.
@@ -36,13 +36,21 @@ class TableWriter(Protocol):
 
 
 class CsvWriter:
-    """UTF-8 CSV with a header; empty cell for None; ``\\n`` line ends."""
+    """UTF-8 CSV with a header and ``\\n`` line ends, quoted as ``csv.writer`` quotes (only
+    cells holding a comma, quote or line break)."""
 
     def __init__(self, path: Path, columns: tuple[str, ...]) -> None:
         self._file = path.open("w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._file, lineterminator="\n")
         self._csv.writerow(columns)
-        self.write = self._csv.writerow  # the csv module writes None as an empty cell
+        self._commas = len(columns) - 1
+
+    def write(self, values: Values) -> None:
+        line = ",".join(values)  # what csv.writer writes for a row with nothing to quote
+        if line.count(",") != self._commas or '"' in line or "\n" in line or "\r" in line:
+            self._csv.writerow(values)
+        else:
+            self._file.write(line + "\n")
 
     def close(self) -> None:
         self._file.close()
