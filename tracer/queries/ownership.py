@@ -1,7 +1,8 @@
 """Ownership penetration, beneficial owners and actual controllers (DOMAIN.md §6).
 
-One round trip per level fetches the upstream ownership subgraph of an enterprise on a date; the
-arithmetic runs in Python. The work is bounded whatever the graph's size: at most ``FANOUT``
+One round trip per level fetches the upstream ownership subgraph of an enterprise on a date (the
+first also finds the enterprise: one statement, planned once for every level); the arithmetic
+runs in Python. The work is bounded whatever the graph's size: at most ``FANOUT``
 holders are read per enterprise and ``FRONTIER`` enterprises expanded per level (majority
 chains first, then the largest possible penetrated share); a cut sets ``truncated`` and a note
 says which bound, so shares and control are then lower bounds and owners may be missing.
@@ -220,22 +221,22 @@ def _subject(raw: dict[str, Any]) -> Subject:
 
 
 def _fetch(runner: QueryRunner, uscc: str, as_of: date, max_depth: int) -> _Subgraph:
-    """The upstream subgraph, one bounded round trip per level: at most ``FANOUT`` holders of
-    a node and ``FRONTIER`` enterprises expanded per level — those whose chains could carry
-    the most (majority chains first, then the largest upper bound of the penetrated share);
-    then the edges into the nodes not expanded from holders already found. A cut is noted."""
-    target = runner.read_one(cypher("ownership_target"), uscc=uscc)
-    if target is None:
+    """The upstream subgraph, one bounded round trip per level (the first also finds the
+    target): at most ``FANOUT`` holders of a node and ``FRONTIER`` enterprises expanded per
+    level — those whose chains could carry the most (majority chains first, then the largest
+    upper bound of the penetrated share); then the edges into the nodes not expanded from
+    holders already found. A cut is noted."""
+    rows = _holders(runner, as_of, uscc=uscc)
+    if not rows:
         raise NotFound(f"no enterprise {uscc} in the graph")
-    tid = target["element_id"]
-    graph = _Subgraph(target=tid, nodes={tid: _subject(target)})
+    tid = rows[0]["investee"]
+    graph = _Subgraph(target=tid, nodes={tid: _subject(rows[0]["node"])})
     weight: dict[str, tuple[bool, float]] = {tid: (True, 1.0)}
     frontier, expanded = [tid], set()
     cut_fanout, left = False, 0
-    for _ in range(max_depth):
-        rows = runner.read(
-            cypher("ownership_holders"), ids=frontier, as_of=as_of, fanout=FANOUT + 1, holders=None
-        )
+    for level in range(max_depth):
+        if level:
+            rows = _holders(runner, as_of, ids=frontier)
         expanded.update(frontier)
         cut_fanout = _add_rows(graph, rows) or cut_fanout
         found: dict[str, tuple[bool, float]] = {}
@@ -259,14 +260,8 @@ def _fetch(runner: QueryRunner, uscc: str, as_of: date, max_depth: int) -> _Subg
             break
     rest = [sid for sid in graph.nodes if sid not in expanded and graph.nodes[sid].kind != "PERSON"]
     if rest:
-        rows = runner.read(
-            cypher("ownership_holders"),
-            ids=rest,
-            as_of=as_of,
-            fanout=FANOUT + 1,
-            holders=list(graph.nodes),
-        )
-        cut_fanout = _add_rows(graph, rows) or cut_fanout
+        rows = _holders(runner, as_of, ids=rest)
+        cut_fanout = _add_rows(graph, rows, known_only=True) or cut_fanout
     if cut_fanout:
         graph.notes.append(
             f"an enterprise has more than {FANOUT} shareholdings or positions: only {FANOUT} of "
@@ -285,27 +280,40 @@ def _fetch(runner: QueryRunner, uscc: str, as_of: date, max_depth: int) -> _Subg
     return graph
 
 
-def _add_rows(graph: _Subgraph, rows: list[dict[str, Any]]) -> bool:
-    """Add the holders, OWNS edges and declared controllers of ``ownership_holders`` rows;
-    True when a node had more than ``FANOUT`` relationships of one kind (the rest unread)."""
-    count: dict[tuple[str, str], int] = defaultdict(int)
+def _holders(
+    runner: QueryRunner, as_of: date, uscc: str | None = None, ids: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """``ownership_holders`` rows of the target ``uscc`` or of the nodes ``ids``."""
+    return runner.read(
+        cypher("ownership_holders"),
+        frontier={"uscc": uscc, "ids": ids},
+        as_of=as_of,
+        fanout=FANOUT + 1,
+    )
+
+
+def _add_rows(graph: _Subgraph, rows: list[dict[str, Any]], known_only: bool = False) -> bool:
+    """Add the holders, OWNS edges and declared controllers of ``ownership_holders`` rows (with
+    ``known_only``, only those from holders already in the subgraph); True when a node had more
+    than ``FANOUT`` relationships of one kind (the rest unread)."""
     cut = False
     for row in rows:
-        key = (row["investee"], row["kind"])
-        count[key] += 1
-        if count[key] > FANOUT:
-            cut = True
-            continue
-        if not row["keep"]:
-            continue
-        holder = row["holder"]
-        graph.nodes.setdefault(holder, _subject(row["holder_node"]))
-        if row["kind"] == "ACTUAL_CONTROLLER":
-            graph.declared[holder].add(row["investee"])
-        else:
-            edge = _Edge(holder, row["investee"], row["share"], row["share_min"], row["share_max"])
-            graph.owns_into[edge.investee].append(edge)
-            graph.owns_from[edge.holder].append(edge)
+        investee = row["investee"]
+        for kind, links in (("OWNS", row["owns"]), ("ACTUAL_CONTROLLER", row["controls"])):
+            cut = cut or len(links) > FANOUT
+            for link in links[:FANOUT]:
+                holder = link["holder"]
+                if not link["keep"] or (known_only and holder not in graph.nodes):
+                    continue
+                graph.nodes.setdefault(holder, _subject(link["node"]))
+                if kind == "ACTUAL_CONTROLLER":
+                    graph.declared[holder].add(investee)
+                else:
+                    edge = _Edge(
+                        holder, investee, link["share"], link["share_min"], link["share_max"]
+                    )
+                    graph.owns_into[investee].append(edge)
+                    graph.owns_from[holder].append(edge)
     return cut
 
 
