@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from tracer.domain.errors import InvalidInput
 from tracer.loaders.generate.corrupt import RowCorrupter
 from tracer.loaders.generate.credit import CREDIT_ENTERPRISES, plant_credit
+from tracer.loaders.generate.draw import Weighted
 from tracer.loaders.generate.planted import PLANTED_ENTERPRISES, PlantedCase, plant_cases
 from tracer.loaders.generate.practitioners import Practitioners
 from tracer.loaders.generate.sink import Sink
@@ -25,6 +26,7 @@ DEFAULT_AS_OF = date(2026, 10, 31)
 MIN_ENTERPRISES = PLANTED_ENTERPRISES + CREDIT_ENTERPRISES + 24
 PROGRESS_EVERY = 1_000
 XLSX_MAX_ROWS = 1_048_575
+_GROUP_DEPTHS = Weighted((2, 3, 4, 5, 6, 7, 8), (40, 25, 12, 8, 6, 5, 4))
 
 
 class GenerationSummary(BaseModel):
@@ -88,7 +90,7 @@ def generate_dataset(
             remaining = enterprises - world.enterprises
             roll = rng.random()
             if roll < 0.03 and remaining >= 3:
-                depth = rng.choices((2, 3, 4, 5, 6, 7, 8), weights=(40, 25, 12, 8, 6, 5, 4))[0]
+                depth = _GROUP_DEPTHS.draw(rng)
                 size = min(remaining, max(depth + 1, int(rng.paretovariate(1.4) * 3)), 60)
                 group(world, practitioners, size, min(depth, size - 1), state=roll < 0.006)
             else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from itertools import accumulate
+
+from tracer.loaders.generate.draw import Weighted
 
 
 def _unique(words: str) -> tuple[str, ...]:
@@ -125,23 +126,25 @@ def _zipf(count: int) -> list[float]:
     return [1.0 / (rank + 1) ** 0.6 for rank in range(count)]
 
 
+_SURNAME = Weighted([surname for surname, _ in _SURNAMES], [weight for _, weight in _SURNAMES])
+_MALE_GIVEN = Weighted(_MALE, _zipf(len(_MALE)))
+_FEMALE_GIVEN = Weighted(_FEMALE, _zipf(len(_FEMALE)))
+
+
 class NameMaker:
     """Draws names from one ``random.Random`` (deterministic for a seed)."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self._surnames = [s for s, _ in _SURNAMES]
-        self._surname_cum = list(accumulate(w for _, w in _SURNAMES))
-        self._male_cum = list(accumulate(_zipf(len(_MALE))))
-        self._female_cum = list(accumulate(_zipf(len(_FEMALE))))
 
     def person(self, male: bool) -> str:
         """A Chinese name: surname and one (two-character name) or two given characters."""
         rng = self.rng
-        surname = rng.choices(self._surnames, cum_weights=self._surname_cum)[0]
-        pool, cum = (_MALE, self._male_cum) if male else (_FEMALE, self._female_cum)
-        count = 1 if rng.random() < 0.15 else 2
-        return surname + "".join(rng.choices(pool, cum_weights=cum, k=count))
+        surname = _SURNAME.draw(rng)
+        given = _MALE_GIVEN if male else _FEMALE_GIVEN
+        if rng.random() < 0.15:
+            return surname + given.draw(rng)
+        return surname + given.draw(rng) + given.draw(rng)
 
     def foreign(self, nationality: str) -> str:
         """A Latin-script name for a foreign national."""

@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracer.loaders.generate.draw import Weighted
 from tracer.loaders.generate.world import Org, Person, World
 
 #: Organisations headed by a principal (负责人) rather than a legal representative.
 PRINCIPAL_HEADED = frozenset({"ORGAN", "INDIVIDUAL_BUSINESS"})
 _SIZES = {"micro": (0, 1, 0), "small": (2, 1, 1), "large": (5, 3, 3)}
+_SIZE = Weighted(("micro", "small", "large"), (60, 30, 10))
+_HEAD_CHANGES = Weighted((0, 1, 2, 3), (58, 28, 10, 4))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ class Staff:
 def _change_dates(world: World, org: Org, change_after: date | None) -> list[date]:
     rng = world.rng
     low, high = org.established + timedelta(days=180), world.as_of - timedelta(days=2)
-    count = rng.choices((0, 1, 2, 3), weights=(58, 28, 10, 4))[0]
+    count = _HEAD_CHANGES.draw(rng)
     if org.kind == "PUBLIC_INSTITUTION":
         count += 1
     days = {world.day_between(low, high) for _ in range(count) if low < high}
@@ -112,7 +115,7 @@ def staff_org(
         if end is not None:
             start = end + timedelta(days=1)
     if org.kind == "ENTERPRISE":
-        size = size or rng.choices(("micro", "small", "large"), weights=(60, 30, 10))[0]
+        size = size or _SIZE.draw(rng)
         mirror = "GENERAL_MANAGER" if size == "micro" else "CHAIRMAN"
         tenures += [Tenure(t.person, mirror, t.start, t.end) for t in list(tenures)]
         directors, supervisors, managers = _SIZES[size]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracer.loaders.generate.draw import Weighted
 from tracer.loaders.generate.listing import (
     Listing,
     grant_honours,
@@ -37,6 +38,9 @@ _STANDALONE = (
     ("ORGAN", 1),
     ("SOCIAL_ORGANISATION", 3),
 )
+_KINDS = Weighted([kind for kind, _ in _STANDALONE], [weight for _, weight in _STANDALONE])
+_INDUSTRIES = Weighted(INDUSTRIES, INDUSTRY_WEIGHTS)
+_SHAREHOLDERS = Weighted((1, 2, 3, 4, 5), (35, 33, 20, 8, 4))
 # Public institutions: name pattern, superior department kind.
 _INSTITUTIONS = (
     ("{town}疾病预防控制中心", "HEALTH"),
@@ -63,7 +67,7 @@ class Built:
 
 def choose_industry(world: World) -> Industry:
     """An industry, weighted."""
-    return world.rng.choices(INDUSTRIES, weights=INDUSTRY_WEIGHTS)[0]
+    return _INDUSTRIES.draw(world.rng)
 
 
 def enterprise_name(district: District, brand: str, industry: Industry, joint_stock: bool) -> str:
@@ -110,7 +114,7 @@ def private_shareholders(world: World, org: Org, founder: Person) -> Person | No
     """Natural-person shareholders (sometimes one enterprise); the founder usually holds most.
     Returns the controlling person (over 50%), if any."""
     rng = world.rng
-    count = rng.choices((1, 2, 3, 4, 5), weights=(35, 33, 20, 8, 4))[0]
+    count = _SHAREHOLDERS.draw(rng)
     founder_bp = 10_000 if count == 1 else rng.randint(30, 90) * 100
     world.own_by_person(org, founder, founder_bp, org.established)
     rest = 10_000 - founder_bp
@@ -137,7 +141,7 @@ def private_shareholders(world: World, org: Org, founder: Person) -> Person | No
 def standalone(world: World, practitioners: Practitioners) -> None:
     """One organisation of a random kind, with officers, owners, findings and honours."""
     rng = world.rng
-    kind = rng.choices([k for k, _ in _STANDALONE], weights=[w for _, w in _STANDALONE])[0]
+    kind = _KINDS.draw(rng)
     district = world.district()
     established = world.founding_date()
     brand = world.names.brand()

@@ -14,11 +14,14 @@ from datetime import date, timedelta
 
 from tracer.loaders.generate.codes import PREFIX, CodeBook
 from tracer.loaders.generate.departments import Directory
+from tracer.loaders.generate.draw import Weighted
 from tracer.loaders.generate.names import FOREIGN_NAMES, Industry, NameMaker
 from tracer.loaders.generate.regions import DISTRICT_WEIGHTS, DISTRICTS, STREETS, District
 from tracer.loaders.generate.sink import Sink
 
 ADULT_YEARS = 23
+FIRST_FOUNDED = 1998
+_DISTRICTS = Weighted(DISTRICTS, DISTRICT_WEIGHTS)
 _PASSPORT_PREFIX = {"USA": "A", "GBR": "B", "JPN": "TK", "KOR": "M", "SGP": "K", "DEU": "C"}
 _PASSPORT_PREFIX["MYS"] = "H"
 
@@ -85,6 +88,8 @@ class World:
         self.recent: deque[Person] = deque(maxlen=5_000)
         self.offenders: deque[Person] = deque(maxlen=400)
         self.recent_orgs: deque[tuple[str, date]] = deque(maxlen=2_000)
+        years = range(FIRST_FOUNDED, as_of.year + 1)
+        self._founding_years = Weighted(years, [1 + (y - FIRST_FOUNDED) ** 1.3 for y in years])
         for department in self.directory:
             sink.emit_row(
                 "departments",
@@ -105,9 +110,7 @@ class World:
 
     def founding_date(self) -> date:
         """A founding date, more recent years more likely (the post-2014 registration boom)."""
-        first = 1998
-        years = list(range(first, self.as_of.year + 1))
-        year = self.rng.choices(years, weights=[1 + (y - first) ** 1.3 for y in years])[0]
+        year = self._founding_years.draw(self.rng)
         latest = self.as_of - timedelta(days=90)
         return min(self.day_between(date(year, 1, 1), date(year, 12, 31)), latest)
 
@@ -155,7 +158,7 @@ class World:
     # -- organisations ------------------------------------------------------------------------
     def district(self) -> District:
         """A registration district, weighted by economic size."""
-        return self.rng.choices(DISTRICTS, weights=DISTRICT_WEIGHTS)[0]
+        return _DISTRICTS.draw(self.rng)
 
     def address(self, district: District) -> str:
         """A street address in ``district``."""
