@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from tracer.loaders.generate.draw import Weighted
 from tracer.loaders.generate.world import Org, Person, World
@@ -16,8 +17,7 @@ _SIZE = Weighted(("micro", "small", "large"), (60, 30, 10))
 _HEAD_CHANGES = Weighted((0, 1, 2, 3), (58, 28, 10, 4))
 
 
-@dataclass(frozen=True, slots=True)
-class Tenure:
+class Tenure(NamedTuple):
     """One position held from ``start`` to ``end`` (open when None)."""
 
     person: Person

@@ -11,6 +11,7 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from tracer.loaders.generate.codes import PREFIX, CodeBook
 from tracer.loaders.generate.departments import Directory
@@ -26,9 +27,8 @@ _PASSPORT_PREFIX = {"USA": "A", "GBR": "B", "JPN": "TK", "KOR": "M", "SGP": "K",
 _PASSPORT_PREFIX["MYS"] = "H"
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A natural person of the data set."""
+class Person(NamedTuple):
+    """A natural person of the data set (a named tuple: hundreds of thousands are made)."""
 
     id_type: str
     id_number: str
