@@ -302,10 +302,11 @@ def _add_rows(graph: _Subgraph, rows: list[dict[str, Any]], known_only: bool = F
         for kind, links in (("OWNS", row["owns"]), ("ACTUAL_CONTROLLER", row["controls"])):
             cut = cut or len(links) > FANOUT
             for link in links[:FANOUT]:
-                holder = link["holder"]
+                holder = link["element_id"]
                 if not link["keep"] or (known_only and holder not in graph.nodes):
                     continue
-                graph.nodes.setdefault(holder, _subject(link["node"]))
+                if holder not in graph.nodes:
+                    graph.nodes[holder] = _subject(link)
                 if kind == "ACTUAL_CONTROLLER":
                     graph.declared[holder].add(investee)
                 else:

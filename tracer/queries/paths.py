@@ -169,35 +169,47 @@ def to_edge(raw: Mapping[str, Any], ids: Mapping[str, str], on: date) -> GraphEd
     )
 
 
+def resolve_subjects(runner: QueryRunner, keys: list[SubjectKey]) -> list[dict[str, Any]]:
+    """The raw nodes ``{element_id, labels, props}`` of subjects, in order (one round trip), or
+    ``NotFound`` for the first not in the graph."""
+    keys = [key.normalised() for key in keys]
+    rows = runner.read(
+        cypher("paths_resolve_subject"),
+        subjects={
+            "keys": [
+                {"uscc": key.uscc, "id_type": key.id_type, "id_number": key.id_number}
+                for key in keys
+            ]
+        },
+    )
+    nodes = {row["i"]: row["node"] for row in rows}
+    for i, key in enumerate(keys):
+        if nodes.get(i) is None:
+            what = f"enterprise {key.uscc}" if key.uscc else f"person ({key.id_type})"
+            raise NotFound(f"no {what} in the graph")
+    return [nodes[i] for i in range(len(keys))]
+
+
 def resolve_subject(runner: QueryRunner, key: SubjectKey) -> dict[str, Any]:
     """The raw node ``{element_id, labels, props}`` of a subject, or ``NotFound``."""
-    key = key.normalised()
-    row = runner.read_one(
-        cypher("paths_resolve_subject"),
-        uscc=key.uscc,
-        id_type=key.id_type,
-        id_number=key.id_number,
-    )
-    if row is None:
-        what = f"enterprise {key.uscc}" if key.uscc else f"person ({key.id_type})"
-        raise NotFound(f"no {what} in the graph")
-    return row
+    return resolve_subjects(runner, [key])[0]
+
+
+def _flag_names(row: Mapping[str, Any]) -> list[str]:
+    """``LISTED`` / ``NAMED`` from a row's ``listed`` and ``named`` (``subject_flags``)."""
+    return [name for name, on in (("LISTED", row["listed"]), ("NAMED", row["named"])) if on]
 
 
 def node_flags(runner: QueryRunner, element_ids: Iterable[str], on: date) -> dict[str, list[str]]:
     """``LISTED`` / ``NAMED`` flags per element id: a finding in force on ``on`` (as now known)
     is against the node, or names the person (not released from it)."""
     rows = runner.read(
-        cypher("paths_node_flags"), ids=sorted(set(element_ids)), as_of=on, known_at=LATEST
+        cypher("paths_node_flags"),
+        nodes={"ids": sorted(set(element_ids))},
+        as_of=on,
+        known_at=LATEST,
     )
-    flags: dict[str, list[str]] = {}
-    for row in rows:
-        flags[row["element_id"]] = [
-            name
-            for name, on_flag in (("LISTED", row["listed"]), ("NAMED", row["named"]))
-            if on_flag
-        ]
-    return flags
+    return {row["element_id"]: _flag_names(row) for row in rows}
 
 
 def find_paths(
@@ -216,31 +228,33 @@ def find_paths(
 
     The work is bounded whatever the graph's size: a bidirectional breadth-first search reads
     at most ``FANOUT`` relationships of a node and expands at most ``FRONTIER`` nodes per side
-    and hop (``ceil(max_hops / 2)`` round trips); the paths are then enumerated in the collected
-    subgraph. When a cap cut the search, ``truncated`` is set and ``notes`` say which: paths may
-    then be missing (never wrong)."""
+    and hop (``ceil(max_hops / 2)`` round trips, after one that finds both subjects); the paths
+    are then enumerated in the collected subgraph, and one more round trip reads their nodes
+    (with flags) and relationships. When a cap cut the search, ``truncated`` is set and
+    ``notes`` say which: paths may then be missing (never wrong)."""
     if not 1 <= max_hops <= MAX_HOPS:
         raise InvalidInput(f"max_hops must be between 1 and {MAX_HOPS}, not {max_hops}")
     if not 1 <= limit <= MAX_PATHS:
         raise InvalidInput(f"limit must be between 1 and {MAX_PATHS}, not {limit}")
-    start, end = resolve_subject(runner, source), resolve_subject(runner, target)
+    start, end = resolve_subjects(runner, [source, target])
     if start["element_id"] == end["element_id"]:
         raise InvalidInput("source and target are the same subject")
     local = _collect(runner, start["element_id"], end["element_id"], max_hops, as_of)
     walks = _enumerate(local, start["element_id"], end["element_id"], max_hops)
-    rows = (
-        runner.read(
-            cypher("paths_elements"),
-            nodes=sorted({node for walk in walks for node in walk[0]}),
-            rels=sorted({rel for walk in walks for rel in walk[1]}),
-        )
-        if walks
-        else []
+    on = as_of or (clock or Clock()).today()
+    ends = {start["element_id"], end["element_id"]}
+    rows = runner.read(
+        cypher("paths_elements"),
+        elements={
+            "nodes": sorted({node for walk in walks for node in walk[0]} | ends),
+            "rels": sorted({rel for walk in walks for rel in walk[1]}),
+        },
+        as_of=on,
+        known_at=LATEST,
     )
     raw_nodes = {row["node"]["element_id"]: row["node"] for row in rows if row["node"]}
     raw_rels = {row["rel"]["element_id"]: row["rel"] for row in rows if row["rel"]}
-    on = as_of or (clock or Clock()).today()
-    flags = node_flags(runner, [*raw_nodes, start["element_id"], end["element_id"]], on)
+    flags = {element_id: _flag_names(raw) for element_id, raw in raw_nodes.items()}
     paths = []
     for node_ids, rel_ids in walks:
         nodes = [to_node(raw_nodes[n], flags.get(n, ())) for n in node_ids]
@@ -290,7 +304,9 @@ def _collect(
         ids = sorted({node for side in sides for node in frontiers[side]})
         if not ids:
             break
-        rows = runner.read(cypher("paths_expand"), ids=ids, fanout=FANOUT + 1, as_of=as_of)
+        rows = runner.read(
+            cypher("paths_expand"), frontier={"ids": ids, "as_of": as_of}, fanout=FANOUT + 1
+        )
         per_node: dict[str, list[tuple[str, str]]] = defaultdict(list)
         read: dict[str, int] = defaultdict(int)
         for row in rows:

@@ -1,12 +1,18 @@
 // The nodes and relationships of found paths, by element id: nodes as {element_id, labels,
-// props}, relationships as {element_id, type, source, target, props} (stored direction).
-// Parameters: $nodes, $rels (element ids, bounded by the caller).
+// props, listed, named} (the flags of `subject_flags` on $as_of as known at $known_at),
+// relationships as {element_id, type, source, target, props} (stored direction).
+// Parameters: $elements ({nodes, rels: element ids, bounded by the caller}: a map, so that one
+// plan serves every size — Neo4j plans a list parameter anew per size bucket), $as_of (date),
+// $known_at.
 CALL () {
-  UNWIND $nodes AS id
-  MATCH (n) WHERE elementId(n) = id
-  RETURN {element_id: id, labels: labels(n), props: properties(n)} AS node, null AS rel
+  UNWIND $elements.nodes AS id
+  MATCH (node) WHERE elementId(node) = id
+  {{ subject_flags }}
+  RETURN {element_id: id, labels: labels(node), props: properties(node), listed: listed,
+          named: named} AS node,
+         null AS rel
   UNION ALL
-  UNWIND $rels AS id
+  UNWIND $elements.rels AS id
   MATCH ()-[r]->() WHERE elementId(r) = id
   RETURN null AS node,
          {element_id: id, type: type(r), source: elementId(startNode(r)),

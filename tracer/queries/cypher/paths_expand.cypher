@@ -2,12 +2,13 @@
 // its HOLDS, OWNS, REGISTERED_AT, NAMES, AGAINST and SUPERVISED_BY relationships (any
 // direction), read before any filter, so a hub (a department with thousands of enterprises)
 // costs $fanout relationships, not its degree. `follow` tells whether the caller may follow
-// one: held on $as_of when set, and not to an objection.
+// one: held on $frontier.as_of when set, and not to an objection.
 // Rows: source (frontier element id), rel (relationship element id), node (the neighbour),
 // follow (boolean).
-// Parameters: $ids (frontier element ids, bounded by the caller), $fanout (int), $as_of (date
-// or null).
-UNWIND $ids AS id
+// Parameters: $frontier ({ids: frontier element ids bounded by the caller, as_of: date or
+// null}: a map, so that one plan serves every frontier size and both kinds of date — Neo4j
+// plans a list parameter anew per size bucket, and a null anew), $fanout (int).
+UNWIND $frontier.ids AS id
 MATCH (x) WHERE elementId(x) = id
 CALL (x) {
   MATCH (x)-[r:HOLDS|OWNS|REGISTERED_AT|NAMES|AGAINST|SUPERVISED_BY]-(y)
@@ -16,6 +17,6 @@ CALL (x) {
 }
 RETURN id AS source, elementId(r) AS rel, elementId(y) AS node,
        NOT y:Objection
-       AND ($as_of IS NULL
-            OR ((r.start_date IS NULL OR r.start_date <= $as_of)
-                AND (r.end_date IS NULL OR r.end_date >= $as_of))) AS follow
+       AND ($frontier.as_of IS NULL
+            OR ((r.start_date IS NULL OR r.start_date <= $frontier.as_of)
+                AND (r.end_date IS NULL OR r.end_date >= $frontier.as_of))) AS follow
