@@ -40,6 +40,7 @@ from tracer.api.routes import (
 )
 from tracer.api.settings import ApiSettings, get_api_settings
 from tracer.graph.driver import Target, open_async_driver, open_driver, resolve_target
+from tracer.queries.async_checks import SingleChecks
 from tracer.queries.async_runner import AsyncQueryRunner
 from tracer.queries.runner import QueryRunner
 
@@ -77,6 +78,7 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
         async_driver = open_async_driver(resolved, max_retry_time=settings.db_retry_seconds)
         app.state.runner = QueryRunner(driver, resolved.database)
         app.state.async_runner = AsyncQueryRunner(async_driver, resolved.database)
+        app.state.single_checks = SingleChecks(app.state.async_runner)
         audit_log.sink = checkpoint_sink(app.state.runner, audit_log.path)
         try:
             yield

@@ -17,6 +17,7 @@ from tracer.domain.errors import Forbidden, Unauthorized
 from tracer.domain.keys import SubjectKey
 from tracer.domain.masking import set_reveal_ids
 from tracer.graph.settings import get_clock
+from tracer.queries.async_checks import SingleChecks
 from tracer.queries.async_runner import AsyncQueryRunner
 from tracer.queries.runner import QueryRunner
 
@@ -34,6 +35,12 @@ async def get_async_runner(request: Request) -> AsyncQueryRunner:
     """The app's asyncio query runner for the hot reads (opened in the lifespan)."""
     runner: AsyncQueryRunner = request.app.state.async_runner
     return runner
+
+
+async def get_single_checks(request: Request) -> SingleChecks:
+    """The app's coalesced reads of single checks (opened in the lifespan)."""
+    checks: SingleChecks = request.app.state.single_checks
+    return checks
 
 
 async def get_principal(
@@ -60,6 +67,7 @@ async def request_clock(request: Request) -> Clock:
 
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
 AsyncRunnerDep = Annotated[AsyncQueryRunner, Depends(get_async_runner)]
+SingleChecksDep = Annotated[SingleChecks, Depends(get_single_checks)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 ClockDep = Annotated[Clock, Depends(request_clock)]
 

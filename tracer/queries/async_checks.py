@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from tracer.domain.keys import SubjectKey
+from tracer.domain.keys import PersonKey, SubjectKey
 from tracer.queries.async_runner import AsyncQueryRunner
 from tracer.queries.liability import (
     Check,
@@ -68,26 +69,116 @@ async def read_subjects(
     runner: QueryRunner,
     subjects: Sequence[SubjectKey],
     moment: Moment,
-    *,
-    retried: bool = True,
 ) -> SubjectRows:
     """Read what checking ``subjects`` (normalised keys) needs: one round trip for the persons
-    and one for the enterprises, as ``check_subjects`` does; ``runner`` refreshes the snapshot.
-    ``retried`` False: auto-commit reads, not retried (cheaper; for a check asked again at once
-    when it fails, e.g. a single check answered 503)."""
-    read = reader.read if retried else reader.read_once
+    and one for the enterprises, as ``check_subjects`` does (managed transactions, retried);
+    ``runner`` refreshes the snapshot."""
     people = [key.person_key for key in subjects if key.uscc is None and key.person_key]
     firms = [key.uscc for key in subjects if key.uscc is not None]
     person_rows: list[Row] = []
     firm_rows: list[Row] = []
     if people:
         query, params = people_query(people, moment)
-        person_rows = await read(query, **params)
+        person_rows = await reader.read(query, **params)
     if firms:
         query, params = enterprises_query(firms, moment)
-        firm_rows = await read(query, **params)
+        firm_rows = await reader.read(query, **params)
+    return await _with_reference(runner, subjects, moment, person_rows, firm_rows)
+
+
+async def _with_reference(
+    runner: QueryRunner,
+    subjects: Sequence[SubjectKey],
+    moment: Moment,
+    person_rows: list[Row],
+    firm_rows: list[Row],
+) -> SubjectRows:
     if person_rows or firm_rows:
         reference = await reference_for(runner, rows_stamp(person_rows or firm_rows))
     else:
         reference = await asyncio.to_thread(snapshot, runner)
     return SubjectRows(subjects, moment, person_rows, firm_rows, reference)
+
+
+K = TypeVar("K", bound=Hashable)
+Read = Callable[..., Awaitable[list[Row]]]
+Statement = Callable[[Sequence[K], Moment], tuple[str, dict[str, Any]]]
+
+
+class Coalescer(Generic[K]):
+    """Reads of single subjects asked together become one read: the subjects (of one moment)
+    asked while ``parallel`` reads are in flight form the next read — one round trip and one
+    transaction for up to ``max_batch`` of them, as a batch check — and each caller gets its
+    own row. ``statement`` must answer one row per subject, in order."""
+
+    def __init__(
+        self, read: Read, statement: Statement[K], parallel: int = 4, max_batch: int = 32
+    ) -> None:
+        self.read = read
+        self.statement = statement
+        self.parallel = parallel
+        self.max_batch = max_batch
+        self._pending: dict[Moment, list[tuple[K, asyncio.Future[Row]]]] = {}
+        self._reads: set[asyncio.Task[None]] = set()
+
+    async def row(self, key: K, moment: Moment) -> Row:
+        """The row of ``key`` on ``moment``; raises what its read raised."""
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Row] = loop.create_future()
+        self._pending.setdefault(moment, []).append((key, answer))
+        self._start(loop)
+        return await answer
+
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        while self._pending and len(self._reads) < self.parallel:
+            moment, waiting = next(iter(self._pending.items()))
+            group = waiting[: self.max_batch]
+            if len(waiting) > self.max_batch:
+                self._pending[moment] = waiting[self.max_batch :]
+            else:
+                del self._pending[moment]
+            task = loop.create_task(self._read(moment, group))
+            self._reads.add(task)
+            task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._reads.discard(task)
+        self._start(task.get_loop())
+
+    async def _read(self, moment: Moment, group: list[tuple[K, asyncio.Future[Row]]]) -> None:
+        try:
+            query, params = self.statement([key for key, _ in group], moment)
+            rows = await self.read(query, **params)
+            if len(rows) != len(group):
+                raise RuntimeError(f"{len(rows)} rows for {len(group)} subjects")
+        except Exception as exc:  # every caller of the group learns that its read failed
+            for _, answer in group:
+                if not answer.done():
+                    answer.set_exception(exc)
+            return
+        for (_, answer), row in zip(group, rows, strict=True):
+            if not answer.done():
+                answer.set_result(row)
+
+
+class SingleChecks:
+    """The reads of single checks (one subject each), coalesced per kind: auto-commit reads,
+    not retried (a transient failure is a 503 the caller asks again after)."""
+
+    def __init__(self, reader: AsyncQueryRunner, parallel: int = 4, max_batch: int = 32) -> None:
+        self.people: Coalescer[PersonKey] = Coalescer(
+            reader.read_once, people_query, parallel, max_batch
+        )
+        self.enterprises: Coalescer[str] = Coalescer(
+            reader.read_once, enterprises_query, parallel, max_batch
+        )
+
+    async def read(self, runner: QueryRunner, key: SubjectKey, moment: Moment) -> SubjectRows:
+        """What checking ``key`` (normalised) needs, as ``read_subjects`` reads it."""
+        person_rows: list[Row] = []
+        firm_rows: list[Row] = []
+        if key.uscc is not None:
+            firm_rows = [await self.enterprises.row(key.uscc, moment)]
+        elif key.person_key:
+            person_rows = [await self.people.row(key.person_key, moment)]
+        return await _with_reference(runner, [key], moment, person_rows, firm_rows)

@@ -15,6 +15,7 @@ from tracer.api.deps import (
     ReaderDep,
     RunnerDep,
     ScreenerDep,
+    SingleChecksDep,
     TrailDep,
 )
 from tracer.api.responses import problem_responses
@@ -91,7 +92,7 @@ async def check(
     body: CheckRequest,
     principal: ReaderDep,
     runner: RunnerDep,
-    reader: AsyncRunnerDep,
+    reads: SingleChecksDep,
     trail: TrailDep,
     clock: ClockDep,
 ) -> Check:
@@ -101,8 +102,7 @@ async def check(
     numbers are masked unless the role reveals them."""
     key = trail.subject(body)
     moment = Moment(body.as_of or clock.today(), known_instant(clock, body.known_on))
-    # one read, not retried: a transient failure is a 503 the caller asks again after
-    rows = await read_subjects(reader, runner, [key], moment, retried=False)
+    rows = await reads.read(runner, key, moment)
     answer = rows.checks(measure_in(rows.reference, body.measure))[0]
     trail.disclosed(answer)
     return answer
