@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import select
 import signal
 import socket
@@ -21,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.fixtures.database import free_port
-from tracer.api.server import LimitedH11Protocol, ServeSettings, build_config, client_key
+from tracer.api.server import LimitedHttpToolsProtocol, ServeSettings, build_config, client_key
 from tracer.api.settings import get_api_settings
 from tracer.cli.main import app
 
@@ -189,7 +190,7 @@ def test_keep_alive_serves_requests_then_closes_an_idle_or_half_sent_next_one(fa
 
 def test_an_oversize_head_is_refused(fast: int) -> None:
     big = b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 8000 + b"\r\n"
-    # Complete in one read (h11's own limit sees only incomplete heads), and incomplete.
+    # Complete in one read, and incomplete (the parser would buffer it without bound).
     for sent in (big + b"\r\n", big):
         with _connect(fast) as sock:
             sock.sendall(sent)
@@ -198,6 +199,23 @@ def test_an_oversize_head_is_refused(fast: int) -> None:
     fitting = {"X-Big": "a" * 2000}
     response = httpx.get(f"http://127.0.0.1:{fast}/healthz", headers=fitting, timeout=5)
     assert response.status_code == 200
+
+
+def test_pipelined_requests_are_answered_in_order_and_a_body_is_not_counted_as_a_head(
+    fast: int,
+) -> None:
+    body = b'{"id_type": "RESIDENT_ID", "pad": "' + b"a" * 8000 + b'"}'
+    post = CHECK_HEAD.replace(b"Content-Length: 100", b"Content-Length: %d" % len(body)) + body
+    get = b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+    closing = b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+    with _connect(fast) as sock:
+        # The head after the 8 kB body arrives in the same read, then the rest of it later.
+        sock.sendall(get + post + get[:20])
+        time.sleep(0.3)
+        sock.sendall(get[20:] + closing)
+        received, _ = _until_closed(sock, 10)
+    statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", received)]
+    assert statuses == [200, 401, 200, 200]
 
 
 def test_the_connection_over_the_per_client_cap_is_closed_at_once(tmp_path: Path) -> None:
@@ -223,10 +241,10 @@ def test_settings_reach_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = ServeSettings()
     config = build_config(settings, port=1)
     assert config.limits.header_timeout == 2.5
-    assert config.http is LimitedH11Protocol
+    assert config.http is LimitedHttpToolsProtocol
     assert config.limit_concurrency == 64
     assert config.timeout_keep_alive == settings.keep_alive_timeout == 5
-    assert config.h11_max_incomplete_event_size == settings.max_header_bytes == 16384
+    assert settings.max_header_bytes == 16384
     assert (settings.body_timeout, settings.body_total_timeout) == (30, 60)
     assert settings.max_connections_per_client == 32
     assert client_key("2001:db8::1") == client_key("2001:db8::2") == "2001:db8::/64"

@@ -1,15 +1,18 @@
-"""The HTTP server `tracer serve` runs: uvicorn's h11 protocol with read timeouts and a cap on
-connections per client, and the uvicorn configuration built from ``TRACER_SERVE_*`` settings.
+"""The HTTP server `tracer serve` runs: uvicorn's httptools protocol (the llhttp parser in C)
+with read timeouts, a head size limit and a cap on connections per client, and the uvicorn
+configuration built from ``TRACER_SERVE_*`` settings.
 
-uvicorn bounds the time between requests (keep-alive), the number of connections or tasks before
-it answers 503 (``limit_concurrency``) and the size of a request head (h11's incomplete-event
-size), but not how long a client may take to send a head or a body. ``LimitedH11Protocol`` adds:
+uvicorn bounds the time between requests (keep-alive) and the number of connections or tasks
+before it answers 503 (``limit_concurrency``), but not how long a client may take to send a head
+or a body, nor (with httptools) the size of a head. ``LimitedHttpToolsProtocol`` adds:
 
 * a **header deadline**: a connection that has not sent a complete request head within
   ``header_timeout`` seconds of opening (or of the first byte after an idle keep-alive) is closed;
 * a **body deadline**: a body that sends nothing for ``body_timeout`` seconds, or is not complete
   ``body_total_timeout`` seconds after its head, is answered 408 (when nothing was answered yet)
   and the connection closed;
+* a **head limit**: a request head (request line and headers) over ``max_header_bytes``, complete
+  or still arriving, is answered 431 and the connection closed;
 * a **per-client cap**: a client address (an IPv6 client by its /64) with
   ``max_connections_per_client`` open connections has any further one closed at once.
 
@@ -20,7 +23,6 @@ the cap, and ``limit_concurrency`` is per worker too.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
 import logging
 import time
@@ -30,11 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import h11
 import uvicorn
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.server import ServerState
 from uvicorn.supervisors import Multiprocess
 
@@ -95,7 +96,7 @@ class ServeSettings(BaseSettings):
     max_header_bytes: int = Field(
         default=16 * 1024,
         ge=1024,
-        description="Largest request head (request line and headers); larger ones get 400.",
+        description="Largest request head (request line and headers); larger ones get 431.",
     )
 
 
@@ -120,10 +121,9 @@ def build_config(
     return ServerConfig(
         app,
         limits=settings,
-        http=LimitedH11Protocol,
+        http=LimitedHttpToolsProtocol,
         timeout_keep_alive=settings.keep_alive_timeout,
         limit_concurrency=settings.max_connections,
-        h11_max_incomplete_event_size=settings.max_header_bytes,
         **options,
     )
 
@@ -184,42 +184,17 @@ class _Shared:
 _SHARED: weakref.WeakKeyDictionary[ServerState, _Shared] = weakref.WeakKeyDictionary()
 
 
-def head_size(request: h11.Request) -> int:
-    """Bytes of a request line and its headers as sent (less optional whitespace)."""
-    line = len(request.method) + len(request.target) + len(request.http_version) + 9
-    return line + sum(len(name) + len(value) + 4 for name, value in request.headers) + 2
-
-
-class HeadLimitedConnection(h11.Connection):
-    """h11's server side refusing request heads over ``max_head_bytes``.
-
-    h11 alone bounds only an *incomplete* head (``max_incomplete_event_size``): a larger head
-    that arrives complete in one read (up to 256 KiB from asyncio) passes. This checks the
-    parsed head too; ``refused_status`` is 431 after either refusal.
-    """
-
-    def __init__(self, max_head_bytes: int) -> None:
-        super().__init__(h11.SERVER, max_incomplete_event_size=max_head_bytes)
-        self.max_head_bytes = max_head_bytes
-        self.refused_status = 400
-
-    def next_event(self) -> h11.Event | type[h11.NEED_DATA] | type[h11.PAUSED]:
-        try:
-            event = super().next_event()
-        except h11.RemoteProtocolError as exc:
-            self.refused_status = exc.error_status_hint
-            raise
-        if isinstance(event, h11.Request) and head_size(event) > self.max_head_bytes:
-            self.refused_status = 431
-            raise h11.RemoteProtocolError("request head too large", error_status_hint=431)
-        return event
-
-
 _Timer = Literal["header", "body_idle", "body_total"]
+_Phase = Literal["idle", "head", "body", "done"]
 
 
-class LimitedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with header and body read deadlines and a per-client cap."""
+class _HeadTooLarge(Exception):
+    """A complete request head over the limit (raised from the parser's callback)."""
+
+
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with header and body read deadlines, a request head limit
+    and a per-client cap."""
 
     def __init__(
         self,
@@ -229,14 +204,22 @@ class LimitedH11Protocol(H11Protocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         if not isinstance(config, ServerConfig):
-            raise TypeError("LimitedH11Protocol needs a ServerConfig (see build_config)")
+            raise TypeError("LimitedHttpToolsProtocol needs a ServerConfig (see build_config)")
         super().__init__(config, server_state, app_state, _loop)
         self.limits = config.limits
-        self.conn = HeadLimitedConnection(self.limits.max_header_bytes)
         self.shared = _SHARED.setdefault(server_state, _Shared())
         self.counted_as: str | None = None
         self.timers: dict[_Timer, asyncio.TimerHandle] = {}
         self.handed_over = False
+        #: Where the client is in its current request: before a head, in it, in the body, done.
+        self.phase: _Phase = "idle"
+        #: Bytes of the open request head received so far.
+        self.head_bytes = 0
+        #: Whether the open head began in the chunk being parsed.
+        self.head_began_here = False
+        #: Bytes of the chunk being parsed that went to other things than the open head.
+        self.elsewhere = 0
+        self.refused_status = 400
 
     # -- connection lifetime ----------------------------------------------------------------
     def connection_made(  # type: ignore[override]
@@ -260,11 +243,11 @@ class LimitedH11Protocol(H11Protocol):
         self._release()
         super().connection_lost(exc)
 
-    def handle_websocket_upgrade(self, event: h11.Request) -> None:
+    def handle_websocket_upgrade(self) -> None:
         # The websocket protocol takes the transport over; this one is never told it is lost.
         self.handed_over = True
         self._release()
-        super().handle_websocket_upgrade(event)
+        super().handle_websocket_upgrade()
 
     def _release(self) -> None:
         self._cancel("header", "body_idle", "body_total")
@@ -276,55 +259,91 @@ class LimitedH11Protocol(H11Protocol):
 
     # -- reading ----------------------------------------------------------------------------
     def data_received(self, data: bytes) -> None:
-        if self.conn.their_state is h11.SEND_BODY:
+        if self.phase == "body":
             self._cancel("body_idle")  # the body moves: its idle clock starts again
+        self.elsewhere = 0
+        self.head_began_here = False
         super().data_received(data)
+        if self.phase == "head" and not self.transport.is_closing():
+            # An incomplete head: bound what the parser buffers.
+            if self.head_began_here:
+                self.head_bytes = max(0, len(data) - self.elsewhere)
+            else:
+                self.head_bytes += len(data)
+            if self.head_bytes > self.limits.max_header_bytes:
+                self.refused_status = 431
+                self.send_400_response("request head too large")
+                return
         self._update_timers()
 
-    def handle_events(self) -> None:
-        super().handle_events()
-        self._update_timers()
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.phase = "head"
+        self.head_bytes = 0
+        self.head_began_here = True
+
+    def on_headers_complete(self) -> None:
+        size = len(self.parser.get_method()) + len(self.url) + 12  # "M URL HTTP/1.1\r\n"
+        size += sum(len(name) + len(value) + 4 for name, value in self.headers) + 2
+        self.elsewhere += size
+        if size > self.limits.max_header_bytes:
+            self.refused_status = 431
+            raise _HeadTooLarge
+        self.phase = "body"
+        super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        self.elsewhere += len(body)
+        super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        # A request answered before its body was read is over with its body; else it waits.
+        answered = self.cycle is not None and self.cycle.response_complete
+        self.phase = "idle" if answered else "done"
+        super().on_message_complete()
 
     def on_response_complete(self) -> None:
+        if self.phase == "done":
+            self.phase = "idle"
         super().on_response_complete()
         self._update_timers()
 
     def send_400_response(self, msg: str) -> None:
         """uvicorn's answer to an unreadable request; 431 when its head was too large."""
-        status = self.conn.refused_status if isinstance(self.conn, HeadLimitedConnection) else 400
-        if status != 431:
+        if self.refused_status != 431:
             super().send_400_response(msg)
             return
         self.shared.report(
             "head_size", f"Answered 431 to request heads over {self.limits.max_header_bytes} bytes"
         )
-        body = b"Request header fields too large"
-        headers = [
-            (b"content-type", b"text/plain; charset=utf-8"),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
+        self._answer_and_close(431, b"Request header fields too large")
+
+    def _answer_and_close(self, status: int, body: bytes) -> None:
+        head = [STATUS_LINE[status]]
+        head += [
+            name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers
         ]
-        reason = b"Request Header Fields Too Large"
-        output = self.conn.send(h11.Response(status_code=431, headers=headers, reason=reason))
-        output = (output or b"") + (self.conn.send(h11.Data(data=body)) or b"")
-        output += self.conn.send(h11.EndOfMessage()) or b""
-        self.transport.write(output)
+        head += [
+            b"content-type: text/plain; charset=utf-8\r\n",
+            b"content-length: %d\r\n" % len(body),
+            b"connection: close\r\n\r\n",
+        ]
+        self.transport.write(b"".join(head) + body)
         self.transport.close()
 
     # -- deadlines --------------------------------------------------------------------------
     def _update_timers(self) -> None:
-        """Arm or cancel the read deadlines for the state the client is in now."""
+        """Arm or cancel the read deadlines for the phase the client is in now."""
         if self.handed_over or self.transport.is_closing():
             self._cancel("header", "body_idle", "body_total")
             return
-        state = self.conn.their_state
-        if state is h11.IDLE:
+        if self.phase in ("idle", "head"):
             self._cancel("body_idle", "body_total")
             # Waiting for a head: uvicorn's keep-alive timer covers an idle connection between
             # requests; from a new connection's start or the first byte after that, ours does.
             if "header" not in self.timers and self.timeout_keep_alive_task is None:
                 self._arm("header", self.limits.header_timeout)
-        elif state is h11.SEND_BODY:
+        elif self.phase == "body":
             self._cancel("header")
             if "body_idle" not in self.timers:
                 self._arm("body_idle", self.limits.body_timeout)
@@ -347,17 +366,17 @@ class LimitedH11Protocol(H11Protocol):
         if self.handed_over or self.transport.is_closing():
             return
         if name == "header":
-            if self.conn.their_state is not h11.IDLE:
+            if self.phase not in ("idle", "head"):
                 return
-            if self.conn.trailing_data[0]:
+            if self.phase == "head":
                 self.shared.report(
                     "header",
                     "Closed connections that sent no complete request head within "
                     f"{self.limits.header_timeout:g} s",
                 )
-            self._close()
+            self.transport.close()
             return
-        if self.conn.their_state is not h11.SEND_BODY:
+        if self.phase != "body":
             return
         if self.flow.read_paused or (
             self.cycle is not None and self.cycle.waiting_for_100_continue
@@ -371,28 +390,11 @@ class LimitedH11Protocol(H11Protocol):
     def _request_timeout(self) -> None:
         """408 when nothing of the response went out yet, then close; the app sees a disconnect."""
         cycle = self.cycle
-        if cycle is not None and not cycle.response_started:
-            cycle.response_started = True
-            if self.conn.our_state is h11.SEND_RESPONSE:
-                body = b"Request Timeout"
-                headers = [
-                    *self.server_state.default_headers,
-                    (b"content-type", b"text/plain; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ]
-                response = h11.Response(status_code=408, headers=headers, reason=b"Request Timeout")
-                output = self.conn.send(response) or b""
-                output += self.conn.send(h11.Data(data=body)) or b""
-                output += self.conn.send(h11.EndOfMessage()) or b""
-                self.transport.write(output)
+        answered = cycle is not None and cycle.response_started
         if cycle is not None:
-            cycle.response_complete = True
-            cycle.disconnected = True
+            cycle.response_started = cycle.response_complete = cycle.disconnected = True
             cycle.message_event.set()
-        self._close()
-
-    def _close(self) -> None:
-        with contextlib.suppress(h11.LocalProtocolError):
-            self.conn.send(h11.ConnectionClosed())
-        self.transport.close()
+        if answered:
+            self.transport.close()
+        else:
+            self._answer_and_close(408, b"Request Timeout")
