@@ -9,24 +9,27 @@ fewer codes of a kind than a range holds: millions, per birth year for resident 
 finding ids), so loading a second generated set beside the first cannot clash identities.
 "Never issued" codes (references to unknown subjects in corrupted rows) come from the top of
 each space, above every seed's range; the departments (one fixed directory, the same in every
-data set) from the start of that top part. Check characters come from ``tracer.domain.identifiers``
-(a resident ID's from its weights, summed in three parts computed once each: see ``_Year``).
+data set) from the start of that top part. Check characters follow the weights and tables of
+``tracer.domain.identifiers`` without its validation (every code made here is well formed); a
+resident ID's weighted sum comes in three parts computed once each (see ``_Year``).
 """
 
 from __future__ import annotations
 
 import calendar
 import math
+import string
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from operator import mul
 
 from tracer.domain.identifiers import (
+    ORG_WEIGHTS,
     RESIDENT_CHECK,
     RESIDENT_WEIGHTS,
     USCC_CHARSET,
-    org_code_check_char,
-    uscc_check_char,
+    USCC_WEIGHTS,
 )
 from tracer.loaders.generate.regions import BIRTH_AREAS
 
@@ -50,16 +53,19 @@ PREFIX = {
 
 
 def _affine(counter: int, size: int, salt: int) -> int:
-    """A bijection of ``range(size)``: the multiplier is the first one coprime with ``size``."""
-    return (_multiplier(size, salt) * counter + 104_729 * (salt + 1)) % size
+    """A bijection of ``range(size)`` (see ``_bijection``)."""
+    multiplier, increment = _bijection(size, salt)
+    return (multiplier * counter + increment) % size
 
 
 @cache
-def _multiplier(size: int, salt: int) -> int:
+def _bijection(size: int, salt: int) -> tuple[int, int]:
+    """``(a, b)`` of the bijection ``(a·k + b) mod size``: ``a`` is the first multiplier from
+    ``7,368,787 + salt`` on that is coprime with ``size``."""
     multiplier = 7_368_787 + salt
     while math.gcd(multiplier, size) != 1:
         multiplier += 1
-    return multiplier
+    return multiplier, 104_729 * (salt + 1)
 
 
 def _weighted(digits: str, first: int) -> int:
@@ -70,18 +76,35 @@ def _weighted(digits: str, first: int) -> int:
 
 #: Weighted sums of the birth area codes (positions 1-6) and sequence numbers (15-17).
 _AREA_SUMS = tuple(_weighted(area, 0) for area in BIRTH_AREAS)
-_SEQUENCE_SUMS = tuple(_weighted(f"{sequence:03d}", 14) for sequence in range(1_000))
+_SEQUENCES = tuple(f"{sequence:03d}" for sequence in range(1_000))
+_SEQUENCE_SUMS = tuple(_weighted(sequence, 14) for sequence in _SEQUENCES)
 
 
 @dataclass(frozen=True, slots=True)
 class _Year:
-    """A birth year's days: the dates, their ``YYYYMMDD`` text and its weighted sum (positions
-    7-14). A resident ID's check character is ``RESIDENT_CHECK[sum % 11]`` of the three sums."""
+    """The resident IDs of one birth year: its days (dates, ``YYYYMMDD`` text and its weighted
+    sum, positions 7-14) and the bijection that walks the year's codes."""
 
-    size: int  # resident IDs of the year: areas x days x sequence pairs
+    size: int  # areas x days x sequence pairs
+    stride: int  # counters per seed range
+    multiplier: int
+    increment: int
     born: tuple[date, ...]
     text: tuple[str, ...]
     sums: tuple[int, ...]
+
+    def resident_id(self, counter: int, male: bool) -> tuple[str, date]:
+        """The resident ID at ``counter`` of the year's walk, and the birth date in it."""
+        slot, pair = divmod(
+            (self.multiplier * counter + self.increment) % self.size, SEQUENCE_PAIRS
+        )
+        area, day = divmod(slot, len(self.born))
+        sequence = 2 * pair + male
+        total = _AREA_SUMS[area] + self.sums[day] + _SEQUENCE_SUMS[sequence]
+        code = (
+            BIRTH_AREAS[area] + self.text[day] + _SEQUENCES[sequence] + RESIDENT_CHECK[total % 11]
+        )
+        return code, self.born[day]
 
 
 @cache
@@ -90,7 +113,8 @@ def _year(year: int) -> _Year:
     born = tuple(first + timedelta(days=day) for day in range(_days(year)))
     text = tuple(day.strftime("%Y%m%d") for day in born)
     sums = tuple(_weighted(digits, 6) for digits in text)
-    return _Year(len(BIRTH_AREAS) * len(born) * SEQUENCE_PAIRS, born, text, sums)
+    size = len(BIRTH_AREAS) * len(born) * SEQUENCE_PAIRS
+    return _Year(size, _stride(size), *_bijection(size, year), born, text, sums)
 
 
 def _stride(size: int) -> int:
@@ -106,10 +130,17 @@ def _base31(value: int, width: int) -> str:
     return "".join(reversed(chars))
 
 
+_USCC_VALUES = {char: value for value, char in enumerate(USCC_CHARSET)}
+_ORG_VALUES = {char: int(char, 36) for char in string.digits + string.ascii_uppercase}
+_ORG_CHECK = {check: {10: "X", 11: "0"}.get(check, str(check)) for check in range(1, 12)}
+
+
 def uscc_from_org(prefix: str, region: str, org8: str) -> str:
     """A valid USCC from its kind prefix, region code and the 8-character organisation body."""
-    first17 = prefix + region + org8 + org_code_check_char(org8)
-    return first17 + uscc_check_char(first17)
+    org_sum = sum(map(mul, map(_ORG_VALUES.__getitem__, org8), ORG_WEIGHTS))
+    first17 = prefix + region + org8 + _ORG_CHECK[11 - org_sum % 11]
+    total = sum(map(mul, map(_USCC_VALUES.__getitem__, first17), USCC_WEIGHTS))
+    return first17 + USCC_CHARSET[-total % 31]
 
 
 def bad_uscc_check(code: str) -> str:
@@ -173,21 +204,14 @@ class CodeBook:
         """A new valid resident ID of someone born in ``year``, and the birth date in it."""
         counter = self._persons_by_year.get(year, 0)
         self._persons_by_year[year] = counter + 1
-        return self._resident(year, self._first(_year(year).size) + counter, male)
+        days = _year(year)
+        return days.resident_id(self._slot * days.stride + counter, male)
 
     def unused_resident_id(self, year: int = 1971) -> str:
         """A valid resident ID that ``resident_id`` never issues."""
         self._unused_persons += 1
-        return self._resident(year, _year(year).size - self._unused_persons, male=True)[0]
-
-    @staticmethod
-    def _resident(year: int, counter: int, male: bool) -> tuple[str, date]:
         days = _year(year)
-        slot, pair = divmod(_affine(counter, days.size, year), SEQUENCE_PAIRS)
-        area, day = divmod(slot, len(days.born))
-        sequence = 2 * pair + male
-        check = RESIDENT_CHECK[(_AREA_SUMS[area] + days.sums[day] + _SEQUENCE_SUMS[sequence]) % 11]
-        return f"{BIRTH_AREAS[area]}{days.text[day]}{sequence:03d}{check}", days.born[day]
+        return days.resident_id(days.size - self._unused_persons, male=True)[0]
 
     def finding_number(self) -> int:
         """The next sequence number of a finding id (from this seed's range, so two seeds never
