@@ -1045,21 +1045,44 @@ class _Reach(BaseModel):
     notified: list[NotifiedOrganisation]
 
 
-def _reach(runner: QueryRunner, finding_ids: Sequence[str], moment: Moment) -> list[_Reach]:
+def _notices(
+    runner: QueryRunner, rows: Sequence[Row], moment: Moment
+) -> tuple[dict[str, list[Row]], dict[str, list[dict[str, Any]]]]:
+    """Per finding id that applies: the notices of its rules (R6) and of R9 (staff)."""
+    applying = [row for row in rows if row["applies"]]
+    kinds = [{"keyword": keyword, "kind": kind} for keyword, kind in name_kinds()]
+    ids = [row["finding"]["finding_id"] for row in applying if row["enterprise"]]
+    found = (
+        runner.read(
+            cypher("liability_finding_notices"),
+            finding_ids=ids,
+            limit=MAX_ROWS,
+            name_kinds=kinds,
+            **moment.params(),
+        )
+        if ids
+        else []
+    )
+    staff = staff_notices(
+        runner,
+        [row["finding"]["finding_id"] for row in applying if row["person"]],
+        moment.params(),
+        MAX_ROWS,
+    )
+    return {row["finding_id"]: row["notices"] for row in found}, staff
+
+
+def _reach(
+    runner: QueryRunner, finding_ids: Sequence[str], moment: Moment, notices: bool = True
+) -> list[_Reach]:
     rows = runner.read(
         cypher("liability_by_finding"),
         finding_ids=list(finding_ids),
         limit=MAX_ROWS,
-        name_kinds=[{"keyword": keyword, "kind": kind} for keyword, kind in name_kinds()],
         **moment.params(),
     )
     reference = snapshot(runner, str(rows[0]["stamp"] or "")) if rows else snapshot(runner)
-    staff = staff_notices(
-        runner,
-        [row["finding"]["finding_id"] for row in rows if row["person"] and row["applies"]],
-        moment.params(),
-        MAX_ROWS,
-    )
+    rule_notices, staff = _notices(runner, rows, moment) if notices else ({}, {})
     result = []
     for row in rows:
         finding = row["finding"]
@@ -1112,7 +1135,11 @@ def _reach(runner: QueryRunner, finding_ids: Sequence[str], moment: Moment) -> l
                 liable=liable,
                 exposures=exposures,
                 notified=[
-                    *_notified(finding["finding_id"], row["notices"], bool(row["applies"])),
+                    *_notified(
+                        finding["finding_id"],
+                        rule_notices.get(finding["finding_id"], []),
+                        bool(row["applies"]),
+                    ),
                     *(
                         NotifiedOrganisation(**item)
                         for item in staff.get(finding["finding_id"], [])
@@ -1190,12 +1217,12 @@ def findings_reach(
 ) -> dict[str, FindingReach]:
     """``finding_reach`` of many findings in one round trip, keyed by finding id (unknown ids
     are absent). For bulk consumers such as work lists: without derived-controller candidates
-    (inferences, never liabilities) and with ``transitions`` left empty."""
+    (inferences, never liabilities), and with ``notified`` and ``transitions`` left empty."""
     ids = list(dict.fromkeys(finding_ids))
     moment = Moment(as_of, known_on)
     return {
         reach.summary.finding_id: _finding_reach(reach, moment, [], [])
-        for reach in (_reach(runner, ids, moment) if ids else [])
+        for reach in (_reach(runner, ids, moment, notices=False) if ids else [])
     }
 
 
