@@ -5,8 +5,9 @@ one run each). Every run is a fresh subprocess (its peak RSS is its own) generat
 and corrupt rate 0.001 into a temporary directory. ``--baseline REV``: the generator of git
 revision ``REV`` (its ``tracer`` package exported to a temporary directory) runs before each run
 of the current one, on the same machine in the same minutes, so the ratios hold under load;
-the two outputs' file hashes are compared. Writes ``bench/results/generate.json`` with the load
-average at the start and end of each size.
+the two outputs' file hashes are compared. Each size's entry in ``bench/results/generate.json``
+(with the load average at its start and end, and the baseline revision) replaces that size's
+earlier entry; other sizes' entries stay.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--baseline", help="git revision whose generator runs beside")
     args = parser.parse_args()
-    results = []
+    results = _earlier()
     with tempfile.TemporaryDirectory() as exported:
         baseline = _export(args.baseline, Path(exported)) if args.baseline else None
         for enterprises in args.sizes:
@@ -161,11 +162,23 @@ def main() -> None:
                     f"identical output: {result['identical_output']}"
                 )
             print(line, flush=True)
-            results.append(result)
-    document: dict[str, object] = {"generate": results}
-    if args.baseline:
-        document["baseline"] = args.baseline
+            if args.baseline:
+                result["baseline_revision"] = args.baseline
+            results[enterprises] = result
+            _save(results)
+
+
+def _earlier() -> dict[int, dict[str, object]]:
+    """The entries of the results file by size (none when it has none in this shape)."""
+    if not RESULTS.exists():
+        return {}
+    entries = json.loads(RESULTS.read_text(encoding="utf-8")).get("generate", [])
+    return {entry["enterprises"]: entry for entry in entries if "cpu_seconds_median" in entry}
+
+
+def _save(results: dict[int, dict[str, object]]) -> None:
     RESULTS.parent.mkdir(exist_ok=True)
+    document = {"generate": [results[size] for size in sorted(results)]}
     RESULTS.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
