@@ -44,6 +44,10 @@ MAX_PAGE = 500
 MAX_SCAN = 20_000
 #: Findings read per round trip of a scan (a work list page stops after the chunk that fills it).
 SCAN_CHUNK = 500
+#: The first chunk of a scan that stops once ``enough`` are found: ``enough`` findings, at least
+#: this many; each further chunk doubles, up to ``SCAN_CHUNK`` (a page costs about its own
+#: findings when most push a measure the department owns, a few more round trips when few do).
+FIRST_CHUNK = 16
 REACH_BATCH = 500
 
 
@@ -163,14 +167,17 @@ def candidates(
     enough: int | None = None,
 ) -> tuple[list[Candidate], bool]:
     """Findings in force on ``as_of`` (in ``scope``) that could push a measure (of ``owned``),
-    newest decision first, read ``SCAN_CHUNK`` at a time; with ``enough``, the reading stops
-    after the chunk in which that many were found. Also whether it stopped before the end
-    (``enough`` reached, or ``MAX_SCAN`` findings read)."""
+    newest decision first, read ``SCAN_CHUNK`` at a time; with ``enough``, the chunks grow from
+    ``enough`` (``FIRST_CHUNK`` at least) and the reading stops after the chunk in which that
+    many were found. Also whether it stopped before the end (``enough`` reached, or ``MAX_SCAN``
+    findings read)."""
     reference = snapshot(runner)
     wanted = set(owned) if owned is not None else None
     found: list[Candidate] = []
     before, after_id, read = dt.date.max, None, 0
+    chunk = SCAN_CHUNK if enough is None else min(SCAN_CHUNK, max(FIRST_CHUNK, enough))
     while True:
+        size = min(chunk, MAX_SCAN - read)
         rows = runner.read(
             cypher("worklist_findings"),
             as_of=as_of,
@@ -179,7 +186,7 @@ def candidates(
             scope=scope,
             before=before,
             after_id=after_id,
-            limit=min(SCAN_CHUNK, MAX_SCAN - read),
+            limit=size,
         )
         read += len(rows)
         for row in rows:
@@ -197,11 +204,12 @@ def candidates(
                         measures=sorted(measures),
                     )
                 )
-        if len(rows) < SCAN_CHUNK:
+        if len(rows) < size:
             return found, read >= MAX_SCAN
         if read >= MAX_SCAN or (enough is not None and len(found) >= enough):
             return found, True
         before, after_id = rows[-1]["finding"]["decided_on"], rows[-1]["finding"]["finding_id"]
+        chunk = min(SCAN_CHUNK, 2 * chunk)
 
 
 def reaches(
