@@ -84,6 +84,13 @@ def _listed_enterprises(directory: Path) -> list[str]:
     )
 
 
+def _newest_findings(directory: Path, count: int) -> list[str]:
+    """The ``count`` findings decided last (a work list's first page, before any filter)."""
+    rows = _rows(directory, "findings")
+    rows.sort(key=lambda row: (row["decided_on"], row["finding_id"]), reverse=True)
+    return [row["finding_id"] for row in rows[:count]]
+
+
 def _deepest_pyramids(directory: Path, count: int) -> list[tuple[str, int]]:
     """Enterprises at the bottom of the longest enterprise→enterprise shareholding chains."""
     graph: nx.DiGraph[str] = nx.DiGraph()
@@ -271,9 +278,14 @@ def _measure(
         "departments": len(busy),
         "with_kind": sum(1 for d in depts if d.kind),
         "total_findings_max": max(entries, default=0),
+        "first_ms": round(times[0] * 1000, 2) if times else None,
         **(latency_ms(times) if times else {}),
     }
     print(f"[{size}] worklist {out['worklist_50']}", flush=True)
+    # the same departments once more: the first call above also plans the work list's queries
+    again = [timed(partial(worklist, runner, d.code, AS_OF, limit=50))[0] for d in busy]
+    out["worklist_50_again"] = latency_ms(again) if again else {}
+    print(f"[{size}] worklist again {out['worklist_50_again']}", flush=True)
     for name, call in (
         ("ban_breaches", lambda: signals.ban_breaches(runner, AS_OF)),
         ("repeat_offenders", lambda: signals.repeat_offenders(runner, AS_OF)),
@@ -285,7 +297,9 @@ def _measure(
         found = getattr(value, "total", None)
         out[name] = {"seconds": round(seconds, 2), "found": found}
         print(f"[{size}] {name} {out[name]}", flush=True)
-    out["db_hits"] = _db_hits(driver, persons, enterprises, batch, bids, seed, f"{size}")
+    out["db_hits"] = _db_hits(
+        driver, persons, enterprises, batch, bids, _newest_findings(data, 50), seed, f"{size}"
+    )
     print(f"[{size}] db hits {out['db_hits']}", flush=True)
     return out
 
@@ -296,6 +310,7 @@ def _db_hits(
     enterprises: list[str],
     batch: list[PersonKey],
     bids: list[str],
+    page: list[str],
     seed: int,
     tag: str,
 ) -> dict[str, Any]:
@@ -335,6 +350,9 @@ def _db_hits(
             },  # the first chunk of a work list
             tag,
         ),
+        "liability_by_finding_50": _profile(
+            driver, "liability_by_finding", {"finding_ids": page, **moment}, tag
+        ),  # the reach of a work list page
     }
 
 
