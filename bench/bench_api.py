@@ -5,8 +5,9 @@ Neo4j in a temporary directory, creates a key and starts ``tracer serve`` (1 wor
 fsynced). Then, against that one server in the same run: ``GET /healthz`` (the baseline: the
 same server, no database, no audit) and single ``POST /v1/checks`` of persons of the data set,
 the body rotating over them (the ID number in the body, never the URL), each with ``--connections``
-connections for ``--seconds``. Reports req/s, p50/p99, the ratio checks/healthz and the load
-average before and after; checks the audit log afterwards; writes ``bench/results/api.json``.
+connections for ``--seconds``. Reports req/s, p50/p99, the server's CPU time per request, the
+ratio checks/healthz and the load average before and after; checks the audit log afterwards;
+writes ``bench/results/api.json``.
 
 Run with ``python -m bench.bench_api [--enterprises 2000] [--connections 32] [--seconds 20]``;
 ``--before FILE`` copies the figures of an earlier result (e.g. the previous build) beside the new
@@ -141,10 +142,23 @@ def _oha(url: str, env: dict[str, str], args: argparse.Namespace, seconds: float
     }
 
 
-def _measure(base: str, path: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(
+    base: str, path: str, env: dict[str, str], args: argparse.Namespace, server: int
+) -> dict[str, Any]:
+    """The load generator's figures, plus the server's CPU per request (less sensitive to
+    what else the machine runs than requests per second)."""
     tool = _wrk if args.tool == "wrk" else _oha
+    began = _cpu_seconds(server)
     figures = tool(base + path, env, args, args.seconds)
     figures["requests_per_second"] = round(figures["requests"] / figures["seconds"], 1)
+    used = _cpu_seconds(server) - began
+    figures["server_cpu_ms_per_request"] = round(1000 * used / figures["requests"], 3)
     return figures
 
 
@@ -227,8 +241,8 @@ def main() -> None:
             warm = _wrk if args.tool == "wrk" else _oha
             warm(base + "/v1/checks", checks_env, args, args.warmup)
             load_before = _load_average()
-            healthz = _measure(base, "/healthz", checks_env, args)
-            checks = _measure(base, "/v1/checks", checks_env, args)
+            healthz = _measure(base, "/healthz", checks_env, args, server.pid)
+            checks = _measure(base, "/v1/checks", checks_env, args, server.pid)
             load_after = _load_average()
             verified = json.loads(_run(env, "audit", "verify", "--json"))
         finally:

@@ -62,10 +62,8 @@ def test_concurrent_single_checks_share_reads_and_keep_their_own_answers(
         driver = open_async_driver(neo4j_target)
         try:
             reader = CountingRunner(driver, neo4j_target.database)
-            checks = SingleChecks(reader, parallel=1, max_batch=4)
-            together = await asyncio.gather(
-                *(checks.read(runner, key, moment) for key, moment in asked)
-            )
+            checks = SingleChecks(reader, runner, parallel=1, max_batch=4)
+            together = await asyncio.gather(*(checks.read(key, moment) for key, moment in asked))
             reads = reader.reads
             alone = [await read_subjects(reader, runner, [key], moment) for key, moment in asked]
         finally:

@@ -78,7 +78,7 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
         async_driver = open_async_driver(resolved, max_retry_time=settings.db_retry_seconds)
         app.state.runner = QueryRunner(driver, resolved.database)
         app.state.async_runner = AsyncQueryRunner(async_driver, resolved.database)
-        app.state.single_checks = SingleChecks(app.state.async_runner)
+        app.state.single_checks = SingleChecks(app.state.async_runner, app.state.runner)
         audit_log.sink = checkpoint_sink(app.state.runner, audit_log.path)
         try:
             yield

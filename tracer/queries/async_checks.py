@@ -112,7 +112,7 @@ class Coalescer(Generic[K]):
     own row. ``statement`` must answer one row per subject, in order."""
 
     def __init__(
-        self, read: Read, statement: Statement[K], parallel: int = 4, max_batch: int = 32
+        self, read: Read, statement: Statement[K], parallel: int = 2, max_batch: int = 32
     ) -> None:
         self.read = read
         self.statement = statement
@@ -163,9 +163,17 @@ class Coalescer(Generic[K]):
 
 class SingleChecks:
     """The reads of single checks (one subject each), coalesced per kind: auto-commit reads,
-    not retried (a transient failure is a 503 the caller asks again after)."""
+    not retried (a transient failure is a 503 the caller asks again after); ``runner``
+    refreshes the reference snapshot."""
 
-    def __init__(self, reader: AsyncQueryRunner, parallel: int = 4, max_batch: int = 32) -> None:
+    def __init__(
+        self,
+        reader: AsyncQueryRunner,
+        runner: QueryRunner,
+        parallel: int = 2,
+        max_batch: int = 32,
+    ) -> None:
+        self.runner = runner
         self.people: Coalescer[PersonKey] = Coalescer(
             reader.read_once, people_query, parallel, max_batch
         )
@@ -173,7 +181,7 @@ class SingleChecks:
             reader.read_once, enterprises_query, parallel, max_batch
         )
 
-    async def read(self, runner: QueryRunner, key: SubjectKey, moment: Moment) -> SubjectRows:
+    async def read(self, key: SubjectKey, moment: Moment) -> SubjectRows:
         """What checking ``key`` (normalised) needs, as ``read_subjects`` reads it."""
         person_rows: list[Row] = []
         firm_rows: list[Row] = []
@@ -181,4 +189,4 @@ class SingleChecks:
             firm_rows = [await self.enterprises.row(key.uscc, moment)]
         elif key.person_key:
             person_rows = [await self.people.row(key.person_key, moment)]
-        return await _with_reference(runner, [key], moment, person_rows, firm_rows)
+        return await _with_reference(self.runner, [key], moment, person_rows, firm_rows)

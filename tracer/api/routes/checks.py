@@ -91,7 +91,6 @@ def measure_code(runner: QueryRunner, code: str | None) -> str | None:
 async def check(
     body: CheckRequest,
     principal: ReaderDep,
-    runner: RunnerDep,
     reads: SingleChecksDep,
     trail: TrailDep,
     clock: ClockDep,
@@ -102,7 +101,7 @@ async def check(
     numbers are masked unless the role reveals them."""
     key = trail.subject(body)
     moment = Moment(body.as_of or clock.today(), known_instant(clock, body.known_on))
-    rows = await reads.read(runner, key, moment)
+    rows = await reads.read(key, moment)
     answer = rows.checks(measure_in(rows.reference, body.measure))[0]
     trail.disclosed(answer)
     return answer
