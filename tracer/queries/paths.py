@@ -243,7 +243,7 @@ def find_paths(
     walks = _enumerate(local, start["element_id"], end["element_id"], max_hops)
     on = as_of or (clock or Clock()).today()
     ends = {start["element_id"], end["element_id"]}
-    rows = runner.read(
+    found = runner.read_one(
         cypher("paths_elements"),
         elements={
             "nodes": sorted({node for walk in walks for node in walk[0]} | ends),
@@ -251,9 +251,9 @@ def find_paths(
         },
         as_of=on,
         known_at=LATEST,
-    )
-    raw_nodes = {row["node"]["element_id"]: row["node"] for row in rows if row["node"]}
-    raw_rels = {row["rel"]["element_id"]: row["rel"] for row in rows if row["rel"]}
+    ) or {"nodes": [], "rels": []}
+    raw_nodes = {raw["element_id"]: raw for raw in found["nodes"]}
+    raw_rels = {raw["element_id"]: raw for raw in found["rels"]}
     flags = {element_id: _flag_names(raw) for element_id, raw in raw_nodes.items()}
     paths = []
     for node_ids, rel_ids in walks:
