@@ -18,8 +18,8 @@ def _both(
 ) -> tuple[RawTable | None, RawTable]:
     """The table by the plain reader (None when it declines) and by the csv module."""
     path.write_text(text, encoding="utf-8")
-    plain = read._read_plain_csv(path, text)
-    monkeypatch.setattr(read, "_read_plain_csv", lambda _path, _text: None)
+    plain = read._read_plain_csv(path, text.encode("utf-8"))
+    monkeypatch.setattr(read, "_read_plain_csv", lambda _path, _raw: None)
     return plain, read.read_table(path)
 
 
@@ -49,4 +49,34 @@ def test_plain_file_reads_as_the_csv_module_reads_it(
     ],
 )
 def test_other_files_are_left_to_the_csv_module(tmp_path: Path, text: str) -> None:
-    assert read._read_plain_csv(tmp_path / "departments.csv", text) is None
+    assert read._read_plain_csv(tmp_path / "departments.csv", text.encode("utf-8")) is None
+
+
+def test_bytes_not_utf8_are_left_to_the_csv_module(tmp_path: Path) -> None:
+    raw = PLAIN.encode("gb18030")
+    assert read._read_plain_csv(tmp_path / "departments.csv", raw) is None
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"), [("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""), ("utf-8", b"")]
+)
+def test_a_plain_file_in_any_accepted_encoding_is_read_as_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, prefix: bytes
+) -> None:
+    path = tmp_path / "departments.csv"
+    path.write_bytes(prefix + PLAIN.encode(encoding))
+    calls: list[bytes] = []
+    plain_reader = read._read_plain_csv
+
+    def spy(at: Path, raw: bytes) -> RawTable | None:
+        found = plain_reader(at, raw)
+        if found is not None:
+            calls.append(raw)
+        return found
+
+    monkeypatch.setattr(read, "_read_plain_csv", spy)
+    table = read.read_table(path)
+    assert calls, "the plain reader read the file"
+    monkeypatch.setattr(read, "_read_plain_csv", lambda _path, _raw: None)
+    pd.testing.assert_frame_equal(table.frame, read.read_table(path).frame)
+    assert table.frame.loc[1, "名称"] == "李四"

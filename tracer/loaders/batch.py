@@ -33,6 +33,11 @@ def _stripped(cell: object) -> str | None:
     return text or None
 
 
+def _emptied(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s columns without its rows (a copy: an empty slice would keep them alive)."""
+    return frame.iloc[0:0].copy()
+
+
 class Batch:
     """The rows of every file of one stem, with the reasons each rejected row failed.
 
@@ -51,6 +56,7 @@ class Batch:
             self.frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         if FILE not in self.frame:
             self.frame = pd.DataFrame({FILE: pd.Series(dtype=object), LINE: pd.Series(dtype=int)})
+        self.row_count = len(self.frame)  # kept when the rows are released
         self.bad = pd.Series(False, index=self.frame.index)
         self.file_bad = self.bad.copy()
         self.rejects: list[Reject] = []
@@ -70,7 +76,7 @@ class Batch:
     @property
     def read(self) -> int:
         """Rows read, malformed ones included."""
-        return len(self.frame) + self.malformed
+        return self.row_count + self.malformed
 
     @property
     def rejected(self) -> int:
@@ -112,6 +118,14 @@ class Batch:
     def forget_cells(self) -> None:
         """Drop the stripped cells kept for the checks (validation is over)."""
         self._text.clear()
+
+    def release(self) -> None:
+        """Drop the rows as read (the stem is validated): the counts, the rejected flags and
+        the rejects stay."""
+        self._text.clear()
+        self.frame = _emptied(self.frame)
+        for table in self.tables.values():
+            table.frame = _emptied(table.frame)
 
     # -- rejecting -----------------------------------------------------------------------------
     def reject(self, mask: pd.Series, column: str, reason: str, message: str) -> None:

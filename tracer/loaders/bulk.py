@@ -17,7 +17,7 @@ import contextlib
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,11 @@ import pandas as pd
 from tracer.domain.clock import Clock
 from tracer.domain.errors import Conflict
 from tracer.graph.local import LocalNeo4j
-from tracer.loaders import validate
 from tracer.loaders.bulk_files import (
     BULK_STEMS,
     REPORT_FILE,
     ImportFiles,
-    write_import_files,
+    ImportFileWriter,
 )
 from tracer.loaders.load import Progress, load_directory
 from tracer.loaders.report import BulkImportReport, LoadReport
@@ -54,8 +53,31 @@ def default_files_directory(directory: Path) -> Path:
     return directory / "neo4j-import"
 
 
-def _rows(results: Mapping[str, validate.Validated]) -> dict[str, pd.DataFrame]:
-    return {stem: result.rows for stem, result in results.items()}
+class _FilesImport:
+    """An import whose files are written here, stem by stem as ``load_directory`` hands the
+    validated stems over."""
+
+    stems = frozenset(BULK_STEMS)
+
+    def __init__(self, runner: QueryRunner, files_directory: Path) -> None:
+        self.runner = runner
+        self.directory = files_directory
+        self._writer: ImportFileWriter | None = None
+        self.files_seconds = 0.0
+
+    def _writer_for(self, clock: Clock) -> ImportFileWriter:
+        if self._writer is None:  # on first use: an import of no registry rows has no files
+            self._writer = ImportFileWriter(self.directory, clock)
+        return self._writer
+
+    def _files(self, clock: Clock) -> ImportFiles:
+        return self._writer_for(clock).files
+
+    def add(self, stem: str, rows: pd.DataFrame, clock: Clock) -> None:
+        """Write one validated stem's import files."""
+        began = time.monotonic()
+        self._writer_for(clock).add(stem, rows)
+        self.files_seconds += time.monotonic() - began
 
 
 def _report(files: ImportFiles, imported: bool, command: list[str]) -> BulkImportReport:
@@ -97,10 +119,8 @@ def _typed(checkpoint: dict[str, Any]) -> dict[str, Any]:
 _INSTANTS = frozenset({"at", "recorded_at"})
 
 
-class LocalImport:
+class LocalImport(_FilesImport):
     """Replaces the bundled Neo4j's store by an offline import of the registry stems."""
-
-    stems = frozenset(BULK_STEMS)
 
     def __init__(
         self,
@@ -110,21 +130,19 @@ class LocalImport:
         keep_files: bool = False,
         echo: Callable[[str], None] = print,
     ) -> None:
+        super().__init__(runner, files_directory)
         self.local = local
-        self.runner = runner
-        self.directory = files_directory
         self.keep_files = keep_files
         self.echo = echo
 
-    def write(self, results: Mapping[str, validate.Validated], clock: Clock) -> BulkImportReport:
-        """Stop the instance, write the files, import, start it and restore the checkpoints."""
+    def finish(self, clock: Clock) -> BulkImportReport:
+        """Stop the instance, import the files, start it and restore the checkpoints."""
+        files = self._files(clock)
         saved = _save_checkpoints(self.runner, self.directory)
         self.echo("stopping the bundled Neo4j for the offline import")
-        self.local.stop()  # first: writing the files gets the cores and memory Neo4j held
+        self.local.stop()
         began = time.monotonic()
         try:
-            files = write_import_files(_rows(results), self.directory, clock)
-            written = time.monotonic()
             self.local.import_full(
                 files.arguments(), self.runner.database, self.directory / IMPORT_LOG
             )
@@ -135,8 +153,8 @@ class LocalImport:
             forget_bookmarks(self.runner)
             restore_checkpoints(self.runner, saved)
         report = _report(files, imported=True, command=[])
-        report.files_seconds = round(written - began, 3)
-        report.import_seconds = round(imported - written, 3)
+        report.files_seconds = round(self.files_seconds, 3)
+        report.import_seconds = round(imported - began, 3)
         report.restart_seconds = round(time.monotonic() - imported, 3)
         if not self.keep_files:
             _remove(files)
@@ -155,23 +173,12 @@ def _remove(files: ImportFiles) -> None:
         files.directory.rmdir()
 
 
-class _ServerImport:
-    """An import whose importer runs on a server: the runner and the files' directory."""
-
-    stems = frozenset(BULK_STEMS)
-
-    def __init__(self, runner: QueryRunner, files_directory: Path) -> None:
-        self.runner = runner
-        self.directory = files_directory
-
-
-class PreparedImport(_ServerImport):
+class PreparedImport(_FilesImport):
     """Prepares the import files for a server, with the importer command to run there."""
 
-    def write(self, results: Mapping[str, validate.Validated], clock: Clock) -> BulkImportReport:
-        """Write the files and the checkpoints; the command is relative to the files."""
-        began = time.monotonic()
-        files = write_import_files(_rows(results), self.directory, clock)
+    def finish(self, clock: Clock) -> BulkImportReport:
+        """Save the checkpoints beside the files; the command is relative to the files."""
+        files = self._files(clock)
         _save_checkpoints(self.runner, self.directory)
         command = [
             "neo4j-admin",
@@ -182,14 +189,23 @@ class PreparedImport(_ServerImport):
             *files.arguments(relative=True),
         ]
         report = _report(files, imported=False, command=command)
-        report.files_seconds = round(time.monotonic() - began, 3)
+        report.files_seconds = round(self.files_seconds, 3)
         return report
 
 
-class ImportedOnServer(_ServerImport):
+class ImportedOnServer:
     """The registry stems as imported on a server: restores the saved checkpoints."""
 
-    def write(self, results: Mapping[str, validate.Validated], clock: Clock) -> BulkImportReport:
+    stems = frozenset(BULK_STEMS)
+
+    def __init__(self, runner: QueryRunner, files_directory: Path) -> None:
+        self.runner = runner
+        self.directory = files_directory
+
+    def add(self, stem: str, rows: pd.DataFrame, clock: Clock) -> None:
+        """Nothing to write: the server has imported the files already."""
+
+    def finish(self, clock: Clock) -> BulkImportReport:
         """Nothing to write but the audit log's checkpoints saved when the files were made."""
         saved = self.directory / CHECKPOINTS_FILE
         if saved.exists():

@@ -9,7 +9,7 @@ in chunks, each chunk a file with its own typed header (``name:date``, ``:START_
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -323,23 +323,22 @@ def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
         yield frame.iloc[start : start + CHUNK_ROWS]
 
 
-def write_import_files(
-    rows: Mapping[str, pd.DataFrame], directory: Path, clock: Clock
-) -> ImportFiles:
-    """Write the validated rows of the registry stems (``BULK_STEMS``, in load order) as import
-    CSV files in ``directory`` (created; must hold no earlier import's files)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    if any(directory.glob("*.csv")):
-        raise FileExistsError(f"{directory} already holds CSV files: give an empty directory")
-    files = ImportFiles(directory)
-    writer = _Writer(files)
-    by_statement = shapes(clock.now())
-    for stem in BULK_STEMS:
-        frame = rows.get(stem)
-        if frame is None or frame.empty:
-            continue
-        for chunk in _chunks(frame):
+class ImportFileWriter:
+    """Writes the registry stems' validated rows (``BULK_STEMS``, in load order) as import CSV
+    files in ``directory`` (created; must hold no earlier import's files), one stem at a time,
+    so that each stem's rows can be released once written."""
+
+    def __init__(self, directory: Path, clock: Clock) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        if any(directory.glob("*.csv")):
+            raise FileExistsError(f"{directory} already holds CSV files: give an empty directory")
+        self.files = ImportFiles(directory)
+        self._writer = _Writer(self.files)
+        self._shapes = shapes(clock.now())
+
+    def add(self, stem: str, rows: pd.DataFrame) -> None:
+        """Write one stem's rows (a stem of ``BULK_STEMS``)."""
+        for chunk in _chunks(rows):
             for step in STEPS[stem](chunk):
-                for shape in by_statement[step.query]:
-                    writer.write(shape, step.rows)
-    return files
+                for shape in self._shapes[step.query]:
+                    self._writer.write(shape, step.rows)

@@ -13,7 +13,8 @@ import gc
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,6 +31,7 @@ from tracer.loaders.batch import Batch, Reject
 from tracer.loaders.checks import Context
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import (
+    INTERCHANGE,
     STEMS,
     RawTable,
     UnreadableFile,
@@ -73,13 +75,15 @@ ALL_STEMS = (*STEMS, *interchange.STEMS)
 
 class BulkWriter(Protocol):
     """Writes some stems' validated rows by other means than the MERGE loader (the offline
-    import of ``tracer import``), after validation and before the loader writes the rest."""
+    import of ``tracer import``): each stem is handed over as soon as it is validated (and its
+    rows then released), and ``finish`` completes the writing before the loader writes the
+    rest."""
 
     stems: frozenset[str]
 
-    def write(
-        self, results: Mapping[str, validate.Validated], clock: Clock
-    ) -> BulkImportReport: ...
+    def add(self, stem: str, rows: pd.DataFrame, clock: Clock) -> None: ...
+
+    def finish(self, clock: Clock) -> BulkImportReport: ...
 
 
 def default_rejects_path(directory: Path, rejects_format: str = "csv") -> Path:
@@ -92,16 +96,30 @@ def default_rejects_path(directory: Path, rejects_format: str = "csv") -> Path:
     return Path(tempfile.gettempdir()) / name
 
 
-def _read_all(
-    found: dict[str, list[Path]],
-) -> tuple[dict[str, list[RawTable]], list[FileError], list[Reject], dict[str, tuple[str, int]]]:
-    """Every file read (headers aliased), the unreadable ones, and rows read per file."""
-    tables: dict[str, list[RawTable]] = {}
-    errors: list[FileError] = []
-    rejects: list[Reject] = []
-    read: dict[str, tuple[str, int]] = {}
-    for stem, paths in found.items():
-        for path in paths:
+@dataclass
+class _Reading:
+    """The files read so far (stem by stem, each just before it is validated, so a stem's rows
+    as read are released before the next is read): tables, unreadable files, their rejects and
+    rows read per file — by the stem ``discover`` found them under, reported in that order."""
+
+    found: dict[str, list[Path]]
+    tables: dict[str, list[RawTable]] = field(default_factory=dict)
+    errors: dict[str, list[FileError]] = field(default_factory=dict)
+    rejects: dict[str, list[Reject]] = field(default_factory=dict)
+    counts: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def read(self, stem: str) -> None:
+        """Read the files found under ``stem`` (once)."""
+        if stem in self.counts:
+            return
+        began = time.monotonic()
+        errors, rejects, counts = (
+            self.errors.setdefault(stem, []),
+            self.rejects.setdefault(stem, []),
+            self.counts.setdefault(stem, {}),
+        )
+        for path in self.found.get(stem, []):
             try:
                 if interchange.is_interchange(path):
                     parts = list(interchange.read(path).items())
@@ -111,15 +129,24 @@ def _read_all(
                         aliases.rename_columns(stem, table)
                     parts = [(stem, table)]
                 for part, table in parts:
-                    tables.setdefault(part, []).append(table)
+                    self.tables.setdefault(part, []).append(table)
                     rows = len(table.frame) + len(table.malformed)
-                    read[path.name] = (stem, read.get(path.name, (stem, 0))[1] + rows)
+                    counts[path.name] = (stem, counts.get(path.name, (stem, 0))[1] + rows)
             except UnreadableFile as exc:
                 errors.append(FileError(file=path.name, reason_code=exc.reason, message=str(exc)))
                 rejects.append(Reject(path.name, 0, "", exc.reason, str(exc), ""))
                 if not interchange.is_interchange(path):
-                    tables.setdefault(stem, [])
-    return tables, errors, rejects, read
+                    self.tables.setdefault(stem, [])
+        self.seconds += time.monotonic() - began
+
+    def file_errors(self) -> list[FileError]:
+        return [error for stem in self.found for error in self.errors.get(stem, [])]
+
+    def read_rejects(self) -> list[Reject]:
+        return [reject for stem in self.found for reject in self.rejects.get(stem, [])]
+
+    def read_counts(self) -> dict[str, tuple[str, int]]:
+        return {name: n for stem in self.found for name, n in self.counts.get(stem, {}).items()}
 
 
 def _closest(stem: str, column: str, found: dict[str, str]) -> str | None:
@@ -304,9 +331,12 @@ def load_directory(
     writing = runner is not None and not dry_run
     if runner is not None and writing and bulk is None:
         apply_schema(runner.driver, runner.database)
+    reading = _Reading(found)
     with _collector_paused():
-        tables, file_errors, read_rejects, read_counts = _read_all(found)
-    read_done = time.monotonic()
+        for stem in (*REFERENCE_STEMS, INTERCHANGE):
+            reading.read(stem)
+    tables = reading.tables
+    read_first, validate_began = reading.seconds, time.monotonic()
     ctx = Context(graph=graph, today=clock.today())
 
     base = _reference_base(graph)
@@ -320,15 +350,26 @@ def load_directory(
         merge_rows(list_types, {"list_types": overrides.get("list_types", [])})
     )
 
+    handed = 0.0
     with _collector_paused():
-        results.update(_validate_data(tables, ctx, progress))
+        for stem, result in _validate_data(reading, ctx, progress):
+            results[stem] = result
+            if bulk is not None and stem in bulk.stems:
+                began_bulk = time.monotonic()
+                bulk.add(stem, result.rows, clock)
+                result.rows = result.rows.iloc[0:0].copy()  # not a view: released
+                handed += time.monotonic() - began_bulk
 
-    rejects = [*read_rejects, *(r for result in results.values() for r in result.batch.rejects)]
+    file_errors, read_counts = reading.file_errors(), reading.read_counts()
+    rejects = [
+        *reading.read_rejects(),
+        *(r for result in results.values() for r in result.batch.rejects),
+    ]
     write_rejects(target, rejects)
     validate_done = time.monotonic()
     write_seconds: dict[str, float] = {}
     refused: list[Reject] = []
-    bulk_report = bulk.write(results, clock) if bulk is not None else None
+    bulk_report = bulk.finish(clock) if bulk is not None else None
     written_in_bulk = bulk.stems if bulk is not None else frozenset()
 
     if runner is not None and writing:
@@ -384,8 +425,10 @@ def load_directory(
         status_since_defaulted=_status_since_defaulted(results, ctx),
         quality=quality(batches, file_errors, refused),
         seconds=round(seconds, 3),
-        read_seconds=round(read_done - began, 3),
-        validate_seconds=round(validate_done - read_done, 3),
+        read_seconds=round(reading.seconds, 3),
+        validate_seconds=round(
+            validate_done - validate_began - (reading.seconds - read_first) - handed, 3
+        ),
         write_seconds=write_seconds,
         rows_per_second=round(total_read / seconds, 1) if seconds else 0.0,
         bulk_import=bulk_report,
@@ -406,20 +449,24 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _validate_data(
-    tables: dict[str, list[RawTable]], ctx: Context, progress: Progress | None
-) -> dict[str, validate.Validated]:
-    """Every data and interchange stem validated, in load order."""
-    results: dict[str, validate.Validated] = {}
+    reading: _Reading, ctx: Context, progress: Progress | None
+) -> Iterator[tuple[str, validate.Validated]]:
+    """Every data and interchange stem read and validated, in load order; the rows as read are
+    released once a stem is validated."""
     for stem in ALL_STEMS:
-        if stem in REFERENCE_STEMS or stem not in tables:
+        if stem in REFERENCE_STEMS:
+            continue
+        reading.read(stem)
+        if stem not in reading.tables:
             continue
         if progress is not None:
             progress("validate", stem, 0, 0)
-        batch = Batch(interchange.spec(stem), tables[stem])
+        batch = Batch(interchange.spec(stem), reading.tables[stem])
         interchange.recode(batch)
         check = validate.VALIDATORS.get(stem) or interchange.VALIDATORS[stem]
-        results[stem] = validate.Validated(stem, batch, check(batch, ctx))
-    return results
+        result = validate.Validated(stem, batch, check(batch, ctx))
+        batch.release()
+        yield stem, result
 
 
 def _install_reference(

@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from tracer.domain.sheets import BOM, cell_text
 from tracer.domain.sheets import UnreadableFile as UnreadableFile  # re-exported
-from tracer.domain.sheets import cell_text
 from tracer.domain.sheets import decode_csv as decode_csv  # re-exported
 from tracer.loaders.specs import LOAD_ORDER
 
@@ -166,20 +166,20 @@ def _frame(
     return RawTable(path, frame, seen, duplicates, malformed)
 
 
-def _read_plain_csv(path: Path, text: str) -> RawTable | None:
-    """``_read_csv`` by pyarrow's reader for a plain file — no quotes, carriage returns or NUL,
-    every non-empty line with as many cells as the header, no cell beyond the csv module's
-    field size limit — where both read the same cells; None for any other file."""
-    if '"' in text or "\r" in text or "\x00" in text:
-        return None
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:
+def _read_plain_csv(path: Path, raw: bytes) -> RawTable | None:
+    """``_read_csv`` by pyarrow's reader for a plain UTF-8 file — no quotes, carriage returns or
+    NUL, every non-empty line with as many cells as the header, no cell beyond the csv module's
+    field size limit — where both read the same cells; None for any other file. The bytes are
+    read as they are (never decoded into one string: that would double a large file's memory)."""
+    data = pa.py_buffer(raw)
+    if raw.startswith(BOM):
+        data = data.slice(len(BOM))
+    if b'"' in raw or b"\r" in raw or b"\x00" in raw:
         return None
     buffer = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(buffer == ord("\n"))
-    if not data.endswith(b"\n"):
-        ends = np.append(ends, len(data))
+    if not raw.endswith(b"\n"):
+        ends = np.append(ends, len(buffer))
     starts = np.concatenate([[0], ends[:-1] + 1])
     filled = ends > starts
     if len(ends) == 0 or not filled[0] or (ends - starts).max() >= csv.field_size_limit():
@@ -192,28 +192,42 @@ def _read_plain_csv(path: Path, text: str) -> RawTable | None:
         return None
     lines = np.flatnonzero(filled)[1:] + 1
     names = [f"c{index}" for index in range(width)]
-    table = pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
-        parse_options=pacsv.ParseOptions(
-            quote_char=False, double_quote=False, escape_char=False, ignore_empty_lines=True
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
-        ),
-    )
+    try:
+        header = buffer[: ends[0]].tobytes().decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                quote_char=False, double_quote=False, escape_char=False, ignore_empty_lines=True
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid:  # not UTF-8
+        return None
     if table.num_rows != len(lines):
         return None
-    header = data[: ends[0]].decode("utf-8").split(",")
-    columns = [column.to_numpy(zero_copy_only=False) for column in table.columns]
+    # one object per distinct cell of a column (codes, dates, keys repeat): a third of the memory
+    columns = [column.to_pandas(deduplicate_objects=True).to_numpy() for column in table.columns]
     return _frame(path, header, lines.tolist(), columns, [], texts=True)
 
 
 def _read_csv(path: Path) -> RawTable:
-    text = decode_csv(path.read_bytes())
-    plain = _read_plain_csv(path, text)
+    raw = path.read_bytes()
+    plain = _read_plain_csv(path, raw)
     if plain is not None:
         return plain
+    text = decode_csv(raw)
+    utf8 = text.encode("utf-8")
+    if utf8 != raw.removeprefix(BOM):  # GB18030: plain once read as UTF-8?
+        plain = _read_plain_csv(path, utf8)
+        if plain is not None:
+            return plain
+    del raw, utf8
     reader = csv.reader(io.StringIO(text, newline=""))
 
     def records() -> Iterator[tuple[int, list[Any]]]:
