@@ -407,3 +407,19 @@ def test_overdue_at_the_start_of_the_calendar_finds_nothing(runner: QueryRunner)
     build(runner)
     report = overdue_feedback(runner, dt.date(2, 1, 1), days=512)
     assert all(not department.overdue for department in report.departments)
+
+
+def test_a_measure_that_only_a_liable_person_gets_brings_the_finding(runner: QueryRunner) -> None:
+    """The police own exit bans, which reach Li (named EXIT_RESTRICTED in F4) through a rule
+    and never the listed enterprise D: F4 is on the police's list, with Li alone."""
+    build(runner)
+    g = GraphBuilder()
+    g.department("PSB", "北京市公安局")
+    g.write(runner)
+    police = worklist(runner, "PSB", AS_OF)
+    assert police.department.measures == ["EXIT_BAN"]
+    assert police.total_findings == 1
+    assert [
+        (e.target, e.finding.finding_id, e.person and e.person.id_number, e.measures)
+        for e in police.entries
+    ] == [("LIABLE_PERSON", "F4", LI[1], ["EXIT_BAN"])]

@@ -25,7 +25,8 @@ WHERE applies
 CALL (f, s, lt, applies, listed) {
   {{ rules_in_force }}
   RETURN collect(r {.rule_id, .measures, .list_measure_classes, .person_subjects,
-                    .reaches_organisations, .subject_requires}) AS rules
+                    .reaches_organisations, .subject_requires, .roles, .roles_if_named,
+                    .named_capacities}) AS rules
 }
 WITH f, s, region, lt, rules
 ORDER BY f.decided_on DESC, f.finding_id
