@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from pypinyin import Style, lazy_pinyin
 
 from tracer.queries.names import MatchKind, lucene_query, match, name_keys, normalise
 
@@ -74,3 +77,25 @@ def test_lucene_query_carries_no_syntax() -> None:
     assert lucene_query("张") == 'name:张* OR name_pinyin:"zhang"'
     assert "name_initials:zw" in lucene_query("zw")
     assert lucene_query("·!") == ""
+
+
+POLYPHONES = [
+    "单田芳", "曾国藩", "朝阳区长沙银行有限公司", "重庆银行股份有限公司", "欧阳娜娜", "尉迟恭",
+    "乐嘉", "覃某", "区某某", "查良镛", "解放", "北京朝阳建设有限公司", "长江实业", "John Smith",
+    "张三1号", "银行行长", "音乐乐器行",
+]  # fmt: skip
+
+
+def test_pinyin_keys_are_pypinyins_own_reading_from_the_first_name_to_the_last() -> None:
+    """Segments converted once and then reused give exactly pypinyin's ``lazy_pinyin`` of the
+    whole name (its phrase dictionary decides polyphones: 长沙 chang, 行长 hang zhang …), also
+    when the same segment comes back in another name."""
+    for _round in range(2):
+        for name in POLYPHONES:
+            expected = [
+                word
+                for piece in lazy_pinyin(normalise(name), style=Style.NORMAL)
+                for word in re.findall("[a-z0-9]+", piece.lower())
+            ]
+            assert name_keys(name).pinyin == " ".join(expected), name
+    assert name_keys("银行行长").pinyin == "yin hang hang zhang"

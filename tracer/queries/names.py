@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style
+from pypinyin.converter import DefaultConverter
+from pypinyin.core import Pinyin
 from rapidfuzz import fuzz
 
 #: Legal-form endings compared away in enterprise names (有限公司 …), longest first.
@@ -76,9 +79,41 @@ def normalise(text: str) -> str:
     return re.sub(r"(?<=[^a-z0-9]) | (?=[^a-z0-9])", "", folded)
 
 
+class _SegmentCache(DefaultConverter):
+    """pypinyin's converter, each segment converted once: the segmenter cuts a name into
+    phrases and characters that convert the same way wherever they occur (北京, 建设, 有限公司,
+    张 …), and names repeat them, so a national register's names cost their segmentation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._known: dict[tuple[object, ...], list[list[str]]] = {}
+
+    def convert(
+        self,
+        words: str,
+        style: Style,
+        heteronym: bool,
+        errors: Callable[[str], str] | str,
+        strict: bool = True,
+        **kwargs: Any,
+    ) -> list[list[str]]:
+        key = (words, style, heteronym, errors, strict)
+        found = self._known.get(key)
+        if found is None:
+            found = super().convert(words, style, heteronym, errors, strict, **kwargs)
+            if len(self._known) < _SEGMENTS_KEPT:
+                self._known[key] = found
+        return [list(readings) for readings in found]
+
+
+#: Segments kept converted (the phrase dictionary and common characters fit many times over).
+_SEGMENTS_KEPT = 200_000
+_PINYIN = Pinyin(_SegmentCache())
+
+
 def _syllables(text: str) -> list[str]:
     words: list[str] = []
-    for piece in lazy_pinyin(text, style=Style.NORMAL, errors="default"):
+    for piece in _PINYIN.lazy_pinyin(text, style=Style.NORMAL, errors="default"):
         words.extend(_WORD.findall(piece.lower()))
     return words
 
