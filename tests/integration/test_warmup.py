@@ -1,0 +1,44 @@
+"""The plan warm-up at start: every step runs the engine's own function to its end (a step that
+broke would only log a warning and leave its plans cold)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+from stdnum.cn import ric
+from stdnum.cn import uscc as stdnum_uscc
+
+from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
+from tracer.queries.reference import install_reference_data
+from tracer.queries.runner import QueryRunner
+from tracer.queries.warmup import NO_ENTERPRISE, NO_PERSON, warm_plans
+
+AS_OF = dt.date(2024, 6, 1)
+
+
+def test_every_step_runs_without_a_failure(
+    runner: QueryRunner, caplog: pytest.LogCaptureFixture
+) -> None:
+    install_reference_data(runner)
+    g = GraphBuilder()
+    g.department("COURT1", "北京市第一中级人民法院")
+    g.enterprise(uscc(1), region_code="110105")
+    zhang = g.person(resident_id(1))
+    g.holds(zhang, uscc(1), "LEGAL_REPRESENTATIVE", dt.date(2015, 1, 1))
+    g.finding("F1", uscc(1), decided_on=dt.date(2024, 1, 1), list_type="JUDGMENT_DEFAULTER")
+    g.write(runner)
+    with caplog.at_level(logging.WARNING, logger="tracer.queries.warmup"):
+        seconds = warm_plans(runner, AS_OF)
+    assert caplog.records == []
+    assert list(seconds) == [
+        "reference", "check_person", "check_enterprise", "findings_reach", "worklist", "owners",
+    ]  # fmt: skip
+    assert all(value >= 0 for value in seconds.values())
+
+
+def test_the_keys_it_uses_are_well_formed() -> None:
+    """Valid keys (check characters right), so no check refuses them before its statement."""
+    assert ric.is_valid(NO_PERSON.id_number)
+    assert stdnum_uscc.is_valid(NO_ENTERPRISE)
