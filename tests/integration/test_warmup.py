@@ -33,7 +33,7 @@ def test_every_step_runs_without_a_failure(
         seconds = warm_plans(runner, AS_OF)
     assert caplog.records == []
     assert list(seconds) == [
-        "reference", "check_person", "check_enterprise", "findings_reach", "worklist", "owners",
+        "reference", "check_people", "check_enterprises", "findings_reach", "worklist", "owners",
     ]  # fmt: skip
     assert all(value >= 0 for value in seconds.values())
 

@@ -22,6 +22,7 @@ import io
 import json
 import math
 import re
+import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -755,6 +756,7 @@ class Snapshot:
 
 
 _SNAPSHOTS: dict[tuple[int, str], Snapshot] = {}
+_BUILDING = threading.Lock()
 
 
 def snapshot(runner: QueryRunner, stamp: str | None = None) -> Snapshot:
@@ -767,10 +769,14 @@ def snapshot(runner: QueryRunner, stamp: str | None = None) -> Snapshot:
     cached = _SNAPSHOTS.get(slot)
     if cached is not None and cached.stamp == stamp:
         return cached
-    current = _current(runner)
-    fresh = Snapshot(stamp, {stem: tuple(rows) for stem, rows in current.items()})
-    _SNAPSHOTS[slot] = fresh
-    return fresh
+    with _BUILDING:  # callers that find it stale together (a cold start) read the tables once
+        cached = _SNAPSHOTS.get(slot)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        current = _current(runner)
+        fresh = Snapshot(stamp, {stem: tuple(rows) for stem, rows in current.items()})
+        _SNAPSHOTS[slot] = fresh
+        return fresh
 
 
 def changes(runner: QueryRunner, limit: int = 1000) -> list[Row]:

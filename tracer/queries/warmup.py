@@ -19,7 +19,7 @@ from collections.abc import Callable
 from tracer.domain.errors import TracerError
 from tracer.domain.keys import PersonKey
 from tracer.queries.departments import departments
-from tracer.queries.liability import check_enterprise, check_person, findings_reach
+from tracer.queries.liability import check_enterprises, check_people, findings_reach
 from tracer.queries.ownership import owners
 from tracer.queries.reference import snapshot
 from tracer.queries.runner import QueryRunner
@@ -32,6 +32,9 @@ NO_PERSON = PersonKey("RESIDENT_ID", "110101190001010006")
 NO_ENTERPRISE = "000000000000000000"
 #: A work list's page of findings: the size bucket its reach is planned for.
 PAGE_OF_FINDINGS = [f"plan-warm-up-{index}" for index in range(50)]
+#: Subjects per check statement: one, and the buckets of the single checks the API reads
+#: together (up to 32: ``SingleChecks``).
+CHECK_SIZES = (1, 2, 11)
 
 
 def _worklist(runner: QueryRunner, as_of: dt.date) -> None:
@@ -46,8 +49,12 @@ def warm_plans(runner: QueryRunner, as_of: dt.date) -> dict[str, float]:
     fails is logged and skipped: warming never stops a start."""
     steps: dict[str, Callable[[], object]] = {
         "reference": lambda: snapshot(runner),
-        "check_person": lambda: check_person(runner, NO_PERSON, as_of),
-        "check_enterprise": lambda: check_enterprise(runner, NO_ENTERPRISE, as_of),
+        "check_people": lambda: [
+            check_people(runner, [NO_PERSON] * size, as_of) for size in CHECK_SIZES
+        ],
+        "check_enterprises": lambda: [
+            check_enterprises(runner, [NO_ENTERPRISE] * size, as_of) for size in CHECK_SIZES
+        ],
         "findings_reach": lambda: findings_reach(runner, PAGE_OF_FINDINGS, as_of),
         "worklist": lambda: _worklist(runner, as_of),
         "owners": lambda: owners(runner, NO_ENTERPRISE, as_of),
