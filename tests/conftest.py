@@ -23,6 +23,10 @@ from tracer.graph.schema import apply_schema
 from tracer.graph.settings import LocalNeo4jSettings, get_neo4j_settings
 from tracer.queries.runner import QueryRunner
 
+# The API's plan warm-up at start runs the engine's heavy queries beside whatever a test does:
+# off for the apps tests build, on where a test asks for it (tests/integration/test_warmup.py).
+os.environ.setdefault("TRACER_API_WARM_PLANS", "false")
+
 
 def _external_target() -> Target | None:
     uri = os.environ.get("NEO4J_TEST_URI")

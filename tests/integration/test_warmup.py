@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
 
 from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
+from tracer.api.app import create_app
+from tracer.api.settings import ApiSettings
+from tracer.graph.driver import Target
 from tracer.queries.reference import install_reference_data
 from tracer.queries.runner import QueryRunner
 from tracer.queries.warmup import NO_ENTERPRISE, NO_PERSON, warm_plans
@@ -42,3 +48,20 @@ def test_the_keys_it_uses_are_well_formed() -> None:
     """Valid keys (check characters right), so no check refuses them before its statement."""
     assert ric.is_valid(NO_PERSON.id_number)
     assert stdnum_uscc.is_valid(NO_ENTERPRISE)
+
+
+def test_the_api_warms_in_the_background_and_answers_meanwhile(
+    neo4j_target: Target, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = ApiSettings(home=tmp_path / "api", warm_plans=True)
+    with (
+        caplog.at_level(logging.INFO, logger="tracer.queries.warmup"),
+        TestClient(create_app(settings, neo4j_target)) as client,
+    ):
+        assert client.get("/healthz").status_code == 200
+        deadline = time.monotonic() + 120
+        while not caplog.records and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert [r.levelname for r in caplog.records] == ["INFO"]
+    message = caplog.records[0].getMessage()
+    assert message.startswith("query plans warmed in") and "'owners'" in message  # every step

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -40,9 +42,11 @@ from tracer.api.routes import (
 )
 from tracer.api.settings import ApiSettings, get_api_settings
 from tracer.graph.driver import Target, open_async_driver, open_driver, resolve_target
+from tracer.graph.settings import get_clock
 from tracer.queries.async_checks import SingleChecks
 from tracer.queries.async_runner import AsyncQueryRunner
 from tracer.queries.runner import QueryRunner
+from tracer.queries.warmup import warm_plans
 
 DESCRIPTION = """
 Who is responsible for a seriously dishonest enterprise, and why.
@@ -80,9 +84,20 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
         app.state.async_runner = AsyncQueryRunner(async_driver, resolved.database)
         app.state.single_checks = SingleChecks(app.state.async_runner, app.state.runner)
         audit_log.sink = checkpoint_sink(app.state.runner, audit_log.path)
+        stop_warming = threading.Event()
+        warming = (
+            asyncio.get_running_loop().run_in_executor(
+                None, warm_plans, app.state.runner, get_clock().today(), stop_warming
+            )
+            if settings.warm_plans
+            else None
+        )
         try:
             yield
         finally:
+            stop_warming.set()
+            if warming is not None:
+                await warming  # the step in progress, if any
             audit_log.checkpoint()
             audit_log.sink = None
             driver.close()

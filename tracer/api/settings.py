@@ -61,6 +61,11 @@ class ApiSettings(BaseSettings):
     db_retry_seconds: float = Field(
         default=2.0, ge=0, le=60, description="How long a query retries transient Neo4j errors."
     )
+    warm_plans: bool = Field(
+        default=True,
+        description="At start, run the heavy queries once in the background, so that Neo4j has "
+        "planned them before the first request (planning the work list's took seconds).",
+    )
 
     @model_validator(mode="after")
     def _refuse_weak_secret(self) -> ApiSettings:

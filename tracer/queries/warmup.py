@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -44,9 +45,12 @@ def _worklist(runner: QueryRunner, as_of: dt.date) -> None:
         worklist(runner, owning[0].code, as_of, limit=50)
 
 
-def warm_plans(runner: QueryRunner, as_of: dt.date) -> dict[str, float]:
+def warm_plans(
+    runner: QueryRunner, as_of: dt.date, stop: threading.Event | None = None
+) -> dict[str, float]:
     """Run the heavy statements once so their plans are cached; seconds per step. A step that
-    fails is logged and skipped: warming never stops a start."""
+    fails is logged and skipped: warming never stops a start. ``stop`` set (a shutdown) ends it
+    after the step in progress."""
     steps: dict[str, Callable[[], object]] = {
         "reference": lambda: snapshot(runner),
         "check_people": lambda: [
@@ -61,6 +65,8 @@ def warm_plans(runner: QueryRunner, as_of: dt.date) -> dict[str, float]:
     }
     seconds: dict[str, float] = {}
     for name, step in steps.items():
+        if stop is not None and stop.is_set():
+            break
         began = time.monotonic()
         try:
             step()
@@ -69,4 +75,5 @@ def warm_plans(runner: QueryRunner, as_of: dt.date) -> dict[str, float]:
         except Exception:  # a warm-up is an optimisation: never a reason not to serve
             log.warning("plan warm-up step %s failed", name, exc_info=True)
         seconds[name] = round(time.monotonic() - began, 3)
+    log.info("query plans warmed in %.1f s: %s", sum(seconds.values()), seconds)
     return seconds
