@@ -22,7 +22,7 @@ from tracer.domain.errors import InvalidInput, NotFound
 from tracer.domain.keys import SubjectKey
 from tracer.queries.catalogue import cypher
 from tracer.queries.models import PersonRef
-from tracer.queries.runner import QueryRunner
+from tracer.queries.runner import QueryRunner, Row
 from tracer.queries.timeline import LATEST
 
 NodeKind = Literal["ENTERPRISE", "PERSON", "FINDING", "DEPARTMENT"]
@@ -243,15 +243,12 @@ def find_paths(
     walks = _enumerate(local, start["element_id"], end["element_id"], max_hops)
     on = as_of or (clock or Clock()).today()
     ends = {start["element_id"], end["element_id"]}
-    found = runner.read_one(
-        cypher("paths_elements"),
-        elements={
-            "nodes": sorted({node for walk in walks for node in walk[0]} | ends),
-            "rels": sorted({rel for walk in walks for rel in walk[1]}),
-        },
-        as_of=on,
-        known_at=LATEST,
-    ) or {"nodes": [], "rels": []}
+    found = _elements(
+        runner,
+        sorted({node for walk in walks for node in walk[0]} | ends),
+        sorted({rel for walk in walks for rel in walk[1]}),
+        on,
+    )
     raw_nodes = {raw["element_id"]: raw for raw in found["nodes"]}
     raw_rels = {raw["element_id"]: raw for raw in found["rels"]}
     flags = {element_id: _flag_names(raw) for element_id, raw in raw_nodes.items()}
@@ -270,6 +267,32 @@ def find_paths(
         truncated=bool(local.notes),
         notes=local.notes,
     )
+
+
+def _elements(runner: QueryRunner, nodes: list[str], rels: list[str], on: date) -> Row:
+    """The raw nodes (with flags on ``on``) and relationships of the found paths."""
+    found = runner.read_one(
+        cypher("paths_elements"),
+        elements={"nodes": nodes, "rels": rels},
+        as_of=on,
+        known_at=LATEST,
+    )
+    return found or {"nodes": [], "rels": []}
+
+
+def _expand(runner: QueryRunner, ids: list[str], as_of: date | None) -> list[Row]:
+    """One level of the search around the nodes ``ids`` (``FANOUT`` + 1 per node at most)."""
+    return runner.read(
+        cypher("paths_expand"), frontier={"ids": ids, "as_of": as_of}, fanout=FANOUT + 1
+    )
+
+
+def plan_statements(runner: QueryRunner, on: date) -> None:
+    """Run the search's statements once on no node, so that Neo4j has planned them before the
+    first search (``tracer.queries.warmup``; planning them took ~0.3 s)."""
+    resolve_subjects(runner, [])
+    _expand(runner, [], on)
+    _elements(runner, [], [], on)
 
 
 @dataclass
@@ -304,9 +327,7 @@ def _collect(
         ids = sorted({node for side in sides for node in frontiers[side]})
         if not ids:
             break
-        rows = runner.read(
-            cypher("paths_expand"), frontier={"ids": ids, "as_of": as_of}, fanout=FANOUT + 1
-        )
+        rows = _expand(runner, ids, as_of)
         per_node: dict[str, list[tuple[str, str]]] = defaultdict(list)
         read: dict[str, int] = defaultdict(int)
         for row in rows:

@@ -22,6 +22,7 @@ from tracer.domain.keys import PersonKey
 from tracer.queries.departments import departments
 from tracer.queries.liability import check_enterprises, check_people, findings_reach
 from tracer.queries.ownership import owners
+from tracer.queries.paths import plan_statements as plan_paths
 from tracer.queries.reference import snapshot
 from tracer.queries.runner import QueryRunner
 from tracer.queries.worklist import worklist
@@ -62,6 +63,7 @@ def warm_plans(
         "findings_reach": lambda: findings_reach(runner, PAGE_OF_FINDINGS, as_of),
         "worklist": lambda: _worklist(runner, as_of),
         "owners": lambda: owners(runner, NO_ENTERPRISE, as_of),
+        "paths": lambda: plan_paths(runner, as_of),
     }
     seconds: dict[str, float] = {}
     for name, step in steps.items():
