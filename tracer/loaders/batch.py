@@ -33,7 +33,7 @@ def _stripped(cell: object) -> str | None:
     return text or None
 
 
-def _emptied(frame: pd.DataFrame) -> pd.DataFrame:
+def emptied(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame``'s columns without its rows (a copy: an empty slice would keep them alive)."""
     return frame.iloc[0:0].copy()
 
@@ -123,9 +123,9 @@ class Batch:
         """Drop the rows as read (the stem is validated): the counts, the rejected flags and
         the rejects stay."""
         self._text.clear()
-        self.frame = _emptied(self.frame)
+        self.frame = emptied(self.frame)
         for table in self.tables.values():
-            table.frame = _emptied(table.frame)
+            table.frame = emptied(table.frame)
 
     # -- rejecting -----------------------------------------------------------------------------
     def reject(self, mask: pd.Series, column: str, reason: str, message: str) -> None:

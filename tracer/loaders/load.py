@@ -27,7 +27,7 @@ from tracer.domain.errors import InvalidInput, Unavailable
 from tracer.graph.schema import apply_schema
 from tracer.graph.settings import get_clock
 from tracer.loaders import aliases, interchange, validate
-from tracer.loaders.batch import Batch, Reject
+from tracer.loaders.batch import Batch, Reject, emptied
 from tracer.loaders.checks import Context
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import (
@@ -357,7 +357,7 @@ def load_directory(
             if bulk is not None and stem in bulk.stems:
                 began_bulk = time.monotonic()
                 bulk.add(stem, result.rows, clock)
-                result.rows = result.rows.iloc[0:0].copy()  # not a view: released
+                result.rows = emptied(result.rows)
                 handed += time.monotonic() - began_bulk
 
     file_errors, read_counts = reading.file_errors(), reading.read_counts()
