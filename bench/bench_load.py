@@ -5,10 +5,9 @@ Neo4j servers (heap 4g, page cache 2g; the installed launcher build is reused):
   overall, wall time, the loader's peak RSS. Every batch size is measured at the first size,
   the default batch size at the others.
 - ``delta``: load N enterprises, then a one-row directory (the fixed cost of a load) and a
-  change set of ``--fraction`` of the data built from the generator's output (enterprises
-  renamed or struck off, positions and shareholdings ended, new persons in new positions, new
-  findings naming persons): seconds per phase and per stem, and the delta's time against the
-  full load's.
+  change set of ``--fraction`` of the data (``bench_delta.make_delta``): seconds per phase and
+  per stem, and the delta's time against the full load's (``bench delta`` loads such deltas
+  into imported stores of several sizes).
 - ``raw``: the same validated rows of every registry stem written by the loader's MERGE
   statements into one empty database and by plain ``UNWIND $rows AS row CREATE …`` into
   another (same schema, batch size and driver call), stem by stem in turn: the ratio per stem
@@ -23,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -37,9 +35,9 @@ from typing import Any
 import neo4j
 import pandas as pd
 
+from bench.bench_delta import make_delta
 from bench.common import free_port
 from tracer.domain.clock import Clock
-from tracer.domain.identifiers import resident_id_check_char
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.schema import apply_schema
 from tracer.graph.settings import LocalNeo4jSettings, get_local_settings
@@ -51,8 +49,6 @@ from tracer.queries.catalogue import cypher
 from tracer.queries.runner import QueryRunner
 
 RESULTS = Path(__file__).parent / "results" / "load.json"
-#: The day the delta's changes take effect (after the generator's default as-of date).
-CHANGED_ON = "2026-11-02"
 
 _SUBJECT = """CALL (row) {
   OPTIONAL MATCH (e:Enterprise {uscc: row.subject_uscc})
@@ -234,92 +230,6 @@ def _full(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
 
 # -- delta --------------------------------------------------------------------------------------
-def _csv(directory: Path, stem: str) -> pd.DataFrame:
-    return pd.read_csv(directory / f"{stem}.csv", dtype=str, keep_default_na=False)
-
-
-def _new_resident_ids(
-    template: pd.Series, taken: set[str], count: int, rng: random.Random
-) -> list[str]:
-    """``count`` valid resident IDs not in ``taken``: region and birth date of a sampled
-    existing one, a fresh sequence number."""
-    found: list[str] = []
-    while len(found) < count:
-        base = rng.choice(list(template))[:14] + f"{rng.randrange(1000):03d}"
-        number = base + resident_id_check_char(base)
-        if number not in taken:
-            taken.add(number)
-            found.append(number)
-    return found
-
-
-def make_delta(full: Path, out: Path, fraction: float, seed: int) -> dict[str, int]:
-    """A change set of ``fraction`` of the data set in ``full``, written to ``out``: rows per
-    file. Enterprises renamed (dated name change) or struck off, open positions and
-    shareholdings ended, new persons in new positions at existing enterprises, new findings
-    (copies of existing ones with new ids) with the persons they name."""
-    rng = random.Random(seed)
-    out.mkdir(parents=True)
-    enterprises = _csv(full, "enterprises").sample(frac=fraction, random_state=seed)
-    renamed = enterprises.iloc[: len(enterprises) // 2].copy()
-    renamed["former_name"] = renamed["name"]
-    renamed["name"] = "新" + renamed["name"]
-    renamed["name_changed_on"] = CHANGED_ON
-    struck = enterprises.iloc[len(enterprises) // 2 :].copy()
-    struck["status"] = [rng.choice(("CANCELLED", "REVOKED")) for _ in range(len(struck))]
-    pd.concat([renamed, struck]).to_csv(out / "enterprises.csv", index=False)
-
-    positions = _csv(full, "positions")
-    open_positions = positions[positions["end_date"] == ""]
-    ended = open_positions.sample(
-        frac=fraction * len(positions) / len(open_positions), random_state=seed
-    )
-    ended = ended.assign(end_date=CHANGED_ON)
-    persons = _csv(full, "persons")
-    residents = persons.loc[persons["id_type"] == "RESIDENT_ID", "id_number"]
-    added = positions.sample(frac=fraction, random_state=seed + 1).copy()
-    numbers = _new_resident_ids(residents, set(persons["id_number"]), len(added), rng)
-    added["id_type"], added["id_number"] = "RESIDENT_ID", numbers
-    added["role"] = [rng.choice(("DIRECTOR", "SUPERVISOR", "SENIOR_MANAGER")) for _ in numbers]
-    added["start_date"], added["end_date"] = CHANGED_ON, ""
-    pd.concat([ended, added]).to_csv(out / "positions.csv", index=False)
-    new_persons = persons.sample(n=len(added), replace=True, random_state=seed).copy()
-    new_persons["id_type"], new_persons["id_number"] = "RESIDENT_ID", numbers
-    new_persons["nationality"], new_persons["name_changed_on"], new_persons["former_name"] = (
-        "CHN",
-        "",
-        "",
-    )
-    new_persons.to_csv(out / "persons.csv", index=False)
-
-    shareholdings = _csv(full, "shareholdings")
-    open_holdings = shareholdings[shareholdings["end_date"] == ""]
-    holdings = open_holdings.sample(
-        frac=fraction * len(shareholdings) / len(open_holdings), random_state=seed
-    )
-    holdings.assign(end_date=CHANGED_ON).to_csv(out / "shareholdings.csv", index=False)
-
-    findings, named = _csv(full, "findings"), _csv(full, "finding_persons")
-    chosen = findings[
-        (findings["status"] == "ACTIVE") & findings["finding_id"].isin(named["finding_id"])
-    ]
-    copied = chosen.sample(n=max(1, round(fraction * len(findings))), random_state=seed).copy()
-    renamed_ids = {old: f"{old}-D{index}" for index, old in enumerate(copied["finding_id"])}
-    copied["finding_id"] = copied["finding_id"].map(renamed_ids)
-    copied.to_csv(out / "findings.csv", index=False)
-    named = named[named["finding_id"].isin(renamed_ids)].copy()
-    named["finding_id"] = named["finding_id"].map(renamed_ids)
-    named.to_csv(out / "finding_persons.csv", index=False)
-    return {
-        "enterprises": len(enterprises),
-        "persons": len(new_persons),
-        "positions": len(ended) + len(added),
-        "shareholdings": len(holdings),
-        "findings": len(copied),
-        "finding_persons": len(named),
-    }
-
-
 def _delta(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """Mode ``delta``: full load, a one-row load, the change set; the ``delta`` document."""
     size = args.sizes[0]
@@ -327,7 +237,8 @@ def _delta(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     generate_dataset(data, size, seed=args.seed)
     delta_rows = make_delta(data, changes, args.fraction, args.seed)
     single.mkdir()
-    _csv(data, "enterprises").head(1).to_csv(single / "enterprises.csv", index=False)
+    first = pd.read_csv(data / "enterprises.csv", dtype=str, keep_default_na=False, nrows=1)
+    first.to_csv(single / "enterprises.csv", index=False)
     figures: dict[str, Any] = {"enterprises": size, "fraction": args.fraction}
     figures["batch_size"], figures["delta_files"] = args.batch_size, delta_rows
     with _neo4j(tmp, "neo4j-delta") as local:
