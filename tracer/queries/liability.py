@@ -1072,6 +1072,15 @@ def _notices(
     return {row["finding_id"]: row["notices"] for row in found}, staff
 
 
+def _joined_hits(row: Row) -> list[Row]:
+    """The hits of a ``liability_by_finding`` row as ``liability_by_person`` returns them: each
+    joined with the finding, its subject, category and flags, and its rule's fields (the
+    statement sends these once per row, not once per hit)."""
+    rules = {rule["rule_id"]: rule for rule in row["rules"]}
+    shared = {key: row[key] for key in ("finding", "enterprise", "category", "applies", "listed")}
+    return [{**hit, **shared, "rule": rules[hit["rule_id"]]} for hit in row["hits"]]
+
+
 def _reach(
     runner: QueryRunner, finding_ids: Sequence[str], moment: Moment, notices: bool = True
 ) -> list[_Reach]:
@@ -1088,7 +1097,7 @@ def _reach(
         finding = row["finding"]
         enterprise = _enterprise_ref(row["enterprise"])
         by_person: dict[PersonKey, list[Row]] = {}
-        for hit in row["hits"]:
+        for hit in _joined_hits(row):
             key = PersonKey(hit["person"]["id_type"], hit["person"]["id_number"])
             by_person.setdefault(key, []).append(hit)
         liable: dict[PersonKey, LiablePerson] = {}

@@ -6,7 +6,7 @@ WHERE (applies OR listed) AND {{ named_on }}
 {{ list_type_in_force }}
 {{ rules_in_force }}
 WITH p, n, s, f, lt, r, applies, listed
-WHERE n.capacity IN r.named_capacities
+WHERE {{ rule_reaches_named }}
 RETURN {{ finding_fields }} AS finding, p {.id_type, .id_number, .name} AS person,
        s {.uscc, .name, .kind, .ownership, .region_code} AS enterprise,
        {{ rule_fields }} AS rule, coalesce(f.category, lt.category) AS category, 'NAMED' AS reference,

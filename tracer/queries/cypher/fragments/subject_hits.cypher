@@ -6,8 +6,7 @@ WHERE applies OR listed
 {{ list_type_in_force }}
 {{ rules_in_force }}
 WITH p, a, s, f, lt, r, applies, listed
-WHERE r.person_subjects
-  AND (r.subject_requires = '' OR (r.subject_requires = 'EXIT_RESTRICTED' AND f.exit_restricted))
+WHERE {{ rule_reaches_subject }}
 RETURN {{ finding_fields }} AS finding, p {.id_type, .id_number, .name} AS person, null AS enterprise,
        {{ rule_fields }} AS rule, coalesce(f.category, lt.category) AS category, 'SUBJECT' AS reference,
        f.decided_on AS basis,
