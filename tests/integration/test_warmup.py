@@ -17,9 +17,10 @@ from tests.fixtures.graph_builder import GraphBuilder, resident_id, uscc
 from tracer.api.app import create_app
 from tracer.api.settings import ApiSettings
 from tracer.graph.driver import Target
+from tracer.queries.liability import MAX_BATCH
 from tracer.queries.reference import install_reference_data
 from tracer.queries.runner import QueryRunner
-from tracer.queries.warmup import NO_ENTERPRISE, NO_PERSON, warm_plans
+from tracer.queries.warmup import CHECK_SIZES, NO_ENTERPRISE, NO_PERSON, warm_plans
 
 AS_OF = dt.date(2024, 6, 1)
 
@@ -40,7 +41,7 @@ def test_every_step_runs_without_a_failure(
     assert caplog.records == []
     assert list(seconds) == [
         "reference", "check_people", "check_enterprises", "findings_reach", "worklist", "owners",
-        "paths",
+        "paths", "network",
     ]  # fmt: skip
     assert all(value >= 0 for value in seconds.values())
 
@@ -49,6 +50,19 @@ def test_the_keys_it_uses_are_well_formed() -> None:
     """Valid keys (check characters right), so no check refuses them before its statement."""
     assert ric.is_valid(NO_PERSON.id_number)
     assert stdnum_uscc.is_valid(NO_ENTERPRISE)
+
+
+def test_the_check_sizes_fall_in_every_list_size_bucket_up_to_the_batch_limit() -> None:
+    """Neo4j plans a list parameter once per size bucket (1, 2-10, 11-100 ...): a batch check of
+    any allowed size finds its plan warmed."""
+
+    def bucket(size: int) -> int:
+        return 1 if size == 1 else 10 ** len(str(size - 1))
+
+    assert max(CHECK_SIZES) <= MAX_BATCH
+    assert {bucket(size) for size in CHECK_SIZES} == {
+        bucket(size) for size in (1, 2, *(10**k + 1 for k in range(1, 8))) if size <= MAX_BATCH
+    }
 
 
 def test_the_api_warms_in_the_background_and_answers_meanwhile(
@@ -65,4 +79,4 @@ def test_the_api_warms_in_the_background_and_answers_meanwhile(
             time.sleep(0.1)
     assert [r.levelname for r in caplog.records] == ["INFO"]
     message = caplog.records[0].getMessage()
-    assert message.startswith("query plans warmed in") and "'paths'" in message  # every step
+    assert message.startswith("query plans warmed in") and "'network'" in message  # every step

@@ -24,7 +24,7 @@ from tracer.queries.paths import (
     to_edge,
     to_node,
 )
-from tracer.queries.runner import QueryRunner
+from tracer.queries.runner import QueryRunner, Row
 
 MAX_DEPTH = 3
 MAX_NODES = 1000
@@ -51,6 +51,28 @@ class Network(BaseModel):
         return graph
 
 
+def _expand(
+    runner: QueryRunner, ids: list[str], seen: list[str], as_of: date | None, limit: int
+) -> list[Row]:
+    """The nodes next to ``ids`` not in ``seen`` (at most ``limit``)."""
+    frontier = {"ids": ids, "seen": seen, "as_of": as_of}
+    return runner.read(cypher("network_expand"), frontier=frontier, limit=limit)
+
+
+def _edges(runner: QueryRunner, ids: list[str], as_of: date | None) -> list[Row]:
+    """The relationships among ``ids`` (``MAX_EDGES`` + 1 at most)."""
+    nodes = {"ids": ids, "as_of": as_of}
+    return runner.read(cypher("network_edges_among"), nodes=nodes, limit=MAX_EDGES + 1)
+
+
+def plan_statements(runner: QueryRunner, on: date) -> None:
+    """Run the neighbourhood's statements once on no node, so that Neo4j has planned them before
+    the first request (``tracer.queries.warmup``; its subject is resolved as ``paths`` does)."""
+    _expand(runner, [], [], on, 1)
+    _edges(runner, [], on)
+    node_flags(runner, [], on)
+
+
 def neighbourhood(
     runner: QueryRunner,
     center: SubjectKey,
@@ -74,15 +96,11 @@ def neighbourhood(
         if not frontier:
             break
         room = limit - len(found)
-        rows = runner.read(
-            cypher("network_expand"), ids=frontier, seen=list(found), as_of=as_of, limit=room + 1
-        )
+        rows = _expand(runner, frontier, list(found), as_of, room + 1)
         truncated = truncated or len(rows) > room
         frontier = [row["element_id"] for row in rows[:room]]
         found.update((row["element_id"], row) for row in rows[:room])
-    edge_rows = runner.read(
-        cypher("network_edges_among"), ids=list(found), as_of=as_of, limit=MAX_EDGES + 1
-    )
+    edge_rows = _edges(runner, list(found), as_of)
     truncated = truncated or len(edge_rows) > MAX_EDGES
     on = as_of or (clock or Clock()).today()
     flags = node_flags(runner, found, on)

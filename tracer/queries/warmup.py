@@ -21,6 +21,7 @@ from tracer.domain.errors import TracerError
 from tracer.domain.keys import PersonKey
 from tracer.queries.departments import departments
 from tracer.queries.liability import check_enterprises, check_people, findings_reach
+from tracer.queries.network import plan_statements as plan_network
 from tracer.queries.ownership import owners
 from tracer.queries.paths import plan_statements as plan_paths
 from tracer.queries.reference import snapshot
@@ -34,9 +35,10 @@ NO_PERSON = PersonKey("RESIDENT_ID", "110101190001010006")
 NO_ENTERPRISE = "000000000000000000"
 #: A work list's page of findings: the size bucket its reach is planned for.
 PAGE_OF_FINDINGS = [f"plan-warm-up-{index}" for index in range(50)]
-#: Subjects per check statement: one, and the buckets of the single checks the API reads
-#: together (up to 32: ``SingleChecks``).
-CHECK_SIZES = (1, 2, 11)
+#: Subjects per check statement, one in each size bucket up to ``MAX_BATCH``: one, the single
+#: checks the API reads together (up to 32: ``SingleChecks``), and the batch checks (up to
+#: ``MAX_BATCH`` in one statement).
+CHECK_SIZES = (1, 2, 11, 101, 1001)
 
 
 def _worklist(runner: QueryRunner, as_of: dt.date) -> None:
@@ -64,6 +66,7 @@ def warm_plans(
         "worklist": lambda: _worklist(runner, as_of),
         "owners": lambda: owners(runner, NO_ENTERPRISE, as_of),
         "paths": lambda: plan_paths(runner, as_of),
+        "network": lambda: plan_network(runner, as_of),
     }
     seconds: dict[str, float] = {}
     for name, step in steps.items():
