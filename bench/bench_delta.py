@@ -7,8 +7,11 @@ findings naming persons, status changes of existing findings; derived from the g
 with the seed) is loaded by the real ``tracer load`` command into a copy of an imported store:
 first a one-row file (the fixed cost of a load), then the delta. The same fraction at 10x the
 enterprises gives 10x the delta rows on a 10x graph: a load proportional to the delta takes
-about 10x as long, one whose per-row cost grows with the graph about 100x; ``per_row_ratio``
+about 10x as long, one whose per-row cost grows with the graph about 100x; ``per_row_write_ratio``
 (seconds per delta row, largest size against smallest) is 1.0 when the graph size costs nothing.
+``--profile`` then loads a tenth-size delta (seed + 1) in process with every statement under
+``PROFILE``: db hits and plan operators per statement, the statements that scan a whole label
+(``scanning``), and the loader statements' db hits per row against the smallest size.
 
 Stores: ``--case SIZE=DATA:HOME`` measures a copy of the stopped bundled Neo4j in HOME (imported
 from DATA; the copy is deleted afterwards); a size without a case is generated with the seed and
@@ -20,12 +23,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -216,7 +221,10 @@ def _profile(local: LocalNeo4j, delta: Path, work: Path) -> dict[str, Any]:
     """An in-process load of ``delta`` with every statement profiled: db hits and operators by
     statement, and the statements whose plans scan a label or type."""
     auth = ("neo4j", local.password())
-    with neo4j.GraphDatabase.driver(local.uri, auth=auth) as driver:
+    quiet = neo4j.NotificationMinimumSeverity.OFF
+    with neo4j.GraphDatabase.driver(
+        local.uri, auth=auth, notifications_min_severity=quiet
+    ) as driver:
         runner = ProfilingRunner(driver, "neo4j")
         report = load_directory(runner, delta, rejects_path=work / "rejects-profile.csv")
     plans = {
@@ -278,9 +286,12 @@ def _measure(
     store in ``home``."""
     delta, single = work / f"delta-{size}", work / f"single-{size}"
     began = time.monotonic()
-    rows = make_delta(data, delta, args.fraction, args.seed)
-    if args.profile:
-        make_delta(data, work / f"profiled-{size}", args.fraction / 10, args.seed + 1)
+    # In a child process: the loads' peak RSS (wait4) starts from their parent's at fork time.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        rows = pool.submit(make_delta, data, delta, args.fraction, args.seed).result()
+        if args.profile:
+            profiled = work / f"profiled-{size}"
+            pool.submit(make_delta, data, profiled, args.fraction / 10, args.seed + 1).result()
     made = round(time.monotonic() - began, 1)
     single.mkdir()
     pd.read_csv(data / "enterprises.csv", dtype=str, keep_default_na=False, nrows=1).to_csv(
@@ -330,6 +341,30 @@ def _comparison(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
         "validate_ratio": ratio("validate_seconds", "delta"),
         "fixed_cost_ratio": ratio("seconds", "one_row"),
         "per_row_write_ratio": ratio("write_ms_per_row"),
+    } | _hits_ratio(small, large)
+
+
+def _hits_ratio(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
+    """Profiled db hits per delta row of the loader's own statements (``load_*``: row writes and
+    look-ups), largest size against smallest, and the db hits of the statements that scan a
+    whole label (a cost of every load that grows with the graph), when both sizes were profiled."""
+    if "profile" not in small or "profile" not in large:
+        return {}
+
+    def per_row(run: dict[str, Any]) -> float:
+        statements = run["profile"]["statements"]
+        hits = sum(v["db_hits"] for k, v in statements.items() if k.startswith("load_"))
+        return float(hits) / float(run["profile"]["rows"])
+
+    return {
+        "load_statements_db_hits_per_row_ratio": round(per_row(large) / per_row(small), 3),
+        "scanning_db_hits": {
+            str(run["enterprises"]): {
+                name: run["profile"]["statements"][name]["db_hits"]
+                for name in run["profile"]["scanning"]
+            }
+            for run in (small, large)
+        },
     }
 
 
