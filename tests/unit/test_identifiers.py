@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tracer.domain.identifiers import (
@@ -242,6 +242,7 @@ resident_like = st.one_of(
 
 
 @given(st.lists(resident_like, min_size=1, max_size=20))
+@example([" 11010519900101002", "11010519491231002x", "110105900101002 ", "11010519491231002X\x1c"])
 def test_vectorised_resident_ids_equal_the_scalar_rule(numbers: list[str]) -> None:
     expected_values: list[str | None] = []
     expected_reasons: list[str | None] = []

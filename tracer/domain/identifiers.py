@@ -224,50 +224,88 @@ def normalise_resident_ids(
     numbers: pd.Series, today: date | None = None
 ) -> tuple[pd.Series, pd.Series]:
     """Vectorised ``normalise_person_id("RESIDENT_ID", …)`` on non-null strings: the normalised
-    numbers (None where invalid) and the reason codes (None where valid), same index."""
+    numbers (None where invalid) and the reason codes (None where valid), same index.
+
+    Cells of the common shapes (18 ASCII characters, or 15) are checked as one digit matrix; a
+    valid number already in normal form is returned as the same string object (a column of
+    millions is not copied). Any other cell takes the scalar rule, which gives its reason.
+    """
     today = today or Clock().today()
-    text = numbers.astype(str).str.strip().str.upper()
-    out = pd.Series([None] * len(text), index=text.index, dtype=object)
-    reasons = pd.Series([None] * len(text), index=text.index, dtype=object)
-    lengths = text.str.len().to_numpy()
-    reasons[(lengths != 15) & (lengths != 18)] = "ID_LENGTH"
-    shaped = ((lengths == 15) | (lengths == 18)) & text.map(str.isascii).to_numpy(dtype=bool)
-    reasons[((lengths == 15) | (lengths == 18)) & ~shaped] = "ID_CHARSET"
-    if not shaped.any():
-        return out, reasons
-    positions = np.flatnonzero(shaped)
-    subset = text.iloc[positions]
-    legacy = subset.str.len().to_numpy() == 15
-    body = subset.where(~legacy, subset.str[:6] + "19" + subset.str[6:]).str[:17]
-    last = subset.str[17:].to_numpy(dtype=object)
-    raw = np.frombuffer("".join(body).encode("ascii"), dtype=np.uint8).reshape(-1, 17)
-    digits = raw.astype(np.int64) - ord("0")
-    charset = ((digits >= 0) & (digits <= 9)).all(axis=1) & np.array(
-        [bool(tail == "" or tail.isdigit() or tail == "X") for tail in last]
+    cells = numbers.to_numpy(dtype=object)
+    count = len(cells)
+    out = np.full(count, None, dtype=object)
+    reasons = np.full(count, None, dtype=object)
+    plain = np.fromiter(
+        (type(cell) is str and cell.isascii() and cell == cell.strip() for cell in cells),
+        bool,
+        count,
     )
+    lengths = np.fromiter(
+        (len(cell) if ok else 0 for cell, ok in zip(cells, plain, strict=True)), int, count
+    )
+    for length in (18, 15):
+        rows = np.flatnonzero(plain & (lengths == length))
+        if len(rows):
+            _resident_matrix(cells, rows, length == 15, today, out, reasons)
+    for row in np.flatnonzero(~(plain & ((lengths == 18) | (lengths == 15)))):
+        try:
+            out[row] = normalise_person_id("RESIDENT_ID", str(cells[row]), today)
+        except InvalidIdentifier as exc:
+            reasons[row] = exc.reason
+    return (
+        pd.Series(out, index=numbers.index, dtype=object),
+        pd.Series(reasons, index=numbers.index, dtype=object),
+    )
+
+
+def _resident_matrix(
+    cells: np.ndarray,
+    rows: np.ndarray,
+    legacy: bool,
+    today: date,
+    out: np.ndarray,
+    reasons: np.ndarray,
+) -> None:
+    """``normalise_resident_ids`` on ``rows``: ASCII cells of 18 (or, ``legacy``, 15)
+    characters, read as one byte matrix."""
+    width = 15 if legacy else 18
+    matrix = np.frombuffer("".join(cells[rows]).encode("ascii"), dtype=np.uint8)
+    matrix = matrix.reshape(-1, width).astype(np.int64)
+    if legacy:
+        nineteen = np.broadcast_to(np.array([1, 9]) + ord("0"), (len(rows), 2))
+        body = np.concatenate([matrix[:, :6], nineteen, matrix[:, 6:]], axis=1)
+        last = np.full(len(rows), ord("0"))  # any digit: a legacy number has no check character
+    else:
+        body, last = matrix[:, :17], matrix[:, 17]
+    digits = body - ord("0")
+    last_ok = ((last >= ord("0")) & (last <= ord("9"))) | (last == ord("X")) | (last == ord("x"))
+    charset = ((digits >= 0) & (digits <= 9)).all(axis=1) & last_ok
     safe = np.where(charset[:, None], digits, 0)
-    powers = np.array([1000, 100, 10, 1])
-    ymd = np.stack(
-        [
-            safe[:, 6:10] @ powers,
-            safe[:, 10:12] @ powers[2:],
-            safe[:, 12:14] @ powers[2:],
-        ],
-        axis=1,
-    )
-    stamp = ymd[:, 0] * 10_000 + ymd[:, 1] * 100 + ymd[:, 2]
+    year = safe[:, 6:10] @ np.array([1000, 100, 10, 1])
+    month, day = safe[:, 10:12] @ np.array([10, 1]), safe[:, 12:14] @ np.array([10, 1])
+    stamp = year * 10_000 + month * 100 + day
     earliest = EARLIEST_BIRTH.year * 10_000 + EARLIEST_BIRTH.month * 100 + EARLIEST_BIRTH.day
     latest = today.year * 10_000 + today.month * 100 + today.day
-    born_ok = real_dates(ymd[:, 0], ymd[:, 1], ymd[:, 2]) & (stamp >= earliest) & (stamp <= latest)
-    check = np.array(list(RESIDENT_CHECK))[(safe * np.array(RESIDENT_WEIGHTS)).sum(axis=1) % 11]
-    check_ok = legacy | (check == last)
+    born_ok = real_dates(year, month, day) & (stamp >= earliest) & (stamp <= latest)
+    check = np.frombuffer(RESIDENT_CHECK.encode("ascii"), dtype=np.uint8)[
+        (safe * np.array(RESIDENT_WEIGHTS)).sum(axis=1) % 11
+    ]
+    upper_last = np.where(last == ord("x"), ord("X"), last)
+    check_ok = legacy | (check == upper_last)
     labels = np.select(
         [~charset, ~born_ok, ~check_ok], ["ID_CHARSET", "ID_BIRTH_DATE", "ID_CHECK"], ""
     )
-    reasons.iloc[positions[labels != ""]] = labels[labels != ""]
-    good = labels == ""
-    out.iloc[positions[good]] = (body.to_numpy(dtype=object) + check)[good]
-    return out, reasons
+    flagged = labels != ""
+    reasons[rows[flagged]] = labels[flagged]
+    good = ~flagged
+    if legacy:
+        texts = np.concatenate([body[good], check[good][:, None]], axis=1).astype(np.uint8)
+        out[rows[good]] = [bytes(line).decode("ascii") for line in texts]
+        return
+    same = good & (last != ord("x"))
+    out[rows[same]] = cells[rows[same]]
+    lower = good & (last == ord("x"))
+    out[rows[lower]] = [str(cell).upper() for cell in cells[rows[lower]]]
 
 
 # -- identifier-shaped text (never in a URL or a log) -------------------------------------------
