@@ -11,7 +11,9 @@ writes ``bench/results/api.json``.
 
 Run with ``python -m bench.bench_api [--enterprises 2000] [--connections 32] [--seconds 20]``;
 ``--before FILE`` copies the figures of an earlier result (e.g. the previous build) beside the new
-ones. Without ``wrk`` or ``oha`` on PATH the benchmark says so and exits (status 2).
+ones; ``--profile FILE`` records the server with ``py-spy`` (raw collapsed stacks, threads apart)
+during the checks instead of measuring them (its sampling costs the server CPU). Without ``wrk`` or
+``oha`` on PATH the benchmark says so and exits (status 2).
 """
 
 from __future__ import annotations
@@ -162,6 +164,20 @@ def _measure(
     return figures
 
 
+def _profile(
+    base: str, env: dict[str, str], args: argparse.Namespace, server: int
+) -> dict[str, Any]:
+    """The checks' figures while ``py-spy`` samples the server into ``args.profile``."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    command = [spy, "record", "-p", str(server), "-o", str(args.profile), "-f", "raw", "-t"]
+    command += ["-d", f"{args.seconds:g}", "--nonblocking"]
+    recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        return _measure(base, "/v1/checks", env, args, server)
+    finally:
+        recorder.wait(args.seconds + 60)
+
+
 def _neo4j(work: Path) -> LocalNeo4j:
     """A private bundled Neo4j in ``work``, reusing the installed launcher build if any."""
     home = work / "neo4j"
@@ -188,6 +204,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--before", type=Path, help="an earlier api.json to quote beside")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--profile", type=Path, help="py-spy the server during the checks")
     args = parser.parse_args()
     args.tool = next((tool for tool in ("wrk", "oha") if shutil.which(tool)), None)
     if args.tool is None:
@@ -240,6 +257,9 @@ def main() -> None:
             httpx.post(f"{base}/v1/checks", content=first, headers=headers, timeout=300)
             warm = _wrk if args.tool == "wrk" else _oha
             warm(base + "/v1/checks", checks_env, args, args.warmup)
+            if args.profile is not None:
+                print(json.dumps(_profile(base, checks_env, args, server.pid), indent=2))
+                return
             load_before = _load_average()
             healthz = _measure(base, "/healthz", checks_env, args, server.pid)
             checks = _measure(base, "/v1/checks", checks_env, args, server.pid)
@@ -265,7 +285,7 @@ def main() -> None:
             **{
                 name: value
                 for name, value in vars(args).items()
-                if name not in ("before", "output")
+                if name not in ("before", "output", "profile")
             },
             "workers": 1,
             "audit_fsync": True,

@@ -110,6 +110,9 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        telemetry=None
+        if settings.telemetry
+        else {"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.state.keys = KeyStore(settings.keys_path)
     app.state.refs = SubjectRefs(settings.secret_bytes())
