@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from tracer.loaders.aliases import code_aliases
@@ -31,6 +32,12 @@ def _stripped(cell: object) -> str | None:
         return None
     text = (cell if isinstance(cell, str) else str(cell)).strip()
     return text or None
+
+
+def objects(values: Iterable[object], index: pd.Index) -> pd.Series:
+    """An object Series of ``values`` (one per row of ``index``), built without pandas' per-cell
+    inference (four times faster on a column of millions)."""
+    return pd.Series(np.fromiter(values, dtype=object, count=len(index)), index=index, copy=False)
 
 
 def emptied(frame: pd.DataFrame) -> pd.DataFrame:
@@ -95,25 +102,27 @@ class Batch:
         if column not in self._text:
             if column in self.frame:
                 codes = code_aliases(self.spec.stem, column)
-                cells = [
+                cells: Iterable[str | None] = (
                     (cell.strip() or None) if type(cell) is str else _stripped(cell)
                     for cell in self.frame[column].to_numpy(dtype=object)
-                ]
+                )
                 if codes:
-                    cells = [codes.get(cell, cell) if cell is not None else None for cell in cells]
-                values = pd.Series(cells, index=self.frame.index, dtype=object)
+                    cells = (codes.get(cell, cell) if cell is not None else None for cell in cells)
+                values = objects(cells, self.frame.index)
             else:
-                values = pd.Series([None] * len(self.frame), index=self.frame.index, dtype=object)
+                values = pd.Series(
+                    np.full(len(self.frame), None), index=self.frame.index, copy=False
+                )
             self._text[column] = values
         return self._text[column]
 
     def upper(self, column: str) -> pd.Series:
         """The stripped, upper-case cells of ``column`` (None for empty)."""
-        cells = [
+        cells = (
             None if cell is None else upper if (upper := cell.upper()) != cell else cell
             for cell in self.text(column)
-        ]
-        return pd.Series(cells, index=self.frame.index, dtype=object)
+        )
+        return objects(cells, self.frame.index)
 
     def forget_cells(self) -> None:
         """Drop the stripped cells kept for the checks (validation is over)."""

@@ -21,7 +21,7 @@ from tracer.domain.identifiers import (
 from tracer.domain.keys import PersonKey
 from tracer.domain.masking import mask_number
 from tracer.domain.values import parse_dates, parse_shares, reason_message
-from tracer.loaders.batch import Batch
+from tracer.loaders.batch import Batch, objects
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import FILE, LINE
 
@@ -66,7 +66,7 @@ def _all(batch: Batch) -> pd.Series:
 
 def empty(batch: Batch) -> pd.Series:
     """An all-None column for ``batch``."""
-    return pd.Series([None] * len(batch.frame), index=batch.frame.index, dtype=object)
+    return pd.Series(np.full(len(batch.frame), None), index=batch.frame.index, copy=False)
 
 
 def per_distinct(
@@ -174,10 +174,10 @@ def person_ids(
 def _resident_keys(numbers: pd.Series, today: date) -> tuple[pd.Series, pd.Series]:
     """``PersonKey`` of each resident ID number (None where invalid), and the reasons."""
     normalised, failed = normalise_resident_ids(numbers, today)
-    keys = [
+    keys = (
         PersonKey("RESIDENT_ID", number) if number is not None else None for number in normalised
-    ]
-    return pd.Series(keys, index=numbers.index, dtype=object), failed
+    )
+    return objects(keys, numbers.index), failed
 
 
 def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:

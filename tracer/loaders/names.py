@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tracer.loaders.batch import objects
+
 _IGNORED = frozenset("·•‧・")
 
 
@@ -22,10 +24,9 @@ def display_name(value: str | None) -> str | None:
 
 def display_names(values: pd.Series) -> pd.Series:
     """``display_name`` of every cell of ``values`` (object Series, None kept)."""
-    return pd.Series(
-        [display_name(value) if isinstance(value, str) else None for value in values],
-        index=values.index,
-        dtype=object,
+    return objects(
+        (display_name(value) if isinstance(value, str) else None for value in values),
+        values.index,
     )
 
 
