@@ -109,11 +109,16 @@ def is_interchange(path: Path) -> bool:
     return path.name.lower().endswith(INTERCHANGE_SUFFIXES)
 
 
-def _column(values: Iterable[Any], texts: bool) -> list[Any]:
-    """Cells as text or None; ``texts`` says every cell already is a string (or None)."""
+def _column(values: Iterable[Any], texts: bool, count: int) -> np.ndarray:
+    """The ``count`` cells as text or None; ``texts`` says every cell already is a string (or
+    None)."""
     if not texts:
-        return [cell_text(value) for value in values]
-    return [value if value is not None and value.strip() else None for value in values]
+        return np.fromiter((cell_text(value) for value in values), dtype=object, count=count)
+    return np.fromiter(
+        (value if value is not None and value.strip() else None for value in values),
+        dtype=object,
+        count=count,
+    )
 
 
 def _table(
@@ -135,19 +140,22 @@ def _table(
             values = values[:width]
         lines.append(line)
         cells.append(values if len(values) == width else [*values, *[None] * (width - len(values))])
-    columns = list(zip(*cells, strict=True)) if cells else [() for _ in range(width)]
+    columns: list[Any] = list(zip(*cells, strict=True)) if cells else [() for _ in range(width)]
+    del cells
     return _frame(path, header, lines, columns, malformed, texts)
 
 
 def _frame(
     path: Path,
     header: list[Any],
-    lines: Sequence[int],
-    columns: Sequence[Iterable[Any]],
+    lines: Sequence[int] | np.ndarray,
+    columns: list[Any],
     malformed: list[Malformed],
     texts: bool,
 ) -> RawTable:
-    """The table of ``columns`` (cells of each header column) read from ``lines``."""
+    """The table of ``columns`` (cells of each header column) read from ``lines``. ``columns``
+    is consumed: each is converted and dropped in turn, and rows are copied only when some row
+    is empty (a file of millions of rows is held once)."""
     names = [str(name).strip() if name is not None else "" for name in header]
     lower = [name.lower() for name in names]
     seen: dict[str, str] = {}
@@ -158,9 +166,21 @@ def _frame(
         else:
             seen[low] = name
     unique = [index for index, low in enumerate(lower) if lower.index(low) == index and low]
-    frame = pd.DataFrame({lower[i]: _column(columns[i], texts) for i in unique}, dtype=object)
-    frame[LINE] = pd.Series(lines, dtype="int64")
-    frame = frame[frame.drop(columns=LINE).notna().any(axis=1)].reset_index(drop=True)
+    count = len(lines)
+    cells: dict[str, np.ndarray] = {}
+    for index, source in enumerate(columns):
+        columns[index] = ()
+        if index in unique:
+            cells[lower[index]] = _column(source, texts, count)
+        del source
+    filled = np.zeros(count, dtype=bool)
+    for values in cells.values():
+        filled |= values != None  # noqa: E711 (element-wise: a cell that is not None)
+    lines = np.asarray(lines, dtype=np.int64)
+    if not filled.all():
+        cells = {name: values[filled] for name, values in cells.items()}
+        lines = lines[filled]
+    frame = pd.DataFrame({**cells, LINE: lines}, copy=False)
     frame[FILE] = path.name
     seen.pop("", None)
     return RawTable(path, frame, seen, duplicates, malformed)
@@ -209,18 +229,25 @@ def _read_plain_csv(path: Path, raw: bytes) -> RawTable | None:
         )
     except pa.ArrowInvalid:  # not UTF-8
         return None
+    del raw, data, buffer, ends, starts, filled, commas  # the table holds the cells now
     if table.num_rows != len(lines):
         return None
-    # one object per distinct cell of a column (codes, dates, keys repeat): a third of the memory
-    columns = [column.to_pandas(deduplicate_objects=True).to_numpy() for column in table.columns]
-    return _frame(path, header, lines.tolist(), columns, [], texts=True)
+    # one object per distinct cell of a column (codes, dates, keys repeat): a third of the
+    # memory; each column's Arrow buffers are freed once it is converted
+    columns: list[Any] = []
+    while table.num_columns:
+        columns.append(table.column(0).to_pandas(deduplicate_objects=True).to_numpy())
+        table = table.remove_column(0)
+    del table
+    pa.default_memory_pool().release_unused()
+    return _frame(path, header, lines, columns, [], texts=True)
 
 
 def _read_csv(path: Path) -> RawTable:
-    raw = path.read_bytes()
-    plain = _read_plain_csv(path, raw)
+    plain = _read_plain_csv(path, path.read_bytes())  # the bytes are freed once parsed
     if plain is not None:
         return plain
+    raw = path.read_bytes()
     text = decode_csv(raw)
     utf8 = text.encode("utf-8")
     if utf8 != raw.removeprefix(BOM):  # GB18030: plain once read as UTF-8?
