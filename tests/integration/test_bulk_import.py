@@ -9,6 +9,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import pytest
@@ -23,6 +24,7 @@ from tracer.loaders.bulk import import_directory
 from tracer.loaders.generate import generate_dataset
 from tracer.loaders.load import load_directory
 from tracer.loaders.report import LoadReport
+from tracer.queries.catalogue import cypher
 from tracer.queries.reset import empty_graph
 from tracer.queries.runner import QueryRunner
 
@@ -40,6 +42,15 @@ NAME_CHANGES = {
         "name_changed_on": "2023-01-02",
     },
 }
+
+#: The loader's look-ups of keys, names and findings already in the graph.
+LOOKUPS = (
+    "load_lookup_persons",
+    "load_lookup_enterprises",
+    "load_lookup_person_names",
+    "load_lookup_enterprise_names",
+    "load_lookup_finding_states",
+)
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +106,18 @@ def test_a_server_import_is_prepared_then_finished_into_the_graph_load_makes(
     data_set: Path,
     loaded: tuple[str, LoadReport, str],
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     local, runner = second
     files = tmp_path / "files"
+    statements: list[str] = []
+    read = runner.read
+
+    def recorded(query: str, **params: Any) -> Any:
+        statements.append(query)
+        return read(query, **params)
+
+    monkeypatch.setattr(runner, "read", recorded)
     prepared = import_directory(
         runner,
         data_set,
@@ -112,6 +132,9 @@ def test_a_server_import_is_prepared_then_finished_into_the_graph_load_makes(
     assert bulk.nodes["Enterprise"] == loaded[1].files["enterprises"].loaded
     assert runner.read("MATCH (n:Enterprise) RETURN n LIMIT 1") == []  # nothing written yet
     assert (tmp_path / "prepared-rejects.csv").read_text(encoding="utf-8-sig") == loaded[2]
+    lookups = {cypher(name) for name in LOOKUPS}
+    assert statements and not lookups & set(statements)  # the empty graph is not asked for keys
+    monkeypatch.undo()
 
     # What the server's administrator does: stop, import with the printed arguments, start.
     local.stop()

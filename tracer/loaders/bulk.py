@@ -58,6 +58,8 @@ class _FilesImport:
     validated stems over."""
 
     stems = frozenset(BULK_STEMS)
+    #: Made only after ``ensure_empty``: the graph holds no data the rows could refer to.
+    into_empty = True
 
     def __init__(self, runner: QueryRunner, files_directory: Path) -> None:
         self.runner = runner
@@ -197,6 +199,7 @@ class ImportedOnServer:
     """The registry stems as imported on a server: restores the saved checkpoints."""
 
     stems = frozenset(BULK_STEMS)
+    into_empty = False  # the imported rows are in the graph
 
     def __init__(self, runner: QueryRunner, files_directory: Path) -> None:
         self.runner = runner

@@ -29,7 +29,7 @@ from tracer.graph.settings import get_clock
 from tracer.loaders import aliases, interchange, validate
 from tracer.loaders.batch import Batch, Reject, emptied
 from tracer.loaders.checks import Context
-from tracer.loaders.lookup import GraphKeys
+from tracer.loaders.lookup import EmptyGraphKeys, GraphKeys
 from tracer.loaders.read import (
     INTERCHANGE,
     STEMS,
@@ -80,6 +80,9 @@ class BulkWriter(Protocol):
     rest."""
 
     stems: frozenset[str]
+    #: True when the database was found empty before (an offline import replaces the store):
+    #: no key of the rows is looked up in it.
+    into_empty: bool
 
     def add(self, stem: str, rows: pd.DataFrame, clock: Clock) -> None: ...
 
@@ -328,6 +331,8 @@ def load_directory(
             f"stems: {', '.join(STEMS)})" + (f"; {hints}" if hints else "")
         )
     graph = _graph(runner, dry_run)
+    if graph is not None and bulk is not None and bulk.into_empty:
+        graph = EmptyGraphKeys(graph.runner)
     writing = runner is not None and not dry_run
     if runner is not None and writing and bulk is None:
         apply_schema(runner.driver, runner.database)

@@ -78,3 +78,20 @@ class GraphKeys:
     def reference_tables(self) -> dict[str, list[dict[str, Any]]]:
         """Every version of every reference table installed in the graph (typed rows)."""
         return {stem: list(rows) for stem, rows in snapshot(self.runner).tables.items()}
+
+
+class EmptyGraphKeys(GraphKeys):
+    """The look-ups of a graph known to hold no data (an offline import replaces the store after
+    ``ensure_empty``): no key exists, so none is sent; the reference tables are still read."""
+
+    def existing(self, entity: str, keys: Iterable[Any]) -> set[Any]:
+        """No key exists."""
+        return set()
+
+    def names(self, entity: str, keys: Iterable[Any]) -> dict[Any, StoredName]:
+        """No subject exists, so none has a stored name."""
+        return {}
+
+    def findings(self, finding_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """No finding exists."""
+        return {}
