@@ -10,6 +10,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from tracer.domain import identifiers
 from tracer.domain.identifiers import (
     ID_TYPES,
     PERSON_ID_PATTERN,
@@ -283,3 +284,25 @@ def test_vectorised_resident_ids_equal_the_scalar_rule(numbers: list[str]) -> No
 def test_identifier_shapes_in_free_text(text: str, flagged: bool) -> None:
     assert looks_like_person_id(text) is flagged
     assert bool(re.search(PERSON_ID_PATTERN, text)) is flagged  # the schema's form agrees
+
+
+@given(
+    st.lists(resident_like, min_size=1, max_size=20),
+    st.lists(st.one_of(valid_usccs, st.text(max_size=19)), min_size=1, max_size=20),
+)
+def test_identifiers_checked_in_parts_read_as_checked_whole(
+    numbers: list[str], codes: list[str]
+) -> None:
+    whole = (
+        normalise_resident_ids(pd.Series(numbers, dtype=object), TODAY),
+        uscc_reasons(pd.Series(codes, dtype=object)),
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(identifiers, "MATRIX_ROWS", 3)
+        parts = (
+            normalise_resident_ids(pd.Series(numbers, dtype=object), TODAY),
+            uscc_reasons(pd.Series(codes, dtype=object)),
+        )
+    assert [series.tolist() for series in whole[0]] == [series.tolist() for series in parts[0]]
+    assert whole[1].tolist() == parts[1].tolist()
+    assert parts[1].index.equals(whole[1].index)

@@ -31,6 +31,8 @@ ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_CHECK = "10X98765432"
 EARLIEST_BIRTH = date(1880, 1, 1)
+#: Identifiers checked as one digit matrix at a time (bounds the matrices' memory).
+MATRIX_ROWS = 1 << 16
 
 _USCC_VALUE = {char: value for value, char in enumerate(USCC_CHARSET)}
 _OTHER_DOCUMENT = re.compile(r"[A-Z0-9()\-]+")
@@ -115,6 +117,17 @@ def uscc_reasons(codes: pd.Series) -> pd.Series:
     ``codes`` must already be stripped and upper-case strings (no nulls); the result has the
     same index and the same reason ``validate_uscc`` would raise.
     """
+    if len(codes) <= MATRIX_ROWS:
+        return _uscc_reasons(codes)
+    parts = [
+        _uscc_reasons(codes.iloc[start : start + MATRIX_ROWS])
+        for start in range(0, len(codes), MATRIX_ROWS)  # a few MB of characters at a time
+    ]
+    joined: pd.Series = pd.concat(parts)
+    return joined
+
+
+def _uscc_reasons(codes: pd.Series) -> pd.Series:
     reasons = pd.Series([None] * len(codes), index=codes.index, dtype=object)
     lengths = codes.str.len().to_numpy()
     reasons[lengths != 18] = "USCC_LENGTH"
@@ -246,7 +259,9 @@ def normalise_resident_ids(
     for length in (18, 15):
         rows = np.flatnonzero(plain & (lengths == length))
         if len(rows):
-            _resident_matrix(cells, rows, length == 15, today, out, reasons)
+            for start in range(0, len(rows), MATRIX_ROWS):  # a few MB of digits at a time
+                part = rows[start : start + MATRIX_ROWS]
+                _resident_matrix(cells, part, length == 15, today, out, reasons)
     for row in np.flatnonzero(~(plain & ((lengths == 18) | (lengths == 15)))):
         try:
             out[row] = normalise_person_id("RESIDENT_ID", str(cells[row]), today)
@@ -270,7 +285,7 @@ def _resident_matrix(
     characters, read as one byte matrix."""
     width = 15 if legacy else 18
     matrix = np.frombuffer("".join(cells[rows]).encode("ascii"), dtype=np.uint8)
-    matrix = matrix.reshape(-1, width).astype(np.int64)
+    matrix = matrix.reshape(-1, width).astype(np.int32)
     if legacy:
         nineteen = np.broadcast_to(np.array([1, 9]) + ord("0"), (len(rows), 2))
         body = np.concatenate([matrix[:, :6], nineteen, matrix[:, 6:]], axis=1)

@@ -33,7 +33,7 @@ from tracer.domain.codes import ENTERPRISE_KINDS as KINDS
 from tracer.domain.identifiers import uscc_kind
 from tracer.domain.keys import PersonKey
 from tracer.loaders import checks, identity
-from tracer.loaders.batch import Batch
+from tracer.loaders.batch import Batch, objects
 from tracer.loaders.checks import Context
 from tracer.loaders.names import display_names
 from tracer.loaders.read import FILE, LINE
@@ -207,14 +207,14 @@ def persons(batch: Batch, ctx: Context) -> pd.DataFrame:
 def _with_changes(
     rows: pd.DataFrame, key_column: str, changes: dict[Any, list[identity.NameChange]]
 ) -> pd.DataFrame:
-    """``rows`` with the name changes to record for each key (column ``name_changes``)."""
-    rows = rows.copy()
-    lists = (
-        [changes.get(key, []) for key in rows[key_column]]
+    """``rows`` with the name changes to record for each key (column ``name_changes``: a list,
+    None for a key without changes)."""
+    rows = rows.copy(deep=False)  # a new column on the rows, not a copy of their cells
+    rows["name_changes"] = (
+        objects((changes.get(key) for key in rows[key_column]), rows.index)
         if changes
-        else [[] for _ in range(len(rows))]
+        else pd.Series(np.full(len(rows), None), index=rows.index, copy=False)
     )
-    rows["name_changes"] = pd.Series(lists, index=rows.index, dtype=object)
     return rows
 
 
