@@ -154,6 +154,7 @@ class LocalImport(_FilesImport):
             self.local.start(echo=self.echo)
             forget_bookmarks(self.runner)
             restore_checkpoints(self.runner, saved)
+        self._writer_for(clock).complete()
         report = _report(files, imported=True, command=[])
         report.files_seconds = round(self.files_seconds, 3)
         report.import_seconds = round(imported - began, 3)
@@ -182,6 +183,7 @@ class PreparedImport(_FilesImport):
         """Save the checkpoints beside the files; the command is relative to the files."""
         files = self._files(clock)
         _save_checkpoints(self.runner, self.directory)
+        self._writer_for(clock).complete()
         command = [
             "neo4j-admin",
             "database",

@@ -37,6 +37,11 @@ BULK_STEMS = (
 REPORT_FILE = "import.report"
 #: Validated rows per chunk (one CSV file per shape and chunk).
 CHUNK_ROWS = 200_000
+#: Present beside an import's files while they are written (gone once they are complete, or
+#: imported): files found with it are an interrupted run's, which the next run replaces.
+UNFINISHED = ".tracer-import-unfinished"
+#: The names of the files a run writes (``0001-Person.csv`` …).
+FILE_PATTERN = "[0-9][0-9][0-9][0-9]-*.csv"
 
 Key = Callable[[Param], str]
 Props = Callable[[Param], dict[str, Any]]
@@ -330,11 +335,21 @@ class ImportFileWriter:
 
     def __init__(self, directory: Path, clock: Clock) -> None:
         directory.mkdir(parents=True, exist_ok=True)
+        marker = directory / UNFINISHED
+        if marker.exists():  # an interrupted run's files: replaced by this run's
+            for path in directory.glob(FILE_PATTERN):
+                path.unlink()
+            (directory / REPORT_FILE).unlink(missing_ok=True)
         if any(directory.glob("*.csv")):
             raise FileExistsError(f"{directory} already holds CSV files: give an empty directory")
+        marker.touch()
         self.files = ImportFiles(directory)
         self._writer = _Writer(self.files)
         self._shapes = shapes(clock.now())
+
+    def complete(self) -> None:
+        """Mark the files complete (imported, or handed over): a later run refuses them."""
+        (self.files.directory / UNFINISHED).unlink(missing_ok=True)
 
     def add(self, stem: str, rows: pd.DataFrame) -> None:
         """Write one stem's rows (a stem of ``BULK_STEMS``)."""
