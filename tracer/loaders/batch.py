@@ -40,6 +40,11 @@ def objects(values: Iterable[object], index: pd.Index) -> pd.Series:
     return pd.Series(np.fromiter(values, dtype=object, count=len(index)), index=index, copy=False)
 
 
+def nones(index: pd.Index) -> pd.Series:
+    """An all-None object Series on ``index``."""
+    return pd.Series(np.full(len(index), None), index=index, copy=False)
+
+
 def emptied(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame``'s columns without its rows (a copy: an empty slice would keep them alive)."""
     return frame.iloc[0:0].copy()
@@ -110,9 +115,7 @@ class Batch:
                     cells = (codes.get(cell, cell) if cell is not None else None for cell in cells)
                 values = objects(cells, self.frame.index)
             else:
-                values = pd.Series(
-                    np.full(len(self.frame), None), index=self.frame.index, copy=False
-                )
+                values = nones(self.frame.index)
             self._text[column] = values
         return self._text[column]
 

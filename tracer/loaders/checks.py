@@ -21,7 +21,7 @@ from tracer.domain.identifiers import (
 from tracer.domain.keys import PersonKey
 from tracer.domain.masking import mask_number
 from tracer.domain.values import parse_dates, parse_shares, reason_message
-from tracer.loaders.batch import Batch, objects
+from tracer.loaders.batch import Batch, nones, objects
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import FILE, LINE
 
@@ -66,7 +66,7 @@ def _all(batch: Batch) -> pd.Series:
 
 def empty(batch: Batch) -> pd.Series:
     """An all-None column for ``batch``."""
-    return pd.Series(np.full(len(batch.frame), None), index=batch.frame.index, copy=False)
+    return nones(batch.frame.index)
 
 
 def per_distinct(

@@ -33,7 +33,7 @@ from tracer.domain.codes import ENTERPRISE_KINDS as KINDS
 from tracer.domain.identifiers import uscc_kind
 from tracer.domain.keys import PersonKey
 from tracer.loaders import checks, identity
-from tracer.loaders.batch import Batch, objects
+from tracer.loaders.batch import Batch, nones, objects
 from tracer.loaders.checks import Context
 from tracer.loaders.names import display_names
 from tracer.loaders.read import FILE, LINE
@@ -213,7 +213,7 @@ def _with_changes(
     rows["name_changes"] = (
         objects((changes.get(key) for key in rows[key_column]), rows.index)
         if changes
-        else pd.Series(np.full(len(rows), None), index=rows.index, copy=False)
+        else nones(rows.index)
     )
     return rows
 
