@@ -44,7 +44,7 @@ from tracer.graph.settings import LocalNeo4jSettings, get_local_settings
 from tracer.loaders import load
 from tracer.loaders.generate import generate_dataset
 from tracer.loaders.validate import Validated
-from tracer.loaders.write import BATCH_SIZE, STEPS, write_findings
+from tracer.loaders.write import BATCH_SIZE, STEPS, name_table, write_findings
 from tracer.queries.catalogue import cypher
 from tracer.queries.runner import QueryRunner
 
@@ -278,7 +278,7 @@ def _interleaved(
     machine's load falls on both alike. Seconds of each."""
     seconds = {"merge": 0.0, "create": 0.0}
     turn = 0
-    for step in STEPS[result.stem](result.rows):
+    for step in STEPS[result.stem](result.rows, name_table(result.stem, result.rows)):
         queries = {"merge": cypher(step.query), "create": "UNWIND $rows AS row\n" + RAW[step.query]}
         for start in range(0, len(step.rows), batch_size):
             chunk = step.rows[start : start + batch_size]

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from pyarrow import csv
 
 from tracer.domain.clock import Clock
-from tracer.loaders.write import STEPS, Param
+from tracer.loaders.write import STEPS, Param, name_table
 
 #: The stems the offline import writes (registry data, ≈ 99 % of a national data set's rows);
 #: the others follow through the MERGE loader once the imported store is started.
@@ -353,7 +353,8 @@ class ImportFileWriter:
 
     def add(self, stem: str, rows: pd.DataFrame) -> None:
         """Write one stem's rows (a stem of ``BULK_STEMS``)."""
+        names = name_table(stem, rows)
         for chunk in _chunks(rows):
-            for step in STEPS[stem](chunk):
+            for step in STEPS[stem](chunk, names):
                 for shape in self._shapes[step.query]:
                     self._writer.write(shape, step.rows)

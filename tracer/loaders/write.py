@@ -22,7 +22,7 @@ from tracer.queries.lifecycle import (
     release_person,
     transition_finding,
 )
-from tracer.queries.names import name_key_table
+from tracer.queries.names import NameKeyTable, name_key_table
 from tracer.queries.runner import QueryRunner
 from tracer.queries.timeline import history
 
@@ -66,11 +66,16 @@ def _props(record: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return {name: record[name] for name in names if record[name] is not None}
 
 
-def _named(props: dict[str, Any], keys: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """The properties with the pinyin search keys of the name (from ``name_key_table``), when a
-    name is given."""
+def _named(props: dict[str, Any], keys: NameKeyTable) -> dict[str, Any]:
+    """The properties with the pinyin search keys of the name, when a name is given."""
     name = props.get("name")
-    return {**props, **keys[name]} if isinstance(name, str) else props
+    return {**props, **keys[name].properties()} if isinstance(name, str) else props
+
+
+def name_table(stem: str, rows: pd.DataFrame) -> NameKeyTable:
+    """The pinyin keys of the names in a stem's validated rows (empty for a stem whose nodes
+    carry none); computed once for a stem written in chunks, since chunks repeat names."""
+    return name_key_table(rows["name"]) if stem in ("enterprises", "persons") else {}
 
 
 def _person(key: PersonKey | None) -> tuple[str | None, str | None]:
@@ -79,7 +84,7 @@ def _person(key: PersonKey | None) -> tuple[str | None, str | None]:
     return key.id_type, key.id_number
 
 
-def _steps_departments(rows: pd.DataFrame) -> list[Step]:
+def _steps_departments(rows: pd.DataFrame, _names: NameKeyTable) -> list[Step]:
     records = list(_records(rows, ["code", "name", "region_code", "superior_code", "kind"]))
     props = ("name", "region_code", "kind")
     return [
@@ -107,14 +112,13 @@ def _name_changes(changes: list[NameChange]) -> Iterator[Param]:
         yield {"change_id": change.change_id, "props": props}
 
 
-def _steps_enterprises(rows: pd.DataFrame) -> list[Step]:
+def _steps_enterprises(rows: pd.DataFrame, names: NameKeyTable) -> list[Step]:
     props = ("name", "kind", "ownership", "status", "region_code", "established_on", "address")
     records = list(_records(rows, ["uscc", *props, "superior_department", "name_changes"]))
-    keys = name_key_table(rows["name"])
     return [
         Step(
             "load_enterprises",
-            [{"uscc": r["uscc"], "props": _named(_props(r, props), keys)} for r in records],
+            [{"uscc": r["uscc"], "props": _named(_props(r, props), names)} for r in records],
         ),
         Step(
             "load_enterprise_supervisors",
@@ -137,16 +141,15 @@ def _steps_enterprises(rows: pd.DataFrame) -> list[Step]:
     ]
 
 
-def _steps_persons(rows: pd.DataFrame) -> list[Step]:
+def _steps_persons(rows: pd.DataFrame, names: NameKeyTable) -> list[Step]:
     params, changes = [], []
-    keys = name_key_table(rows["name"])
     for r in _records(rows, ["person", "name", "nationality", "name_changes"]):
         kind, number = _person(r["person"])
         params.append(
             {
                 "id_type": kind,
                 "id_number": number,
-                "props": _named(_props(r, ("name", "nationality")), keys),
+                "props": _named(_props(r, ("name", "nationality")), names),
             }
         )
         for change in _name_changes(r["name_changes"] or []):
@@ -157,7 +160,7 @@ def _steps_persons(rows: pd.DataFrame) -> list[Step]:
     ]
 
 
-def _steps_positions(rows: pd.DataFrame) -> list[Step]:
+def _steps_positions(rows: pd.DataFrame, _names: NameKeyTable) -> list[Step]:
     params = []
     for r in _records(rows, ["uscc", "person", "role", "start_date", "end_date"]):
         kind, number = _person(r.pop("person"))
@@ -165,7 +168,7 @@ def _steps_positions(rows: pd.DataFrame) -> list[Step]:
     return [Step("load_positions", params)]
 
 
-def _steps_shareholdings(rows: pd.DataFrame) -> list[Step]:
+def _steps_shareholdings(rows: pd.DataFrame, _names: NameKeyTable) -> list[Step]:
     by_kind: dict[str, list[Param]] = {"PERSON": [], "ENTERPRISE": [], "DEPARTMENT": []}
     props = ("share", "share_min", "share_max", "start_date", "end_date", "record_id")
     for r in _records(rows, ["investee", "holder_kind", "holder", "start_key", *props]):
@@ -185,7 +188,7 @@ def _steps_shareholdings(rows: pd.DataFrame) -> list[Step]:
     ]
 
 
-def _steps_practitioners(rows: pd.DataFrame) -> list[Step]:
+def _steps_practitioners(rows: pd.DataFrame, _names: NameKeyTable) -> list[Step]:
     params = []
     columns = ["person", "uscc", "qualification", "certificate_no", "start_date", "end_date"]
     for r in _records(rows, columns):
@@ -210,7 +213,7 @@ def _subject(kind: str, key: Any) -> dict[str, Any]:
     return {"subject_uscc": key, "subject_id_type": None, "subject_id_number": None}
 
 
-def _steps_finding_persons(rows: pd.DataFrame) -> list[Step]:
+def _steps_finding_persons(rows: pd.DataFrame, _names: NameKeyTable) -> list[Step]:
     params = []
     for r in _records(rows, ["finding_id", "person", "capacity", "effective_on"]):
         kind, number = _person(r.pop("person"))
@@ -218,7 +221,7 @@ def _steps_finding_persons(rows: pd.DataFrame) -> list[Step]:
     return [Step("load_finding_persons", params)]
 
 
-def _steps_redlist(rows: pd.DataFrame) -> list[Step]:
+def _steps_redlist(rows: pd.DataFrame, _names: NameKeyTable) -> list[Step]:
     params = []
     columns = ["honour_id", "subject_kind", "subject", "honour", "granted_by", "granted_on"]
     for r in _records(rows, [*columns, "valid_until"]):
@@ -232,7 +235,7 @@ def _steps_redlist(rows: pd.DataFrame) -> list[Step]:
     return [Step("load_honours", params)]
 
 
-def _steps_employments(rows: pd.DataFrame) -> list[Step]:
+def _steps_employments(rows: pd.DataFrame, _names: NameKeyTable) -> list[Step]:
     by_kind: dict[str, list[Param]] = {"ENTERPRISE": [], "DEPARTMENT": []}
     columns = ["person", "employer_kind", "employer", "public_sector", "start_date", "end_date"]
     for r in _records(rows, columns):
@@ -266,17 +269,19 @@ def _record_steps(rows: pd.DataFrame, key: str, props: tuple[str, ...], query: s
     return [Step(query, params)]
 
 
-def _steps_commitments(rows: pd.DataFrame) -> list[Step]:
+def _steps_commitments(rows: pd.DataFrame, _names: NameKeyTable) -> list[Step]:
     props = ("matter", "committed_on", "due_on", "fulfilled_on", "breached_on")
     return _record_steps(rows, "commitment_id", props, "load_commitments")
 
 
-def _steps_interviews(rows: pd.DataFrame) -> list[Step]:
+def _steps_interviews(rows: pd.DataFrame, _names: NameKeyTable) -> list[Step]:
     props = ("kind", "held_on", "rectify_by", "rectified_on")
     return _record_steps(rows, "interview_id", props, "load_interviews")
 
 
-STEPS: dict[str, Callable[[pd.DataFrame], list[Step]]] = {
+#: Each stem's statements and parameter rows, from its validated rows and ``name_table`` of them
+#: (or of the whole stem, when written in chunks).
+STEPS: dict[str, Callable[[pd.DataFrame, NameKeyTable], list[Step]]] = {
     "departments": _steps_departments,
     "enterprises": _steps_enterprises,
     "persons": _steps_persons,
@@ -424,7 +429,7 @@ def write_stem(
 ) -> int:
     """Write one stem's validated rows in batches; returns the rows written by its main steps."""
     written = 0
-    for step in STEPS[stem](rows):
+    for step in STEPS[stem](rows, name_table(stem, rows)):
         query = cypher(step.query)
         for start in range(0, len(step.rows), batch_size):
             chunk = step.rows[start : start + batch_size]
