@@ -39,6 +39,8 @@ LINE = "_line"
 FILE = "_file"
 #: Files ``tracer load`` writes itself into DIR: never input, never reported as unknown.
 OWN_STEMS = ("rejects",)
+#: Rows of an Arrow column converted to Python strings at a time.
+CONVERT_ROWS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -232,15 +234,25 @@ def _read_plain_csv(path: Path, raw: bytes) -> RawTable | None:
     del raw, data, buffer, ends, starts, filled, commas  # the table holds the cells now
     if table.num_rows != len(lines):
         return None
-    # one object per distinct cell of a column (codes, dates, keys repeat): a third of the
-    # memory; each column's Arrow buffers are freed once it is converted
+    # each column's Arrow buffers are freed (and handed back to the system) once converted
     columns: list[Any] = []
     while table.num_columns:
-        columns.append(table.column(0).to_pandas(deduplicate_objects=True).to_numpy())
+        columns.append(_objects(table.column(0)))
         table = table.remove_column(0)
+        pa.default_memory_pool().release_unused()
     del table
-    pa.default_memory_pool().release_unused()
     return _frame(path, header, lines, columns, [], texts=True)
+
+
+def _objects(column: pa.ChunkedArray) -> np.ndarray:
+    """The cells of an Arrow text column as Python strings, converted a slice at a time (the
+    conversion's working memory stays that of a slice), one object per distinct cell of a
+    slice (codes, dates and keys repeat: a third of the memory)."""
+    cells = np.empty(len(column), dtype=object)
+    for start in range(0, len(column), CONVERT_ROWS):
+        part = column.slice(start, CONVERT_ROWS).to_pandas(deduplicate_objects=True)
+        cells[start : start + len(part)] = part.to_numpy()
+    return cells
 
 
 def _read_csv(path: Path) -> RawTable:
