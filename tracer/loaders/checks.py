@@ -22,6 +22,7 @@ from tracer.domain.keys import PersonKey
 from tracer.domain.masking import mask_number
 from tracer.domain.values import parse_dates, parse_shares, reason_message
 from tracer.loaders.batch import Batch, nones, objects
+from tracer.loaders.keysets import KeySet
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import FILE, LINE
 
@@ -52,8 +53,8 @@ class Context:
     graph: GraphKeys | None
     today: date
     list_types: dict[str, str | None] = field(default_factory=dict)
-    valid: dict[str, set[Any]] = field(default_factory=dict)
-    rejected: dict[str, set[Any]] = field(default_factory=dict)
+    valid: dict[str, KeySet] = field(default_factory=dict)
+    rejected: dict[str, KeySet] = field(default_factory=dict)
     conflicted: dict[str, set[Any]] = field(default_factory=dict)
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
     decided: dict[str, date] = field(default_factory=dict)
@@ -256,13 +257,17 @@ def shares(batch: Batch, column: str, unit_column: str) -> pd.Series:
     return parsed
 
 
-def member(keys: pd.Series, found: set[Any]) -> pd.Series:
+def member(keys: pd.Series, found: set[Any] | KeySet) -> pd.Series:
     """Element-wise ``key in found`` (keys may be ``PersonKey`` tuples, which ``isin`` would
     take apart)."""
     if not found:
         return pd.Series(False, index=keys.index, dtype=bool)
     codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
-    table = np.array([*(key in found for key in uniques), False], dtype=bool)
+    table = np.zeros(len(uniques) + 1, dtype=bool)  # the last: a null key (code -1)
+    if isinstance(found, KeySet):
+        table[:-1] = found.contains(uniques)
+    else:
+        table[:-1] = [key in found for key in uniques]
     return pd.Series(table[codes], index=keys.index, dtype=bool)
 
 
@@ -276,7 +281,7 @@ def references(
     graph holds it (its rows belong to someone else). Without a graph (dry run, database down)
     such rows are counted as unchecked instead.
     """
-    pending = batch.good & keys.notna() & ~member(keys, ctx.valid.get(entity, set()))
+    pending = batch.good & keys.notna() & ~member(keys, ctx.valid.get(entity, KeySet()))
     conflicted = pending & member(keys, ctx.conflicted.get(entity, set()))
     batch.reject(
         conflicted,
@@ -292,7 +297,7 @@ def references(
         return
     found = ctx.graph.existing(entity, dict.fromkeys(keys[pending].tolist()))
     missing = pending & ~member(keys, found)
-    cascade = missing & member(keys, ctx.rejected.get(entity, set()))
+    cascade = missing & member(keys, ctx.rejected.get(entity, KeySet()))
     batch.reject(
         cascade,
         column,

@@ -35,6 +35,7 @@ from tracer.domain.keys import PersonKey
 from tracer.loaders import checks, identity
 from tracer.loaders.batch import Batch, nones, objects
 from tracer.loaders.checks import Context
+from tracer.loaders.keysets import KeySet
 from tracer.loaders.names import display_names
 from tracer.loaders.read import FILE, LINE
 from tracer.queries.lifecycle import (
@@ -75,9 +76,9 @@ class Validated:
 
 def _finish(batch: Batch, ctx: Context, frame: pd.DataFrame, entity: str, key_column: str) -> None:
     """Register the entity keys of this stem as valid or rejected for later stems."""
-    valid = set(frame.loc[batch.good, key_column].dropna())
+    valid = KeySet(frame.loc[batch.good, key_column].dropna())
     ctx.valid[entity] = valid
-    ctx.rejected[entity] = set(frame.loc[batch.bad, key_column].dropna()) - valid
+    ctx.rejected[entity] = KeySet(frame.loc[batch.bad, key_column].dropna()) - valid
 
 
 def _subject_keys(batch: Batch, ctx: Context, kinds: pd.Series, column: str) -> pd.Series:

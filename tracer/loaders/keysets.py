@@ -1,0 +1,113 @@
+"""The keys a load keeps between stems (those found valid or rejected so far), held compactly.
+
+A national register has hundreds of millions of persons; as Python objects (a ``PersonKey``
+tuple, its number as text, a hash-set slot) each kept key costs ~150 bytes. A normalised
+resident ID number is 17 digits and a check digit or X, which fit one 64-bit integer exactly:
+``KeySet`` keeps those codes in a sorted array (8 bytes a key) and every other key (a USCC, a
+department code, another document type) in a set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from tracer.domain.keys import DEFAULT_ID_TYPE, PersonKey
+
+#: Resident ID numbers coded per part (bounds the digit matrix of a large set).
+_PART = 1 << 16
+_DIGIT = (ord("0"), ord("9"))
+
+
+def _codes(numbers: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The 64-bit code of each resident ID number of the normalised form (17 digits, then a
+    digit or X: 17 digits x 11 + the last, below 2**61), and whether it has that form (else its
+    code is 0)."""
+    codes = np.zeros(len(numbers), dtype=np.int64)
+    coded = np.zeros(len(numbers), dtype=bool)
+    for start in range(0, len(numbers), _PART):
+        part = numbers[start : start + _PART]
+        raw = np.array(part, dtype="S19")  # one byte more: a longer number is no code
+        cells = raw.view(np.uint8).reshape(len(part), 19)
+        digits = cells[:, :17]
+        last = cells[:, 17]
+        shaped = (
+            ((digits >= _DIGIT[0]) & (digits <= _DIGIT[1])).all(axis=1)
+            & (((last >= _DIGIT[0]) & (last <= _DIGIT[1])) | (last == ord("X")))
+            & (cells[:, 18] == 0)
+        )
+        value = np.zeros(len(part), dtype=np.int64)
+        for column in range(17):
+            value = value * 10 + (digits[:, column].astype(np.int64) - _DIGIT[0])
+        value = value * 11 + np.where(last == ord("X"), 10, last.astype(np.int64) - _DIGIT[0])
+        codes[start : start + len(part)] = np.where(shaped, value, 0)
+        coded[start : start + len(part)] = shaped
+    return codes, coded
+
+
+def _split(keys: Iterable[Any]) -> tuple[list[Any], list[str]]:
+    """``keys`` that are not resident ID keys, and the numbers of those that are (ASCII)."""
+    others: list[Any] = []
+    numbers: list[str] = []
+    for key in keys:
+        if _resident(key):
+            numbers.append(key.id_number)
+        else:
+            others.append(key)
+    return others, numbers
+
+
+def _resident(key: object) -> bool:
+    """A resident ID key whose number may have a code (ASCII text)."""
+    return type(key) is PersonKey and key.id_type == DEFAULT_ID_TYPE and key.id_number.isascii()
+
+
+class KeySet:
+    """A set of entity keys: resident ID keys as sorted 64-bit codes, the others in a set."""
+
+    def __init__(self, keys: Iterable[Any] = ()) -> None:
+        others, numbers = _split(keys)
+        codes, coded = _codes(numbers)
+        self._codes = np.unique(codes[coded])
+        self._others: set[Any] = set(others)
+        self._others.update(
+            PersonKey(DEFAULT_ID_TYPE, number)
+            for number, ok in zip(numbers, coded, strict=True)
+            if not ok
+        )
+
+    def __len__(self) -> int:
+        return len(self._codes) + len(self._others)
+
+    def __contains__(self, key: object) -> bool:
+        return bool(self.contains([key])[0])
+
+    def contains(self, keys: Sequence[Any] | np.ndarray) -> np.ndarray:
+        """Element-wise membership of ``keys`` (a boolean array)."""
+        found = np.zeros(len(keys), dtype=bool)
+        places: list[int] = []
+        numbers: list[str] = []
+        for place, key in enumerate(keys):
+            if _resident(key):
+                places.append(place)
+                numbers.append(key.id_number)
+            else:
+                found[place] = key in self._others
+        if numbers:
+            codes, coded = _codes(numbers)
+            at = np.searchsorted(self._codes, codes)
+            hit = np.zeros(len(codes), dtype=bool)
+            inside = at < len(self._codes)
+            hit[inside] = self._codes[at[inside]] == codes[inside]
+            for index in np.flatnonzero(~coded):
+                hit[index] = PersonKey(DEFAULT_ID_TYPE, numbers[index]) in self._others
+            found[np.asarray(places)] = hit
+        return found
+
+    def __sub__(self, other: KeySet) -> KeySet:
+        result = KeySet()
+        result._codes = np.setdiff1d(self._codes, other._codes, assume_unique=True)
+        result._others = self._others - other._others
+        return result
