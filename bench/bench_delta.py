@@ -9,9 +9,11 @@ first a one-row file (the fixed cost of a load), then the delta. The same fracti
 enterprises gives 10x the delta rows on a 10x graph: a load proportional to the delta takes
 about 10x as long, one whose per-row cost grows with the graph about 100x; ``per_row_write_ratio``
 (seconds per delta row, largest size against smallest) is 1.0 when the graph size costs nothing.
-``--profile`` then loads a tenth-size delta (seed + 1) in process with every statement under
-``PROFILE``: db hits and plan operators per statement, the statements that scan a whole label
-(``scanning``), and the loader statements' db hits per row against the smallest size.
+``--profile`` then loads the one-row file again and a tenth-size delta (seed + 1) in process with
+every statement under ``PROFILE``: db hits and plan operators per statement, the statements that
+scan a whole label (``scanning``), the loader statements' db hits per row against the smallest
+size, and the one-row load's statements whose db hits grow with the graph (``one_row_growing``:
+the fixed cost of a load should not).
 
 Stores: ``--case SIZE=DATA:HOME`` measures a copy of the stopped bundled Neo4j in HOME (imported
 from DATA; the copy is deleted afterwards); a size without a case is generated with the seed and
@@ -48,7 +50,18 @@ from tracer.queries.runner import QueryRunner
 RESULTS = Path(__file__).parent / "results" / "delta.json"
 #: Plan operators that read a whole label or relationship type: a write of a delta row that
 #: uses one costs in proportion to the graph.
-SCANS = ("AllNodesScan", "NodeByLabelScan", "RelationshipTypeScan", "NodeIndexScan")
+SCANS = (
+    "AllNodesScan",
+    "NodeByLabelScan",
+    "UnionNodeByLabelsScan",
+    "IntersectionNodeByLabelsScan",
+    "RelationshipTypeScan",
+    "DirectedRelationshipTypeScan",
+    "UndirectedRelationshipTypeScan",
+    "DirectedAllRelationshipsScan",
+    "UndirectedAllRelationshipsScan",
+    "NodeIndexScan",
+)
 T = TypeVar("T")
 #: The day the delta's changes take effect (after the generator's default as-of date).
 CHANGED_ON = "2026-11-02"
@@ -311,6 +324,7 @@ def _measure(
             figures[label] = _summary(_run(command, _environment(local)))
             print(f"{size:>8} {label:<8} {json.dumps(figures[label])}", flush=True)
         if args.profile:
+            figures["one_row_profile"] = _profile(local, single, work)
             figures["profile"] = _profile(local, work / f"profiled-{size}", work)
             print(f"{size:>8} profile  {json.dumps(figures['profile'])}", flush=True)
     finally:
@@ -364,6 +378,28 @@ def _hits_ratio(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
                 for name in run["profile"]["scanning"]
             }
             for run in (small, large)
+        },
+    } | _one_row_growth(small, large)
+
+
+def _one_row_growth(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
+    """The one-row load's profiled db hits at both sizes, and the statements whose db hits grew
+    (more than twice, by more than 100): a fixed cost that grows with the graph."""
+    if "one_row_profile" not in small or "one_row_profile" not in large:
+        return {}
+    before, after = small["one_row_profile"], large["one_row_profile"]
+
+    def hits(run: dict[str, Any], name: str) -> int:
+        return int(run["statements"].get(name, {}).get("db_hits", 0))
+
+    return {
+        "one_row_db_hits": {
+            str(run["enterprises"]): run["one_row_profile"]["db_hits"] for run in (small, large)
+        },
+        "one_row_growing": {
+            name: [hits(before, name), hits(after, name)]
+            for name in sorted(after["statements"])
+            if hits(after, name) > 2 * hits(before, name) + 100
         },
     }
 
