@@ -1,6 +1,7 @@
-// Upgrade: record that every person and enterprise name has its pinyin search keys, so that later
-// loads skip the scan (every current writer of a name writes its keys).
-// Parameters: $version (int). Returns: marked (0 without reference data).
+// Upgrade: record that a backfill is complete (its marker property and version on the reference
+// state node), so that later upgrades skip its scan (every current writer writes what it fills).
+// Parameters: $marks (map of marker property -> version). Returns: marked (0 without reference
+// data).
 MATCH (s:ReferenceState {state_id: 'reference'})
-SET s.name_keys_version = $version
+SET s += $marks
 RETURN count(s) AS marked

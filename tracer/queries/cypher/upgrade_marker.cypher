@@ -1,5 +1,6 @@
-// Upgrade: the version of the name-key backfill last completed on this database (recorded on the
-// reference state node by upgrade_name_keys_done), or none.
-// No parameters. Returns: version (int or null; no row without reference data).
+// Upgrade: the version of a backfill last completed on this database (a property of the reference
+// state node, recorded by upgrade_mark), or none.
+// Parameters: $marker (property name, e.g. 'name_keys_version'). Returns: version (int or null;
+// no row without reference data).
 MATCH (s:ReferenceState {state_id: 'reference'})
-RETURN s.name_keys_version AS version
+RETURN s[$marker] AS version
