@@ -197,6 +197,8 @@ def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def dates(batch: Batch, column: str) -> pd.Series:
     """Parsed dates; ``DATE_FORMAT`` / ``DATE_IMPOSSIBLE`` rejected."""
+    if column not in batch.frame:  # an optional column no file has
+        return empty(batch)
     text = batch.text(column)
     parsed, reasons = per_distinct(text, _parse_dates)
     batch.reject_each(

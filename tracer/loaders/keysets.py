@@ -47,6 +47,27 @@ def _codes(numbers: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, coded
 
 
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """``codes`` sorted, each once (``np.unique`` is ~25 times slower on millions here)."""
+    ordered = np.sort(codes)
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return ordered[first]
+
+
+def _within(codes: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Element-wise ``code in held`` (sorted, unique): the codes are looked up in their own
+    sorted order, so the search walks ``held`` forwards (random look-ups into a large array
+    wait on memory: ~8 times slower)."""
+    order = np.argsort(codes)
+    ordered = codes[order]
+    at = np.minimum(np.searchsorted(held, ordered), max(len(held) - 1, 0))
+    hit = np.zeros(len(codes), dtype=bool)
+    if len(held):
+        hit[order] = held[at] == ordered
+    return hit
+
+
 def _split(keys: Iterable[Any]) -> tuple[list[Any], list[str]]:
     """``keys`` that are not resident ID keys, and the numbers of those that are (ASCII)."""
     others: list[Any] = []
@@ -70,7 +91,7 @@ class KeySet:
     def __init__(self, keys: Iterable[Any] = ()) -> None:
         others, numbers = _split(keys)
         codes, coded = _codes(numbers)
-        self._codes = np.unique(codes[coded])
+        self._codes = _sorted_unique(codes[coded])
         self._others: set[Any] = set(others)
         self._others.update(
             PersonKey(DEFAULT_ID_TYPE, number)
@@ -97,10 +118,7 @@ class KeySet:
                 found[place] = key in self._others
         if numbers:
             codes, coded = _codes(numbers)
-            at = np.searchsorted(self._codes, codes)
-            hit = np.zeros(len(codes), dtype=bool)
-            inside = at < len(self._codes)
-            hit[inside] = self._codes[at[inside]] == codes[inside]
+            hit = _within(codes, self._codes)
             for index in np.flatnonzero(~coded):
                 hit[index] = PersonKey(DEFAULT_ID_TYPE, numbers[index]) in self._others
             found[np.asarray(places)] = hit
