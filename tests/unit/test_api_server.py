@@ -15,16 +15,23 @@ from starlette.types import Message, Receive, Scope, Send
 
 from tests.fixtures.database import free_port
 from tracer.api.app import create_app
-from tracer.api.server import FreezeAfterStartup, ServeSettings, build_config
+from tracer.api.server import (
+    YOUNG_GC_THRESHOLD,
+    FreezeAfterStartup,
+    ServeSettings,
+    build_config,
+)
 from tracer.api.settings import ApiSettings
 from tracer.graph.driver import Target
 
 
 @pytest.fixture()
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 async def _lifespan_app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -45,6 +52,7 @@ def test_objects_are_frozen_when_the_app_reports_its_start(unfrozen: None) -> No
     asyncio.run(FreezeAfterStartup(_lifespan_app)({"type": "lifespan"}, receive, send))
     assert sent == [{"type": "lifespan.startup.complete"}]
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == YOUNG_GC_THRESHOLD
 
 
 def test_requests_pass_through_and_freeze_nothing(unfrozen: None) -> None:
@@ -59,9 +67,11 @@ def test_requests_pass_through_and_freeze_nothing(unfrozen: None) -> None:
     async def ignore(message: Message) -> None:
         raise AssertionError("not sent")
 
+    thresholds = gc.get_threshold()
     asyncio.run(FreezeAfterStartup(app)({"type": "http"}, nothing, ignore))
     assert seen == ["http"]
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
 
 
 def test_the_server_loads_the_app_wrapped() -> None:

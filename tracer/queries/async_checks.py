@@ -109,10 +109,14 @@ class Coalescer(Generic[K]):
     """Reads of single subjects asked together become one read: the subjects (of one moment)
     asked while ``parallel`` reads are in flight form the next read — one round trip and one
     transaction for up to ``max_batch`` of them, as a batch check — and each caller gets its
-    own row. ``statement`` must answer one row per subject, in order."""
+    own row. ``statement`` must answer one row per subject, in order.
+
+    One read in flight by default: with two, the second slot mostly carried a read of one or
+    two subjects (half the reads were of one), which cost Neo4j and the driver a round trip each
+    and left the next group smaller."""
 
     def __init__(
-        self, read: Read, statement: Statement[K], parallel: int = 2, max_batch: int = 32
+        self, read: Read, statement: Statement[K], parallel: int = 1, max_batch: int = 32
     ) -> None:
         self.read = read
         self.statement = statement
@@ -170,7 +174,7 @@ class SingleChecks:
         self,
         reader: AsyncQueryRunner,
         runner: QueryRunner,
-        parallel: int = 2,
+        parallel: int = 1,
         max_batch: int = 32,
     ) -> None:
         self.runner = runner
