@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from starlette.types import Message, Receive, Scope, Send
 from tracer.api.audit import AuditKeyring, AuditLog, verify_log
 from tracer.api.audit.group import GroupCommit
 from tracer.api.middleware import AuditMiddleware
+from tracer.queries.audit import Checkpoint
 
 REQUESTS = 40
 
@@ -37,9 +39,12 @@ async def _app(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": b"{}"})
 
 
-def _serve(log: AuditLog) -> tuple[dict[int, int], dict[int, bool]]:
+def _serve(
+    log: AuditLog, answered: threading.Event | None = None
+) -> tuple[dict[int, int], dict[int, bool]]:
     """Send ``REQUESTS`` concurrent requests through the audit middleware; per request its
-    status, and whether its entry was in the log file when its response started."""
+    status, and whether its entry was in the log file when its response started. ``answered``
+    is set once every request was answered."""
     middleware = AuditMiddleware(_app, GroupCommit(log), retry_after=5)
     statuses: dict[int, int] = {}
     durable: dict[int, bool] = {}
@@ -69,6 +74,8 @@ def _serve(log: AuditLog) -> tuple[dict[int, int], dict[int, bool]]:
 
     async def all_requests() -> None:
         await asyncio.gather(*(request(number) for number in range(REQUESTS)))
+        if answered is not None:
+            answered.set()
 
     asyncio.run(all_requests())
     return statuses, durable
@@ -82,10 +89,10 @@ def test_concurrent_entries_are_written_together_before_their_responses(
     append_many = log.append_many
 
     def recording(
-        payloads: Sequence[dict[str, Any]], at: dt.datetime | None = None
+        payloads: Sequence[dict[str, Any]], at: dt.datetime | None = None, **options: bool
     ) -> list[dict[str, Any]]:
         groups.append(len(payloads))
-        return append_many(payloads, at)
+        return append_many(payloads, at, **options)
 
     monkeypatch.setattr(log, "append_many", recording)
     statuses, durable = _serve(log)
@@ -103,10 +110,36 @@ def test_a_failed_group_write_refuses_reads_of_persons(
 ) -> None:
     log = _log(tmp_path)
 
-    def failing(payloads: Sequence[dict[str, Any]], at: dt.datetime | None = None) -> None:
+    def failing(
+        payloads: Sequence[dict[str, Any]], at: dt.datetime | None = None, **options: bool
+    ) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(log, "append_many", failing)
     statuses, _ = _serve(log)
     # every entry of the group failed: reads of persons are refused, the others go out
     assert statuses == {number: 503 if number % 2 == 0 else 200 for number in range(REQUESTS)}
+
+
+def test_a_checkpoint_that_falls_due_is_sent_after_its_group_was_answered(tmp_path: Path) -> None:
+    """The head goes to the sink (Neo4j; here one that holds until every request was answered)
+    after the responses: no request waits on that write (one checkpoint is due: the head of the
+    first group)."""
+    answered = threading.Event()
+    sent: list[tuple[int, bool]] = []
+
+    def sink(head: Checkpoint) -> bool:
+        sent.append((head.seq, answered.wait(timeout=30)))
+        return True
+
+    log = AuditLog(
+        tmp_path / "audit.jsonl",
+        AuditKeyring(tmp_path / "audit-keys.json"),
+        fsync=True,
+        checkpoint_every=1000,
+        sink=sink,
+    )
+    statuses, durable = _serve(log, answered)
+    assert statuses == dict.fromkeys(range(REQUESTS), 200)
+    assert durable == dict.fromkeys(range(REQUESTS), True)
+    assert [was_answered for _, was_answered in sent] == [True]

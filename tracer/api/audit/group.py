@@ -3,7 +3,9 @@
 A request awaits its entry; while one group is being written (in a worker thread, so the event
 loop keeps serving), the entries of the requests that arrive meanwhile queue up and form the next
 group. Each request resumes only after the group holding its entry is durable
-(``AuditLog.append_many``), so the audit guarantee is that of a single append.
+(``AuditLog.append_many``), so the audit guarantee is that of a single append. A checkpoint of the
+head to Neo4j that falls due is sent after the group's requests were answered, in a thread of its
+own (one at a time), so no response waits on a database write.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class GroupCommit:
         self.log = log
         self._pending: list[tuple[dict[str, Any], asyncio.Future[dict[str, Any]]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._checkpoint: asyncio.Future[None] | None = None
 
     async def append(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Write ``payload`` (``request_payload``) as an entry; return it once it is durable.
@@ -39,7 +42,7 @@ class GroupCommit:
             group, self._pending = self._pending, []
             try:
                 entries = await asyncio.to_thread(
-                    self.log.append_many, [payload for payload, _ in group]
+                    self.log.append_many, [payload for payload, _ in group], checkpoint=False
                 )
             except Exception as exc:  # every waiting request learns that its entry failed
                 for _, written in group:
@@ -49,3 +52,9 @@ class GroupCommit:
             for (_, written), entry in zip(group, entries, strict=True):
                 if not written.done():
                     written.set_result(entry)
+            self._checkpoint_when_due()
+
+    def _checkpoint_when_due(self) -> None:
+        """Start sending the head to the sink when a checkpoint is due and none is in flight."""
+        if self.log.checkpoint_is_due and (self._checkpoint is None or self._checkpoint.done()):
+            self._checkpoint = asyncio.ensure_future(asyncio.to_thread(self.log.checkpoint_due))

@@ -122,7 +122,11 @@ class AuditLog:
         self.fsync = fsync
         self.checkpoint_every = checkpoint_every
         self.sink = sink
-        self._checkpoint_pending = False
+        #: The head a checkpoint that fell due sends (``checkpoint_due``), None when none is owed.
+        self._due: Checkpoint | None = None
+        #: Whether the last checkpoint failed (then the first append past the pause sends its own
+        #: head), and when a retry may start.
+        self._checkpoint_failed = False
         self._checkpoint_retry_at = 0.0
 
     # -- writing -------------------------------------------------------------------------------
@@ -140,10 +144,16 @@ class AuditLog:
         return self.append_many([request_payload(actor, method, endpoint, status, subjects)], at)[0]
 
     def append_many(
-        self, payloads: Sequence[dict[str, Any]], at: dt.datetime | None = None
+        self,
+        payloads: Sequence[dict[str, Any]],
+        at: dt.datetime | None = None,
+        *,
+        checkpoint: bool = True,
     ) -> list[dict[str, Any]]:
         """Write one entry per payload (``request_payload``), in order, under one exclusive file
-        lock with one fsync and one head write (a group commit): all are durable on return."""
+        lock with one fsync and one head write (a group commit): all are durable on return.
+        With ``checkpoint`` False a checkpoint that falls due is left to ``checkpoint_due``
+        (the caller answers first, then stores the head)."""
         if not payloads:
             return []
         ring = self.keyring.load()
@@ -168,11 +178,28 @@ class AuditLog:
         # due on the first entry and whenever these appends passed a multiple of N (events such
         # as a rotation may write more than one entry)
         seq = entries[-1]["seq"]
-        if before == 0 or seq // self.checkpoint_every > before // self.checkpoint_every:
-            self._checkpoint_pending = True
-        if self._checkpoint_pending and time.monotonic() >= self._checkpoint_retry_at:
-            self.checkpoint(head)
+        passed = before == 0 or seq // self.checkpoint_every > before // self.checkpoint_every
+        if passed or (self._checkpoint_failed and self._pause_over()):
+            self._due = head
+        if checkpoint:
+            self.checkpoint_due()
         return entries
+
+    def _pause_over(self) -> bool:
+        return time.monotonic() >= self._checkpoint_retry_at
+
+    @property
+    def checkpoint_is_due(self) -> bool:
+        """Whether ``checkpoint_due`` would send a head now."""
+        return self._due is not None and self._pause_over()
+
+    def checkpoint_due(self) -> None:
+        """Send the head that fell due to the sink: the first entry's, the one that passed a
+        multiple of N entries, or after a failed checkpoint the first one past the pause."""
+        head = self._due
+        if head is not None and self._pause_over():
+            self._due = None  # a newer one may fall due while this one is sent
+            self.checkpoint(head)
 
     def _write(
         self,
@@ -272,11 +299,12 @@ class AuditLog:
         try:
             same = self.sink(head)
         except Exception as exc:  # the sink is a database: any failure is retried later
-            self._checkpoint_pending = True
+            self._checkpoint_failed = True
+            self._due = self._due or head
             self._checkpoint_retry_at = time.monotonic() + CHECKPOINT_RETRY_SECONDS
             LOG.warning("audit checkpoint of entry %d not stored: %s", head.seq, type(exc).__name__)
             return False
-        self._checkpoint_pending = False
+        self._checkpoint_failed = False
         if not same:
             LOG.error("audit entry %d was checkpointed earlier with another MAC", head.seq)
         return same
