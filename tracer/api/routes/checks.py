@@ -12,10 +12,9 @@ from pydantic import BaseModel
 from tracer.api.deps import (
     AsyncRunnerDep,
     ClockDep,
-    ReaderDep,
     RunnerDep,
     ScreenerDep,
-    SingleChecksDep,
+    SingleCheckDep,
     TrailDep,
 )
 from tracer.api.responses import problem_responses
@@ -88,22 +87,16 @@ def measure_code(runner: QueryRunner, code: str | None) -> str | None:
     summary="Is this person or enterprise restricted?",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
-async def check(
-    body: CheckRequest,
-    principal: ReaderDep,
-    reads: SingleChecksDep,
-    trail: TrailDep,
-    clock: ClockDep,
-) -> Check:
+async def check(body: CheckRequest, call: SingleCheckDep) -> Check:
     """Liabilities (with evidence: finding, rule, role or capacity, path, source clause, each
     measure with ``mandatory``) of a person — or the findings against an enterprise with the
     memoranda's measures and its related risk — on ``as_of``, as known on ``known_on``. ID
     numbers are masked unless the role reveals them."""
-    key = trail.subject(body)
-    moment = Moment(body.as_of or clock.today(), known_instant(clock, body.known_on))
-    rows = await reads.read(key, moment)
+    key = call.trail.subject(body)
+    moment = Moment(body.as_of or call.clock.today(), known_instant(call.clock, body.known_on))
+    rows = await call.reads.read(key, moment)
     answer = rows.checks(measure_in(rows.reference, body.measure))[0]
-    trail.disclosed(answer)
+    call.trail.disclosed(answer)
     return answer
 
 
