@@ -5,9 +5,9 @@ Neo4j in a temporary directory, creates a key and starts ``tracer serve`` (1 wor
 fsynced). Then, against that one server in the same run: ``GET /healthz`` (the baseline: the
 same server, no database, no audit) and single ``POST /v1/checks`` of persons of the data set,
 the body rotating over them (the ID number in the body, never the URL), each with ``--connections``
-connections for ``--seconds``. Reports req/s, p50/p99, the server's CPU time per request, the
-ratio checks/healthz and the load average before and after; checks the audit log afterwards;
-writes ``bench/results/api.json``.
+connections for ``--seconds``. Reports req/s, p50/p99, the server's and Neo4j's CPU time per
+request, the ratio checks/healthz and the load average before and after; checks the audit log
+afterwards; writes ``bench/results/api.json``.
 
 Run with ``python -m bench.bench_api [--enterprises 2000] [--connections 32] [--seconds 20]``;
 ``--before FILE`` copies the figures of an earlier result (e.g. the previous build) beside the new
@@ -151,16 +151,23 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _measure(
-    base: str, path: str, env: dict[str, str], args: argparse.Namespace, server: int
+    base: str,
+    path: str,
+    env: dict[str, str],
+    args: argparse.Namespace,
+    server: int,
+    neo4j: int | None = None,
 ) -> dict[str, Any]:
-    """The load generator's figures, plus the server's CPU per request (less sensitive to
-    what else the machine runs than requests per second)."""
+    """The load generator's figures, plus the server's (and Neo4j's) CPU per request (less
+    sensitive to what else the machine runs than requests per second)."""
     tool = _wrk if args.tool == "wrk" else _oha
-    began = _cpu_seconds(server)
+    processes = {"server": server} if neo4j is None else {"server": server, "neo4j": neo4j}
+    began = {name: _cpu_seconds(pid) for name, pid in processes.items()}
     figures = tool(base + path, env, args, args.seconds)
     figures["requests_per_second"] = round(figures["requests"] / figures["seconds"], 1)
-    used = _cpu_seconds(server) - began
-    figures["server_cpu_ms_per_request"] = round(1000 * used / figures["requests"], 3)
+    for name, pid in processes.items():
+        used = _cpu_seconds(pid) - began[name]
+        figures[f"{name}_cpu_ms_per_request"] = round(1000 * used / figures["requests"], 3)
     return figures
 
 
@@ -261,8 +268,9 @@ def main() -> None:
                 print(json.dumps(_profile(base, checks_env, args, server.pid), indent=2))
                 return
             load_before = _load_average()
-            healthz = _measure(base, "/healthz", checks_env, args, server.pid)
-            checks = _measure(base, "/v1/checks", checks_env, args, server.pid)
+            neo4j = local.status().pid
+            healthz = _measure(base, "/healthz", checks_env, args, server.pid, neo4j)
+            checks = _measure(base, "/v1/checks", checks_env, args, server.pid, neo4j)
             load_after = _load_average()
             verified = json.loads(_run(env, "audit", "verify", "--json"))
         finally:
