@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,11 +25,24 @@ odd = st.one_of(
 keys = st.lists(st.one_of(residents, odd), max_size=40)
 
 
-@given(keys, keys, keys)
+def _made(held: Sequence[object], coded_from: int) -> KeySet:
+    """A ``KeySet`` of ``held`` coded from ``coded_from`` resident keys on."""
+    kept = keysets.CODED_FROM
+    keysets.CODED_FROM = coded_from
+    try:
+        return KeySet(held)
+    finally:
+        keysets.CODED_FROM = kept
+
+
+thresholds = st.sampled_from([0, 2, 1 << 20])
+
+
+@given(keys, keys, keys, thresholds, thresholds)
 def test_membership_and_difference_as_a_set(
-    held: list[object], other: list[object], asked: list[object]
+    held: list[object], other: list[object], asked: list[object], first: int, second: int
 ) -> None:
-    found, removed = KeySet(held), KeySet(other)
+    found, removed = _made(held, first), _made(other, second)
     assert len(found) == len(set(held))
     assert found.contains(asked).tolist() == [key in set(held) for key in asked]
     assert [key in found for key in asked] == [key in set(held) for key in asked]
@@ -41,18 +56,20 @@ def test_membership_and_difference_as_a_set(
 def test_a_large_set_is_coded_in_parts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(keysets, "_PART", 3)
     numbers = [f"{index:017d}{index % 10}" for index in range(10)]
-    found = KeySet(PersonKey("RESIDENT_ID", number) for number in numbers[::2])
+    found = _made([PersonKey("RESIDENT_ID", number) for number in numbers[::2]], 0)
     asked = [PersonKey("RESIDENT_ID", number) for number in numbers]
     assert found.contains(asked).tolist() == [index % 2 == 0 for index in range(10)]
 
 
-def test_a_resident_key_is_held_as_eight_bytes() -> None:
-    found = KeySet(PersonKey("RESIDENT_ID", f"{index:017d}X") for index in range(1000))
+def test_from_coded_from_resident_keys_on_each_is_held_as_eight_bytes() -> None:
+    held = [PersonKey("RESIDENT_ID", f"{index:017d}X") for index in range(1000)]
+    assert len(_made(held, 1001)._codes) == 0
+    found = _made(held, 1000)
     assert found._codes.nbytes == 8000 and not found._others
 
 
 def test_numbers_that_differ_only_in_the_last_character_are_apart() -> None:
     body = "11010519800101001"
-    found = KeySet([PersonKey("RESIDENT_ID", body + "X")])
+    found = _made([PersonKey("RESIDENT_ID", body + "X")], 0)
     asked = [PersonKey("RESIDENT_ID", body + last) for last in "X0123456789"]
     assert found.contains(asked).tolist() == [True, *[False] * 10]

@@ -79,8 +79,7 @@ def resolve(
     former = display_names(batch.text("former_name"))
     usable = batch.good & frame[key_column].notna() & frame["name"].notna()
     keys = frame[key_column][usable]
-    wanted = list(dict.fromkeys(keys.tolist()))
-    stored = ctx.graph.names(entity, wanted) if ctx.graph is not None and wanted else {}
+    stored = ctx.graph.names(entity, keys.tolist()) if ctx.graph is not None else {}
     # a key given once, undated and unknown to the graph keeps its name: nothing to resolve
     involved = keys.duplicated(keep=False) | changed_on[usable].notna()
     if stored:

@@ -16,6 +16,8 @@ import numpy as np
 
 from tracer.domain.keys import DEFAULT_ID_TYPE, PersonKey
 
+#: Resident ID keys from which a set holds them as codes (below, a plain set is faster).
+CODED_FROM = 1 << 20
 #: Resident ID numbers coded per part (bounds the digit matrix of a large set).
 _PART = 1 << 16
 _DIGIT = (ord("0"), ord("9"))
@@ -86,18 +88,22 @@ def _resident(key: object) -> bool:
 
 
 class KeySet:
-    """A set of entity keys: resident ID keys as sorted 64-bit codes, the others in a set."""
+    """A set of entity keys: from ``CODED_FROM`` resident ID keys on, those keys as sorted
+    64-bit codes and the others in a set; a smaller set is a plain set (faster to build and
+    ask, and small)."""
 
     def __init__(self, keys: Iterable[Any] = ()) -> None:
-        others, numbers = _split(keys)
-        codes, coded = _codes(numbers)
-        self._codes = _sorted_unique(codes[coded])
-        self._others: set[Any] = set(others)
-        self._others.update(
-            PersonKey(DEFAULT_ID_TYPE, number)
-            for number, ok in zip(numbers, coded, strict=True)
-            if not ok
-        )
+        held = keys if isinstance(keys, set | list) else list(keys)
+        self._codes = np.empty(0, dtype=np.int64)
+        self._others: set[Any] = set()
+        self._coded = False
+        if sum(1 for key in held if _resident(key)) >= CODED_FROM:
+            self._code(*_parts(held))
+        else:
+            self._others = set(held)
+
+    def _code(self, codes: np.ndarray, others: set[Any]) -> None:
+        self._codes, self._others, self._coded = codes, others, True
 
     def __len__(self) -> int:
         return len(self._codes) + len(self._others)
@@ -107,6 +113,8 @@ class KeySet:
 
     def contains(self, keys: Sequence[Any] | np.ndarray) -> np.ndarray:
         """Element-wise membership of ``keys`` (a boolean array)."""
+        if not self._coded:
+            return np.fromiter((key in self._others for key in keys), dtype=bool, count=len(keys))
         found = np.zeros(len(keys), dtype=bool)
         places: list[int] = []
         numbers: list[str] = []
@@ -125,7 +133,25 @@ class KeySet:
         return found
 
     def __sub__(self, other: KeySet) -> KeySet:
+        if not self._coded and not other._coded:
+            return KeySet(self._others - other._others)
+        mine, theirs = self._split_parts(), other._split_parts()
         result = KeySet()
-        result._codes = np.setdiff1d(self._codes, other._codes, assume_unique=True)
-        result._others = self._others - other._others
+        result._code(np.setdiff1d(mine[0], theirs[0], assume_unique=True), mine[1] - theirs[1])
         return result
+
+    def _split_parts(self) -> tuple[np.ndarray, set[Any]]:
+        return (self._codes, self._others) if self._coded else _parts(self._others)
+
+
+def _parts(keys: Iterable[Any]) -> tuple[np.ndarray, set[Any]]:
+    """The sorted codes of the codable resident ID keys of ``keys``, and the other keys."""
+    others, numbers = _split(keys)
+    codes, coded = _codes(numbers)
+    rest = set(others)
+    rest.update(
+        PersonKey(DEFAULT_ID_TYPE, number)
+        for number, ok in zip(numbers, coded, strict=True)
+        if not ok
+    )
+    return _sorted_unique(codes[coded]), rest
