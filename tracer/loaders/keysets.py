@@ -10,6 +10,7 @@ department code, another document type) in a set.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -97,7 +98,8 @@ class KeySet:
         self._codes = np.empty(0, dtype=np.int64)
         self._others: set[Any] = set()
         self._coded = False
-        if sum(1 for key in held if _resident(key)) >= CODED_FROM:
+        residents = (key for key in held if _resident(key))
+        if sum(1 for _ in islice(residents, CODED_FROM)) >= CODED_FROM:
             self._code(*_parts(held))
         else:
             self._others = set(held)
