@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -124,6 +125,9 @@ class AuditLog:
         self.sink = sink
         #: The head a checkpoint that fell due sends (``checkpoint_due``), None when none is owed.
         self._due: Checkpoint | None = None
+        #: ``_due`` is set by appends and taken by ``checkpoint_due``, which the group commit
+        #: runs in a thread of its own while the next group is appended.
+        self._due_lock = threading.Lock()
         #: Whether the last checkpoint failed (then the first append past the pause sends its own
         #: head), and when a retry may start.
         self._checkpoint_failed = False
@@ -180,7 +184,8 @@ class AuditLog:
         seq = entries[-1]["seq"]
         passed = before == 0 or seq // self.checkpoint_every > before // self.checkpoint_every
         if passed or (self._checkpoint_failed and self._pause_over()):
-            self._due = head
+            with self._due_lock:
+                self._due = head
         if checkpoint:
             self.checkpoint_due()
         return entries
@@ -196,10 +201,12 @@ class AuditLog:
     def checkpoint_due(self) -> None:
         """Send the head that fell due to the sink: the first entry's, the one that passed a
         multiple of N entries, or after a failed checkpoint the first one past the pause."""
-        head = self._due
-        if head is not None and self._pause_over():
+        with self._due_lock:
+            head = self._due
+            if head is None or not self._pause_over():
+                return
             self._due = None  # a newer one may fall due while this one is sent
-            self.checkpoint(head)
+        self.checkpoint(head)
 
     def _write(
         self,
@@ -300,7 +307,8 @@ class AuditLog:
             same = self.sink(head)
         except Exception as exc:  # the sink is a database: any failure is retried later
             self._checkpoint_failed = True
-            self._due = self._due or head
+            with self._due_lock:
+                self._due = self._due or head
             self._checkpoint_retry_at = time.monotonic() + CHECKPOINT_RETRY_SECONDS
             LOG.warning("audit checkpoint of entry %d not stored: %s", head.seq, type(exc).__name__)
             return False
