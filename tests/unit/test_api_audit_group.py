@@ -45,7 +45,8 @@ def _serve(
     """Send ``REQUESTS`` concurrent requests through the audit middleware; per request its
     status, and whether its entry was in the log file when its response started. ``answered``
     is set once every request was answered."""
-    middleware = AuditMiddleware(_app, GroupCommit(log), retry_after=5)
+    commit = GroupCommit(log)
+    middleware = AuditMiddleware(_app, commit, retry_after=5)
     statuses: dict[int, int] = {}
     durable: dict[int, bool] = {}
 
@@ -76,6 +77,7 @@ def _serve(
         await asyncio.gather(*(request(number) for number in range(REQUESTS)))
         if answered is not None:
             answered.set()
+        await commit.settled()
 
     asyncio.run(all_requests())
     return statuses, durable

@@ -98,6 +98,7 @@ def create_app(settings: ApiSettings | None = None, target: Target | None = None
             stop_warming.set()
             if warming is not None:
                 await warming  # the step in progress, if any
+            await commit.settled()  # a checkpoint in flight uses the driver
             audit_log.checkpoint()
             audit_log.sink = None
             driver.close()

@@ -54,6 +54,12 @@ class GroupCommit:
                     written.set_result(entry)
             self._checkpoint_when_due()
 
+    async def settled(self) -> None:
+        """Wait until the checkpoint being sent, if any, is done (before the sink's driver is
+        closed)."""
+        if self._checkpoint is not None:
+            await self._checkpoint
+
     def _checkpoint_when_due(self) -> None:
         """Start sending the head to the sink when a checkpoint is due and none is in flight."""
         if self.log.checkpoint_is_due and (self._checkpoint is None or self._checkpoint.done()):
