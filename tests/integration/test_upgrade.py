@@ -1,20 +1,24 @@
-"""The upgrade steps for releases, feedback and status lines: a store written by an earlier version
-is brought up to date, and none of the steps reads the whole graph once nothing is left (the
-releases and feedback through an index on the property only old data has; the status lines
-through a marker recorded once a pass finds none left)."""
+"""The upgrade steps for releases, feedback, status lines and name keys: a store written by an
+earlier version is brought up to date, and none of the steps reads the whole graph once nothing
+is left (the releases and feedback through an index on the property only old data has; the
+status lines and name keys through a marker recorded once a pass finds none left)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tracer.domain.clock import Clock
+from tracer.loaders.load import load_directory
 from tracer.queries.catalogue import cypher
 from tracer.queries.reference import install_reference_data
 from tracer.queries.runner import QueryRunner
-from tracer.queries.upgrade import LINES_VERSION, upgrade
+from tracer.queries.upgrade import LINES_VERSION, NAME_KEYS_VERSION, upgrade
+
+BASIC = Path(__file__).parents[1] / "fixtures" / "load" / "basic"
 
 #: Plan operators that read a whole label or relationship type.
 SCANS = ("AllNodesScan", "NodeByLabelScan", "RelationshipTypeScan", "DirectedRelationshipTypeScan")
@@ -98,8 +102,9 @@ def _line(runner: QueryRunner, finding_id: str) -> list[Any] | None:
     return None if row["line"] is None else list(row["line"])
 
 
-def _marker(runner: QueryRunner) -> int | None:
-    row = runner.read_one("MATCH (s:ReferenceState) RETURN s.lines_version AS version")
+def _marker(runner: QueryRunner, name: str) -> int | None:
+    """The version recorded for the backfill ``name`` (None without reference data or record)."""
+    row = runner.read_one("MATCH (s:ReferenceState) RETURN s[$name] AS version", name=name)
     return None if row is None else row["version"]
 
 
@@ -111,7 +116,7 @@ def test_old_findings_get_lines_once_and_later_upgrades_skip_the_scan(
 
     assert upgrade(runner)["findings"] == 1
     assert _line(runner, "OLD1") == [dt.date(2024, 1, 10)]
-    assert _marker(runner) == LINES_VERSION
+    assert _marker(runner, "lines_version") == LINES_VERSION
 
     # Only an earlier version writes a finding without a line; with the pass recorded as complete
     # the next upgrade does not look for one (the read of every finding is what it saves).
@@ -130,6 +135,59 @@ def test_without_reference_data_every_upgrade_looks_for_findings_without_lines(
 ) -> None:
     _old_finding(runner, "OLD3")
     assert upgrade(runner)["findings"] == 1
-    assert _marker(runner) is None
+    assert _marker(runner, "lines_version") is None
     _old_finding(runner, "OLD4")
     assert upgrade(runner)["findings"] == 1
+
+
+def _old_person(runner: QueryRunner, number: str, name: str) -> None:
+    """A person as a version before name search wrote it: a name without search keys."""
+    runner.write(
+        "CREATE (:Person {id_type: 'PASSPORT', id_number: $number, name: $name})",
+        number=number,
+        name=name,
+    )
+
+
+def _pinyin(runner: QueryRunner, number: str) -> str | None:
+    row = runner.read_one(
+        "MATCH (p:Person {id_type: 'PASSPORT', id_number: $number}) RETURN p.name_pinyin AS py",
+        number=number,
+    )
+    assert row is not None
+    return None if row["py"] is None else str(row["py"])
+
+
+def test_a_load_keys_old_names_once_and_later_loads_skip_the_scan(
+    runner: QueryRunner, tmp_path: Path
+) -> None:
+    install_reference_data(runner)
+    _old_person(runner, "OLD1", "张伟")
+    assert _marker(runner, "name_keys_version") is None
+
+    load_directory(runner, BASIC, rejects_path=tmp_path / "r1.csv")
+    assert _pinyin(runner, "OLD1") == "zhang wei"
+    assert _marker(runner, "name_keys_version") == NAME_KEYS_VERSION
+
+    # Only an earlier version writes a name without keys; with the pass recorded as complete the
+    # next load does not look for one (the scan of every name is what it saves).
+    _old_person(runner, "OLD2", "李四")
+    load_directory(runner, BASIC, rejects_path=tmp_path / "r2.csv")
+    assert _pinyin(runner, "OLD2") is None
+    assert upgrade(runner)["names"] == 0
+
+    # A store whose record predates the marker is repaired again.
+    runner.write("MATCH (s:ReferenceState) REMOVE s.name_keys_version")
+    assert upgrade(runner)["names"] == 1
+    assert _pinyin(runner, "OLD2") == "li si"
+    assert _marker(runner, "name_keys_version") == NAME_KEYS_VERSION
+
+
+def test_without_reference_data_no_name_key_pass_is_recorded(
+    runner: QueryRunner,
+) -> None:
+    _old_person(runner, "OLD3", "王五")
+    assert upgrade(runner)["names"] == 1
+    assert _marker(runner, "name_keys_version") is None
+    _old_person(runner, "OLD4", "赵六")
+    assert upgrade(runner)["names"] == 1

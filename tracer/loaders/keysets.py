@@ -137,12 +137,12 @@ class KeySet:
     def __sub__(self, other: KeySet) -> KeySet:
         if not self._coded and not other._coded:
             return KeySet(self._others - other._others)
-        mine, theirs = self._split_parts(), other._split_parts()
+        mine, theirs = self._coded_parts(), other._coded_parts()
         result = KeySet()
         result._code(np.setdiff1d(mine[0], theirs[0], assume_unique=True), mine[1] - theirs[1])
         return result
 
-    def _split_parts(self) -> tuple[np.ndarray, set[Any]]:
+    def _coded_parts(self) -> tuple[np.ndarray, set[Any]]:
         return (self._codes, self._others) if self._coded else _parts(self._others)
 
 
