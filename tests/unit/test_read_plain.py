@@ -80,3 +80,41 @@ def test_a_plain_file_in_any_accepted_encoding_is_read_as_its_text(
     monkeypatch.setattr(read, "_read_plain_csv", lambda _path, _raw: None)
     pd.testing.assert_frame_equal(table.frame, read.read_table(path).frame)
     assert table.frame.loc[1, "名称"] == "李四"
+
+
+def _pieces_frame(path: Path, piece_bytes: int) -> pd.DataFrame:
+    pieces = list(read.plain_pieces(path, piece_bytes))
+    frames = [read.arrow_frame(path, p.header, p.lines, p.table).frame for p in pieces]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("piece_bytes", [1, 7, 64, 1 << 20])
+@pytest.mark.parametrize("ending", ["", "\n", "\n\n"])
+def test_a_plain_file_read_in_pieces_is_the_file_read_whole(
+    tmp_path: Path, piece_bytes: int, ending: str
+) -> None:
+    path = tmp_path / "departments.csv"
+    rows = "".join(
+        f"d{i},名{i} ,{'' if i % 3 else 'x'},\n{'' if i % 5 else ',,,' + chr(10)}"
+        for i in range(40)
+    )
+    text = "Code,名称 ,Name,code\n" + rows.rstrip("\n") + ending
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    whole = read.read_table(path)
+    pd.testing.assert_frame_equal(_pieces_frame(path, piece_bytes), whole.frame)
+
+
+def test_a_header_only_file_is_one_empty_piece(tmp_path: Path) -> None:
+    path = tmp_path / "departments.csv"
+    path.write_text("code,name\n", encoding="utf-8")
+    (piece,) = read.plain_pieces(path)
+    assert (piece.header, len(piece.lines), piece.table.num_rows) == (["code", "name"], 0, 0)
+
+
+@pytest.mark.parametrize("late", ['"q,1",x\n', "a,x\r\n", "a,x,y\n", "a\n", "a,\x00\n", "a,\xff\n"])
+def test_a_line_that_is_not_plain_stops_the_pieces(tmp_path: Path, late: str) -> None:
+    path = tmp_path / "departments.csv"
+    raw = ("code,name\n" + "a,b\n" * 100).encode("utf-8") + late.encode("latin-1")
+    path.write_bytes(raw)
+    with pytest.raises(read.NotPlain):
+        list(read.plain_pieces(path, 64))

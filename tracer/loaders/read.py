@@ -41,6 +41,8 @@ FILE = "_file"
 OWN_STEMS = ("rejects",)
 #: Rows of an Arrow column converted to Python strings at a time.
 CONVERT_ROWS = 1 << 20
+#: Bytes of a plain CSV file read at a time by ``plain_pieces``.
+PIECE_BYTES = 32 << 20
 
 
 @dataclass(frozen=True)
@@ -188,40 +190,49 @@ def _frame(
     return RawTable(path, frame, seen, duplicates, malformed)
 
 
-def _read_plain_csv(path: Path, raw: bytes) -> RawTable | None:
-    """``_read_csv`` by pyarrow's reader for a plain UTF-8 file — no quotes, carriage returns or
-    NUL, every non-empty line with as many cells as the header, no cell beyond the csv module's
-    field size limit — where both read the same cells; None for any other file. The bytes are
-    read as they are (never decoded into one string: that would double a large file's memory)."""
-    data = pa.py_buffer(raw)
-    if raw.startswith(BOM):
-        data = data.slice(len(BOM))
-    if b'"' in raw or b"\r" in raw or b"\x00" in raw:
+def _plain_header(line: bytes) -> list[str] | None:
+    """The header of a plain file (its first line, without the newline), None if it is not
+    one."""
+    if not line or b'"' in line or b"\r" in line or b"\x00" in line:
         return None
+    if len(line) >= csv.field_size_limit():
+        return None
+    try:
+        return line.decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+
+
+def _plain_rows(
+    data: memoryview | bytes, width: int, first_line: int
+) -> tuple[np.ndarray, pa.Table] | None:
+    """The rows of ``data`` (whole lines of a plain file after its header; the caller has
+    checked there are no quotes, carriage returns or NUL): their line numbers (``first_line``
+    is the number of data's first line) and cells as Arrow text columns ``c0``..; None when a
+    non-empty line has another number of cells than ``width``, a line is longer than the csv
+    module's field size limit, or the text is not UTF-8."""
     buffer = np.frombuffer(data, dtype=np.uint8)
+    if len(buffer) == 0:
+        return np.empty(0, dtype=np.int64), empty_columns(width)
     ends = np.flatnonzero(buffer == ord("\n"))
-    if not raw.endswith(b"\n"):
+    if buffer[-1] != ord("\n"):
         ends = np.append(ends, len(buffer))
     starts = np.concatenate([[0], ends[:-1] + 1])
     filled = ends > starts
-    if len(ends) == 0 or not filled[0] or (ends - starts).max() >= csv.field_size_limit():
+    if (ends - starts).max() >= csv.field_size_limit():
         return None
     commas = np.bincount(
         np.searchsorted(ends, np.flatnonzero(buffer == ord(","))), minlength=len(ends)
     )
-    width = int(commas[0]) + 1
     if (commas[filled] != width - 1).any():
         return None
-    lines = np.flatnonzero(filled)[1:] + 1
+    lines = np.flatnonzero(filled) + first_line
+    del ends, starts, filled, commas
     names = [f"c{index}" for index in range(width)]
     try:
-        header = buffer[: ends[0]].tobytes().decode("utf-8").split(",")
-    except UnicodeDecodeError:
-        return None
-    try:
         table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+            pa.BufferReader(pa.py_buffer(data)),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pacsv.ParseOptions(
                 quote_char=False, double_quote=False, escape_char=False, ignore_empty_lines=True
             ),
@@ -231,10 +242,84 @@ def _read_plain_csv(path: Path, raw: bytes) -> RawTable | None:
         )
     except pa.ArrowInvalid:  # not UTF-8
         return None
-    del raw, data, buffer, ends, starts, filled, commas  # the table holds the cells now
     if table.num_rows != len(lines):
         return None
-    # each column's Arrow buffers are freed (and handed back to the system) once converted
+    return lines.astype(np.int64), table
+
+
+def _read_plain_csv(path: Path, raw: bytes) -> RawTable | None:
+    """``_read_csv`` by pyarrow's reader for a plain UTF-8 file — no quotes, carriage returns or
+    NUL, every non-empty line with as many cells as the header, no cell beyond the csv module's
+    field size limit — where both read the same cells; None for any other file. The bytes are
+    read as they are (never decoded into one string: that would double a large file's memory)."""
+    if b'"' in raw or b"\r" in raw or b"\x00" in raw:
+        return None
+    view = memoryview(raw)[len(BOM) if raw.startswith(BOM) else 0 :]
+    cut = raw.find(b"\n", len(raw) - len(view))
+    header_end = len(view) if cut < 0 else cut - (len(raw) - len(view))
+    header = _plain_header(bytes(view[:header_end]))
+    if header is None:
+        return None
+    found = _plain_rows(view[header_end + 1 :], len(header), first_line=2)
+    del raw, view  # the table holds the cells now
+    if found is None:
+        return None
+    return arrow_frame(path, header, *found)
+
+
+@dataclass
+class PlainPiece:
+    """Some whole lines of a plain CSV file as Arrow text columns ``c0``.. in header order."""
+
+    header: list[str]
+    lines: np.ndarray
+    table: pa.Table
+
+
+class NotPlain(Exception):
+    """A file the piecewise reader does not read (``read_table`` reads it whole)."""
+
+
+def plain_pieces(path: Path, piece_bytes: int = PIECE_BYTES) -> Iterator[PlainPiece]:
+    """A plain CSV file (see ``_read_plain_csv``) read ``piece_bytes`` at a time, as the
+    pieces ``read_table`` would read from it whole (cells and line numbers alike; at least one
+    piece, empty for a file without rows); raises ``NotPlain`` on reaching a line that makes
+    the file not plain."""
+    with path.open("rb") as handle:
+        first = handle.readline()
+        header = _plain_header(first.removeprefix(BOM).removesuffix(b"\n"))
+        if header is None:
+            raise NotPlain(path.name)
+        line, carry, pieces = 2, b"", 0
+        while True:
+            block = handle.read(piece_bytes)
+            data = carry + block
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            piece, carry = data[:cut], data[cut:]
+            del data
+            if piece:
+                if b'"' in piece or b"\r" in piece or b"\x00" in piece:
+                    raise NotPlain(path.name)
+                found = _plain_rows(piece, len(header), first_line=line)
+                if found is None:
+                    raise NotPlain(path.name)
+                line += piece.count(b"\n")
+                pieces += 1
+                yield PlainPiece(header, *found)
+            if not block:
+                break
+        if not pieces:
+            yield PlainPiece(header, np.empty(0, dtype=np.int64), empty_columns(len(header)))
+
+
+def empty_columns(width: int) -> pa.Table:
+    """No rows, as the Arrow text columns ``c0``.. of a plain file ``width`` cells wide."""
+    return pa.table({f"c{index}": pa.array([], pa.string()) for index in range(width)})
+
+
+def arrow_frame(path: Path, header: list[str], lines: np.ndarray, table: pa.Table) -> RawTable:
+    """The ``RawTable`` of plain rows read as Arrow text columns (``table``, header order):
+    each column's Arrow buffers are freed (and handed back to the system) once converted."""
     columns: list[Any] = []
     while table.num_columns:
         columns.append(_objects(table.column(0)))
