@@ -20,6 +20,7 @@ from tracer.domain.errors import Conflict
 from tracer.graph.driver import Target, open_driver
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.settings import LocalNeo4jSettings
+from tracer.loaders import partition
 from tracer.loaders.bulk import import_directory
 from tracer.loaders.generate import generate_dataset
 from tracer.loaders.load import load_directory
@@ -187,6 +188,44 @@ def test_a_local_import_makes_the_graph_and_rejects_load_makes(
     assert checkpoint == {"key": "log:7", "seq": 7}  # the audit log's checkpoint survives
     runner.write("MATCH (c:AuditCheckpoint) DELETE c")
     assert fingerprint(runner) == loaded[0]
+
+
+def test_an_import_in_partitions_makes_the_graph_a_whole_load_makes(
+    second: tuple[LocalNeo4j, QueryRunner],
+    neo4j_driver: neo4j.Driver,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = tmp_path / "data"
+    generate_dataset(data, enterprises=120, seed=29, corrupt_rate=0.03)
+    wipe(neo4j_driver, "neo4j")
+    whole = QueryRunner(neo4j_driver, "neo4j")
+    loaded = load_directory(whole, data, rejects_path=tmp_path / "load.csv", clock=CLOCK)
+    graph = fingerprint(whole)
+    wipe(neo4j_driver, "neo4j")
+    monkeypatch.setattr(partition, "PARTITION_BYTES", 4096)
+    for stem in partition.KEYS:
+        parts = partition.split(stem, [data / f"{stem}.csv"], CLOCK.today())
+        assert parts is not None  # at least two partitions
+        parts.close()
+    local, runner = second
+    empty_graph(runner)
+    report = import_directory(
+        runner,
+        data,
+        local,
+        files_directory=tmp_path / "files",
+        rejects_path=tmp_path / "import.csv",
+        clock=CLOCK,
+        echo=lambda _message: None,
+    )
+    _same_report(report, loaded)
+    rejects = [
+        sorted((tmp_path / name).read_text(encoding="utf-8-sig").splitlines())
+        for name in ("import.csv", "load.csv")
+    ]
+    assert rejects[0] == rejects[1]
+    assert fingerprint(runner) == graph
 
 
 def test_a_database_with_data_is_refused_and_left_alone(

@@ -73,3 +73,20 @@ def test_numbers_that_differ_only_in_the_last_character_are_apart() -> None:
     found = _made([PersonKey("RESIDENT_ID", body + "X")], 0)
     asked = [PersonKey("RESIDENT_ID", body + last) for last in "X0123456789"]
     assert found.contains(asked).tolist() == [True, *[False] * 10]
+
+
+@given(st.lists(keys, max_size=4), st.lists(thresholds, min_size=4, max_size=4), thresholds, keys)
+def test_union_as_a_set(
+    parts: list[list[object]], made_at: list[int], united_at: int, asked: list[object]
+) -> None:
+    sets = [_made(part, at) for part, at in zip(parts, made_at, strict=False)]
+    kept = keysets.CODED_FROM
+    keysets.CODED_FROM = united_at
+    try:
+        united = KeySet.union(sets)
+    finally:
+        keysets.CODED_FROM = kept
+    expected = set().union(*map(set, parts))
+    assert len(united) == len(expected)
+    every = [*asked, *(key for part in parts for key in part)]
+    assert united.contains(every).tolist() == [key in expected for key in every]

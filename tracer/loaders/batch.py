@@ -139,6 +139,16 @@ class Batch:
         for table in self.tables.values():
             table.frame = emptied(table.frame)
 
+    def absorb(self, other: Batch) -> None:
+        """Count ``other``, another partition of this stem (released), as rows of this batch:
+        its rows read, rejected and repeated, and its rejects."""
+        self.bad = pd.concat([self.bad, other.bad], ignore_index=True)
+        self.file_bad = pd.concat([self.file_bad, other.file_bad], ignore_index=True)
+        self.row_count += other.row_count
+        self.malformed += other.malformed
+        self.repeats += other.repeats
+        self.rejects.extend(other.rejects)
+
     # -- rejecting -----------------------------------------------------------------------------
     def reject(self, mask: pd.Series, column: str, reason: str, message: str) -> None:
         """Reject every row in ``mask`` with one reason and message."""

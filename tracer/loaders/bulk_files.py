@@ -21,6 +21,7 @@ from pyarrow import csv
 
 from tracer.domain.clock import Clock
 from tracer.loaders.write import STEPS, Param, name_table
+from tracer.queries.names import NameKeyTable
 
 #: The stems the offline import writes (registry data, ≈ 99 % of a national data set's rows);
 #: the others follow through the MERGE loader once the imported store is started.
@@ -346,14 +347,20 @@ class ImportFileWriter:
         self.files = ImportFiles(directory)
         self._writer = _Writer(self.files)
         self._shapes = shapes(clock.now())
+        self._named: str | None = None
+        self._names: NameKeyTable = {}
 
     def complete(self) -> None:
         """Mark the files complete (imported, or handed over): a later run refuses them."""
         (self.files.directory / UNFINISHED).unlink(missing_ok=True)
 
     def add(self, stem: str, rows: pd.DataFrame) -> None:
-        """Write one stem's rows (a stem of ``BULK_STEMS``)."""
-        names = name_table(stem, rows)
+        """Write one stem's rows (a stem of ``BULK_STEMS``), or some of them: the rows of a
+        stem validated in partitions come one partition at a time, and the pinyin keys of
+        their names are kept until the next stem."""
+        if self._named != stem:
+            self._named, self._names = stem, {}
+        names = name_table(stem, rows, self._names)
         for chunk in _chunks(rows):
             for step in STEPS[stem](chunk, names):
                 for shape in self._shapes[step.query]:

@@ -59,6 +59,23 @@ class Context:
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
     decided: dict[str, date] = field(default_factory=dict)
     unchecked: Counter[str] = field(default_factory=Counter)
+    #: While a stem is validated in partitions: the keys each partition found valid and rejected.
+    partials: dict[str, list[tuple[KeySet, KeySet]]] | None = None
+
+    def finish(self, entity: str, valid: KeySet, rejected: KeySet) -> None:
+        """Record the keys of ``entity`` a stem found valid, and those only rejected."""
+        if self.partials is None:
+            self.valid[entity], self.rejected[entity] = valid, rejected
+        else:  # held as codes: the partitions' sets are all kept until the stem is done
+            self.partials.setdefault(entity, []).append((valid.coded(), rejected.coded()))
+
+    def unite(self) -> None:
+        """End a stem validated in partitions: its keys are those of all partitions (a key is
+        in one partition only, so one rejected in one is valid in none)."""
+        for entity, found in (self.partials or {}).items():
+            self.valid[entity] = KeySet.union([valid for valid, _ in found])
+            self.rejected[entity] = KeySet.union([rejected for _, rejected in found])
+        self.partials = None
 
 
 def _all(batch: Batch) -> pd.Series:

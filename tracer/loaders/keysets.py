@@ -142,6 +142,26 @@ class KeySet:
         result._code(np.setdiff1d(mine[0], theirs[0], assume_unique=True), mine[1] - theirs[1])
         return result
 
+    def coded(self) -> KeySet:
+        """The same keys, resident ID keys as codes however few (a set kept beside others)."""
+        if self._coded:
+            return self
+        result = KeySet()
+        result._code(*_parts(self._others))
+        return result
+
+    @staticmethod
+    def union(sets: Sequence[KeySet]) -> KeySet:
+        """The keys of all ``sets`` (coded when any of them is, or when together they reach
+        ``CODED_FROM``)."""
+        if not any(held._coded for held in sets) and sum(map(len, sets)) < CODED_FROM:
+            return KeySet(set().union(*(held._others for held in sets)))
+        parts = [held._coded_parts() for held in sets]
+        result = KeySet()
+        codes = np.concatenate([codes for codes, _ in parts]) if parts else np.empty(0, np.int64)
+        result._code(_sorted_unique(codes), set().union(*(others for _, others in parts)))
+        return result
+
     def _coded_parts(self) -> tuple[np.ndarray, set[Any]]:
         return (self._codes, self._others) if self._coded else _parts(self._others)
 

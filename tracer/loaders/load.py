@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,10 +27,11 @@ from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput, Unavailable
 from tracer.graph.schema import apply_schema
 from tracer.graph.settings import get_clock
-from tracer.loaders import aliases, interchange, validate
+from tracer.loaders import aliases, interchange, partition, validate
 from tracer.loaders.batch import Batch, Reject, emptied
 from tracer.loaders.checks import Context
 from tracer.loaders.lookup import EmptyGraphKeys, GraphKeys
+from tracer.loaders.partition import Partitions
 from tracer.loaders.read import (
     INTERCHANGE,
     STEMS,
@@ -141,6 +143,35 @@ class _Reading:
                 if not interchange.is_interchange(path):
                     self.tables.setdefault(stem, [])
         self.seconds += time.monotonic() - began
+
+    def partitions(self, stem: str, today: date) -> Partitions | None:
+        """The files found under ``stem`` split for validation in partitions (read as each is
+        validated; see ``partition``), or None when the stem is read whole by ``read``."""
+        if stem in self.counts or stem in self.tables:  # read, or given by interchange files
+            return None
+        began = time.monotonic()
+        parts = partition.split(stem, self.found.get(stem, []), today)
+        self.seconds += time.monotonic() - began
+        if parts is not None:
+            self.errors[stem], self.rejects[stem] = [], []
+            self.counts[stem] = {path.name: (stem, 0) for path in self.found[stem]}
+            self.tables[stem] = parts.tables
+        return parts
+
+    def read_partitions(self, parts: Partitions) -> Iterator[list[RawTable]]:
+        """Each partition's tables, read (and counted) when asked for."""
+        counts = self.counts[parts.stem]
+        rows = iter(parts)
+        while True:
+            began = time.monotonic()
+            tables = next(rows, None)
+            self.seconds += time.monotonic() - began
+            if tables is None:
+                return
+            for table in tables:
+                stem, read = counts[table.path.name]
+                counts[table.path.name] = (stem, read + len(table.frame))
+            yield tables
 
     def file_errors(self) -> list[FileError]:
         return [error for stem in self.found for error in self.errors.get(stem, [])]
@@ -358,12 +389,15 @@ def load_directory(
     handed = 0.0
     with _collector_paused():
         for stem, result in _validate_data(reading, ctx, progress):
-            results[stem] = result
             if bulk is not None and stem in bulk.stems:
                 began_bulk = time.monotonic()
                 bulk.add(stem, result.rows, clock)
                 result.rows = emptied(result.rows)
                 handed += time.monotonic() - began_bulk
+            if stem in results:  # another partition of the stem
+                results[stem].absorb(result)
+            else:
+                results[stem] = result
 
     file_errors, read_counts = reading.file_errors(), reading.read_counts()
     rejects = [
@@ -456,10 +490,14 @@ def _collector_paused() -> Iterator[None]:
 def _validate_data(
     reading: _Reading, ctx: Context, progress: Progress | None
 ) -> Iterator[tuple[str, validate.Validated]]:
-    """Every data and interchange stem read and validated, in load order; the rows as read are
-    released once a stem is validated."""
+    """Every data and interchange stem read and validated, in load order (a large stem in
+    partitions, each yielded in turn); the rows as read are released once validated."""
     for stem in ALL_STEMS:
         if stem in REFERENCE_STEMS:
+            continue
+        parts = reading.partitions(stem, ctx.today)
+        if parts is not None:
+            yield from _validate_partitions(reading, parts, ctx, progress)
             continue
         reading.read(stem)
         if stem not in reading.tables:
@@ -472,6 +510,25 @@ def _validate_data(
         result = validate.Validated(stem, batch, check(batch, ctx))
         batch.release()
         yield stem, result
+
+
+def _validate_partitions(
+    reading: _Reading, parts: Partitions, ctx: Context, progress: Progress | None
+) -> Iterator[tuple[str, validate.Validated]]:
+    """One stem validated a partition at a time (its keys found valid are those of all)."""
+    if progress is not None:
+        progress("validate", parts.stem, 0, 0)
+    spec, check = SPECS[parts.stem], validate.VALIDATORS[parts.stem]
+    ctx.partials = {}
+    try:
+        for tables in reading.read_partitions(parts):
+            batch = Batch(spec, tables)
+            result = validate.Validated(parts.stem, batch, check(batch, ctx))
+            batch.release()
+            yield parts.stem, result
+    finally:
+        ctx.unite()
+        parts.close()
 
 
 def _install_reference(

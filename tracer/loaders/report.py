@@ -213,7 +213,7 @@ def file_summaries(
     summaries = {}
     for file, (stem, count) in read.items():
         rejected = len(lines.get(file, ()))
-        top = reasons.get(file, Counter()).most_common(3)
+        top = _most_common(reasons.get(file, Counter()), 3)
         summaries[file] = FileSummary(
             stem=stem,
             read=count,
@@ -222,6 +222,12 @@ def file_summaries(
             top_reasons=[f"{label} ({number:,})" for label, number in top],
         )
     return summaries
+
+
+def _most_common(counts: Counter[str], first: int | None = None) -> list[tuple[str, int]]:
+    """The most common first, equal counts by name (the order rows were rejected in is not
+    the files' order when a stem is validated in partitions)."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:first]
 
 
 def _per_10k(count: int, total: int) -> float:
@@ -233,7 +239,7 @@ def quality(
 ) -> Quality:
     """The quality summary of a load's batches (and the transitions the lifecycle refused)."""
     reasons = {
-        stem: dict(Counter(r.reason_code for r in batch.rejects).most_common())
+        stem: dict(_most_common(Counter(r.reason_code for r in batch.rejects)))
         for stem, batch in batches.items()
         if batch.rejects
     }
@@ -241,14 +247,14 @@ def quality(
     if late:
         merged = Counter(reasons.get("transitions", {}))
         merged.update(late)
-        reasons["transitions"] = dict(merged.most_common())
+        reasons["transitions"] = dict(_most_common(merged))
     overall: Counter[str] = Counter()
     for counts in reasons.values():
         overall.update(counts)
     overall.update(error.reason_code for error in file_errors)
     summary = Quality(
         reasons=reasons,
-        top_reasons=[ReasonCount(reason_code=r, count=n) for r, n in overall.most_common(10)],
+        top_reasons=[ReasonCount(reason_code=r, count=n) for r, n in _most_common(overall, 10)],
     )
     enterprises = batches.get("enterprises")
     if enterprises is not None:

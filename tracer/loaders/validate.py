@@ -73,12 +73,17 @@ class Validated:
         """Rows accepted (identical repeats included; they are written once)."""
         return self.batch.read - self.batch.rejected
 
+    def absorb(self, other: Validated) -> None:
+        """Add ``other``, another partition of this stem (its rows as read released)."""
+        self.batch.absorb(other.batch)
+        if len(other.rows):
+            self.rows = pd.concat([self.rows, other.rows], ignore_index=True)
+
 
 def _finish(batch: Batch, ctx: Context, frame: pd.DataFrame, entity: str, key_column: str) -> None:
     """Register the entity keys of this stem as valid or rejected for later stems."""
     valid = KeySet(frame.loc[batch.good, key_column].dropna())
-    ctx.valid[entity] = valid
-    ctx.rejected[entity] = KeySet(frame.loc[batch.bad, key_column].dropna()) - valid
+    ctx.finish(entity, valid, KeySet(frame.loc[batch.bad, key_column].dropna()) - valid)
 
 
 def _subject_keys(batch: Batch, ctx: Context, kinds: pd.Series, column: str) -> pd.Series:

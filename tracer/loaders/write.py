@@ -72,10 +72,14 @@ def _named(props: dict[str, Any], keys: NameKeyTable) -> dict[str, Any]:
     return {**props, **keys[name].properties()} if isinstance(name, str) else props
 
 
-def name_table(stem: str, rows: pd.DataFrame) -> NameKeyTable:
+def name_table(stem: str, rows: pd.DataFrame, known: NameKeyTable | None = None) -> NameKeyTable:
     """The pinyin keys of the names in a stem's validated rows (empty for a stem whose nodes
-    carry none); computed once for a stem written in chunks, since chunks repeat names."""
-    return name_key_table(rows["name"]) if stem in ("enterprises", "persons") else {}
+    carry none); computed once for a stem written in chunks, since chunks repeat names. With
+    ``known`` (the table of the stem's rows written before), that table with the new names."""
+    table = {} if known is None else known
+    if stem in ("enterprises", "persons"):
+        table.update(name_key_table(name for name in rows["name"] if name not in table))
+    return table
 
 
 def _person(key: PersonKey | None) -> tuple[str | None, str | None]:

@@ -1,0 +1,107 @@
+"""A large stem is validated in partitions split by its key (``tracer.loaders.partition``):
+the outcome — counts, repeats, rejects with their reasons and messages, the quality summary —
+must be that of the stem validated whole."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tracer.loaders import partition
+from tracer.loaders.generate import generate_dataset
+from tracer.loaders.load import load_directory
+from tracer.loaders.report import LoadReport
+
+TODAY = date(2026, 11, 1)
+VARYING = ("seconds", "read_seconds", "validate_seconds", "rows_per_second", "rejects_file")
+
+
+#: A column to change in a copy of a row, making a conflicting duplicate of it.
+CHANGED = {"end_date": "2099-12-31", "address": "另一个地址"}
+
+
+@pytest.fixture(scope="module")
+def data_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generated files with corrupt rows (names given twice among them), and copies of some
+    rows appended — identical, or with another value — so that copies fall far apart."""
+    directory = tmp_path_factory.mktemp("partitioned")
+    generate_dataset(directory, enterprises=400, seed=11, corrupt_rate=0.05)
+    for stem in partition.KEYS:
+        path = directory / f"{stem}.csv"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        header = lines[0].rstrip("\n").split(",")
+        copies = lines[1:40:3]
+        for column, value in CHANGED.items():
+            if column in header:
+                place = header.index(column)
+                for line in lines[2:60:5]:
+                    cells = line.rstrip("\n").split(",")
+                    cells[place] = value
+                    copies.append(",".join(cells) + "\n")
+        if stem == "persons":  # the same numbers written otherwise, under other names
+            with_x = [line for line in lines if line.split(",")[0].endswith("X")]
+            copies += [_other_form(line) for line in [*lines[1:200:7], *with_x[:20]]]
+        path.write_text("".join([*lines, *copies]), encoding="utf-8")
+    return directory
+
+
+def _other_form(line: str) -> str:
+    """A persons row with its resident ID with a lower-case x, or as 15 digits (born in the
+    1900s), and another name."""
+    number, _name, *rest = line.split(",")
+    if number.endswith("X"):
+        number = number.lower()
+    elif number[6:8] == "19":
+        number = number[:6] + number[8:17]
+    return ",".join([number, "另一人", *rest])
+
+
+def _outcome(report: LoadReport, rejects: Path) -> tuple[str, list[str]]:
+    fields = report.model_dump(exclude=set(VARYING))
+    lines = rejects.read_text(encoding="utf-8-sig").splitlines()
+    return json.dumps(fields, default=str, sort_keys=True), sorted(lines)
+
+
+def test_a_stem_validated_in_partitions_has_the_outcome_of_the_stem_whole(
+    data_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = load_directory(None, data_set, dry_run=True, rejects_path=tmp_path / "whole.csv")
+    monkeypatch.setattr(partition, "PARTITION_BYTES", 2048)
+    split = {
+        stem: partition.split(stem, [data_set / f"{stem}.csv"], TODAY) for stem in partition.KEYS
+    }
+    assert all(parts is not None and parts.count > 2 for parts in split.values())
+    for parts in split.values():
+        assert parts is not None
+        parts.close()
+    parted = load_directory(None, data_set, dry_run=True, rejects_path=tmp_path / "parts.csv")
+    reasons = whole.quality.reasons
+    assert reasons["persons"]["IDENTITY_CONFLICT"] and reasons["enterprises"]["IDENTITY_CONFLICT"]
+    for stem in ("positions", "shareholdings", "practitioners"):
+        assert reasons[stem]["DUPLICATE_CONFLICT"] and whole.repeats[stem]
+    assert _outcome(parted, tmp_path / "parts.csv") == _outcome(whole, tmp_path / "whole.csv")
+
+
+def test_the_spilled_files_are_removed(
+    data_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(partition, "PARTITION_BYTES", 2048)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where spilled files go
+    load_directory(None, data_set, dry_run=True, rejects_path=tmp_path / "rejects.csv")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["rejects.csv"]
+
+
+def test_files_that_are_not_plain_csv_are_validated_whole(
+    data_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(partition, "PARTITION_BYTES", 2048)
+    quoted = tmp_path / "persons.csv"
+    text = (data_set / "persons.csv").read_text(encoding="utf-8")
+    quoted.write_text(text + '"110105198001010016",张三,CN\n', encoding="utf-8")
+    assert partition.split("persons", [quoted], TODAY) is None
+    assert partition.split("departments", [data_set / "departments.csv"], TODAY) is None
+    assert list(tmp_path.iterdir()) == [quoted]
