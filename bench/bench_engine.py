@@ -381,21 +381,29 @@ def main() -> None:
     )
     parser.add_argument(
         "--reuse-home",
-        type=Path,
-        help="measure the (stopped) bundled Neo4j of this home as loaded: nothing is loaded",
+        help="measure the (stopped) bundled Neo4j of this home as loaded: nothing is loaded "
+        "(comma-separated, one home per size)",
     )
     parser.add_argument(
-        "--data", type=Path, help="with --reuse-home: the data set that database was loaded from"
+        "--data",
+        help="the data set of each size (comma-separated; with --reuse-home, the one each "
+        "database was loaded from)",
     )
     args = parser.parse_args()
     sizes = [int(part) for part in args.sizes.split(",")]
-    if args.reuse_home and len(sizes) != 1:
-        parser.error("--reuse-home measures one size")
+    homes: list[Path | None] = [None] * len(sizes)
+    sets: list[Path | None] = [None] * len(sizes)
+    if args.data:
+        sets = [Path(part) for part in args.data.split(",")]
+    if args.reuse_home:
+        homes = [Path(part) for part in args.reuse_home.split(",")]
+    if len(homes) != len(sizes) or len(sets) != len(sizes):
+        parser.error("--reuse-home and --data name one home and one data set per size")
     runs = []
     with tempfile.TemporaryDirectory(prefix="bench_engine_") as tmp:
         work = args.work or Path(tmp)
-        for size in sizes:
-            runs.append(bench_size(size, work, args.seed, args.reuse_home, args.data))
+        for size, home, data in zip(sizes, homes, sets, strict=True):
+            runs.append(bench_size(size, work, args.seed, home, data))
             RESULTS.mkdir(parents=True, exist_ok=True)
             document = {"date": date.today().isoformat(), "runs": runs}
             (RESULTS / "engine.json").write_text(json.dumps(document, indent=2))

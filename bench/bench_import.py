@@ -2,7 +2,8 @@
 enterprises imported by ``tracer import`` into a fresh bundled Neo4j, against ``tracer load`` of
 the same files into another fresh one in the same run (the baseline; ``--no-baseline`` skips
 it, e.g. at 1M where it takes half an hour). Both run as the real command line in a child
-process: wall time, rows/s, the phases each reports, and the child's peak RSS (``wait4``).
+process: wall time, rows/s, the phases each reports, and the peak RSS of the command's own
+process and (``wait4``) with the processes it waited for — the offline importer's JVM.
 
 Writes ``bench/results/import.json`` (runs keyed by size; earlier sizes are kept). ``--keep-home
 DIR`` leaves the imported instance there, stopped, for ``./run bench engine --reuse-home DIR``.
@@ -52,19 +53,42 @@ def _environment(local: LocalNeo4j) -> dict[str, str]:
     return environment
 
 
+#: Runs a console script (argv: the file to write its own peak RSS in KiB to, the script, its
+#: arguments) and writes its peak RSS at exit: without the processes it starts.
+_OWN_RSS = """
+import atexit, resource, runpy, sys
+out = sys.argv.pop(1)
+own = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: open(out, "w").write(str(own())))
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def _run(command: list[str], environment: dict[str, str]) -> dict[str, Any]:
-    """Run ``command``; its wall seconds, peak RSS (MiB) and JSON output."""
-    began = time.monotonic()
-    child = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None
-    output = child.stdout.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 4):
-        raise SystemExit(f"{' '.join(command)} exited {child.returncode}")
+    """Run ``command`` (a console script and its arguments); its wall seconds, JSON output and
+    peak RSS (MiB): its own, and with the processes it waited for (``wait4``: Neo4j's offline
+    importer, a JVM that takes what memory it is given)."""
+    with tempfile.NamedTemporaryFile(suffix=".rss") as own:
+        began = time.monotonic()
+        child = subprocess.Popen(
+            [sys.executable, "-c", _OWN_RSS, own.name, *command],
+            env=environment,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None
+        output = child.stdout.read()
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.monotonic() - began
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode not in (0, 4):
+            raise SystemExit(f"{' '.join(command)} exited {child.returncode}")
+        own_kib = int(Path(own.name).read_text() or 0)
     return {
-        "seconds": round(time.monotonic() - began, 1),
-        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        "seconds": round(seconds, 1),
+        "peak_rss_mib": round(own_kib / 1024, 1),
+        "peak_rss_mib_with_children": round(usage.ru_maxrss / 1024, 1),
         "report": json.loads(output),
     }
 
@@ -83,6 +107,7 @@ def _summary(run: dict[str, Any]) -> dict[str, Any]:
         "rows": rows,
         "rows_per_second": round(rows / run["seconds"], 1),
         "peak_rss_mib": run["peak_rss_mib"],
+        "peak_rss_mib_with_children": run["peak_rss_mib_with_children"],
         "read_seconds": report["read_seconds"],
         "validate_seconds": report["validate_seconds"],
         "validate_rows_per_second": round(rows / report["validate_seconds"], 1)
