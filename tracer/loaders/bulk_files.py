@@ -329,6 +329,11 @@ def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
         yield frame.iloc[start : start + CHUNK_ROWS]
 
 
+#: Names whose pinyin keys the writer keeps across a stem's partitions (≈ 350 bytes each):
+#: personal names repeat, so a national register's cost stays near one computation a name.
+NAMES_KEPT = 1 << 20
+
+
 class ImportFileWriter:
     """Writes the registry stems' validated rows (``BULK_STEMS``, in load order) as import CSV
     files in ``directory`` (created; must hold no earlier import's files), one stem at a time,
@@ -357,8 +362,8 @@ class ImportFileWriter:
     def add(self, stem: str, rows: pd.DataFrame) -> None:
         """Write one stem's rows (a stem of ``BULK_STEMS``), or some of them: the rows of a
         stem validated in partitions come one partition at a time, and the pinyin keys of
-        their names are kept until the next stem."""
-        if self._named != stem:
+        their names are kept until the next stem (or ``NAMES_KEPT`` names)."""
+        if self._named != stem or len(self._names) > NAMES_KEPT:
             self._named, self._names = stem, {}
         names = name_table(stem, rows, self._names)
         for chunk in _chunks(rows):
