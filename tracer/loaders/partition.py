@@ -7,9 +7,10 @@ can be validated one partition at a time, with the same outcome as validated who
 memory holds one partition's rows (a national register's positions are hundreds of millions).
 
 Stems of ``KEYS`` are split when their files are plain CSV (see ``read.plain_pieces``) of more
-than ``PARTITION_BYTES`` in all: each piece read is hashed on its key cells, normalised by the
-same checks as validation, and written to one Arrow IPC file per file and partition in a
-temporary directory (``TMPDIR``: it needs room for the stem's files), removed once read.
+than ``PARTITION_BYTES`` in all. Each piece read is hashed on its key token (``KeyCells``: a
+cell already in normal form is matched in Arrow, any other is normalised by validation's own
+checks) and written, sorted by partition, to one Arrow IPC file per file and partition in a
+temporary directory (``TMPDIR``: it needs room for the stem's files), removed once read back.
 """
 
 from __future__ import annotations
@@ -197,7 +198,8 @@ def _partition(
     path: Path,
     today: date,
 ) -> np.ndarray:
-    """Each row's partition: a stable hash of its key token (rows without one: 0)."""
+    """Each row's partition: a stable hash of its key token (0 for all when the file has no key
+    column: its rows are all rejected)."""
     if key.cell not in places:
         return np.zeros(piece.table.num_rows, dtype=np.int64)
     cells = piece.table.column(places[key.cell])
