@@ -36,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from bench.common import free_port
+from bench.common import cpu_seconds, free_port, settle
 from tracer.graph.local import LocalNeo4j
 from tracer.graph.settings import LocalNeo4jSettings, get_local_settings
 
@@ -145,12 +145,6 @@ def _oha(url: str, env: dict[str, str], args: argparse.Namespace, seconds: float
     }
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _measure(
     base: str,
     path: str,
@@ -163,11 +157,11 @@ def _measure(
     sensitive to what else the machine runs than requests per second)."""
     tool = _wrk if args.tool == "wrk" else _oha
     processes = {"server": server} if neo4j is None else {"server": server, "neo4j": neo4j}
-    began = {name: _cpu_seconds(pid) for name, pid in processes.items()}
+    began = {name: cpu_seconds(pid) for name, pid in processes.items()}
     figures = tool(base + path, env, args, args.seconds)
     figures["requests_per_second"] = round(figures["requests"] / figures["seconds"], 1)
     for name, pid in processes.items():
-        used = _cpu_seconds(pid) - began[name]
+        used = cpu_seconds(pid) - began[name]
         figures[f"{name}_cpu_ms_per_request"] = round(1000 * used / figures["requests"], 3)
     return figures
 
@@ -184,19 +178,6 @@ def _profile(
         return _measure(base, "/v1/checks", env, args, server)
     finally:
         recorder.wait(args.seconds + 60)
-
-
-def _settle(pid: int, limit: float, busy: float = 0.1, window: float = 2.0) -> float:
-    """Wait until the process ``pid`` uses under ``busy`` of a core over ``window`` seconds (a
-    Neo4j that has just been loaded and started keeps compiling and writing for a while), at most
-    ``limit`` seconds; return the seconds waited."""
-    began = time.monotonic()
-    while time.monotonic() - began < limit:
-        used = _cpu_seconds(pid)
-        time.sleep(window)
-        if _cpu_seconds(pid) - used < busy * window:
-            break
-    return round(time.monotonic() - began, 1)
 
 
 def _neo4j(work: Path) -> LocalNeo4j:
@@ -270,7 +251,7 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             _wait_ready(base, server)
             neo4j = local.status().pid
-            settled = _settle(neo4j, args.settle) if neo4j is not None else None
+            settled = settle(neo4j, args.settle) if neo4j is not None else None
             checks_env = {
                 **env,
                 "BENCH_BODIES": str(work / "bodies.jsonl"),

@@ -35,7 +35,7 @@ from typing import Any
 import neo4j
 import networkx as nx
 
-from bench.common import free_port, latency_ms, timed
+from bench.common import free_port, latency_ms, settle, timed
 from tracer.domain.keys import PersonKey, SubjectKey
 from tracer.graph.driver import Target, open_driver
 from tracer.graph.local import LocalNeo4j
@@ -179,7 +179,8 @@ def bench_size(
             print(f"[{enterprises}] loaded in {seconds:.1f}s", flush=True)
         if loaded.exists():
             result.update(json.loads(loaded.read_text()))
-        result.update(_measure(runner, driver, data, enterprises, seed))
+        neo4j = local.status().pid
+        result.update(_measure(runner, driver, data, enterprises, seed, neo4j))
         result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         driver.close()
     finally:
@@ -213,7 +214,12 @@ def _median_hits(driver: neo4j.Driver, name: str, rows: list[dict[str, Any]], ta
 
 
 def _measure(
-    runner: QueryRunner, driver: neo4j.Driver, data: Path, size: int, seed: int
+    runner: QueryRunner,
+    driver: neo4j.Driver,
+    data: Path,
+    size: int,
+    seed: int,
+    neo4j_pid: int | None,
 ) -> dict[str, Any]:
     rng = random.Random(seed)
     out: dict[str, Any] = {}
@@ -231,6 +237,10 @@ def _measure(
     # lists would see
     gc.collect()
     gc.freeze()
+    # Neo4j may still be busy after the warm-up (compiling): in one run measuring 100k and 1M,
+    # 100k (whose data set is read sooner) was up to twice as slow, `RETURN 1` included
+    if neo4j_pid is not None:
+        out["neo4j_settled_after_s"] = settle(neo4j_pid, 90.0)
     # single checks: half random subjects, half linked to a finding (the ones with answers)
     sample = rng.sample(persons, min(1000, len(persons))) + rng.sample(
         linked, min(1000, len(linked))
