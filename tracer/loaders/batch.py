@@ -143,7 +143,6 @@ class Batch:
         """Count ``other``, another partition of this stem (released), as rows of this batch:
         its rows read, rejected and repeated, and its rejects."""
         self.bad = pd.concat([self.bad, other.bad], ignore_index=True)
-        self.file_bad = pd.concat([self.file_bad, other.file_bad], ignore_index=True)
         self.row_count += other.row_count
         self.malformed += other.malformed
         self.repeats += other.repeats
