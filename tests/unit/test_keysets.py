@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tracer.domain.keys import PersonKey
 from tracer.loaders import keysets
-from tracer.loaders.keysets import KeySet
+from tracer.loaders.keysets import KeyRuns, KeySet
 
 digits = st.text(alphabet="0123456789", min_size=17, max_size=17)
 residents = st.builds(
@@ -20,33 +22,45 @@ residents = st.builds(
 odd = st.one_of(
     st.builds(lambda n: PersonKey("RESIDENT_ID", n), st.text(min_size=0, max_size=20)),
     st.builds(lambda n: PersonKey("PASSPORT", n), st.text(alphabet="0123456789E", max_size=18)),
-    st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=1, max_size=18),
+    st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=1, max_size=17),
+    st.text(min_size=17, max_size=19),  # 18 characters, some not ASCII or NUL
+    st.text(alphabet="AB\x00", min_size=18, max_size=18),
 )
-keys = st.lists(st.one_of(residents, odd), max_size=40)
+usccs = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=18, max_size=18)
+keys = st.lists(st.one_of(residents, usccs, odd), max_size=40)
+#: (CODED_FROM, ON_DISK_FROM, MERGE_SLICE): in a set; in arrays; on disk, merged in slices.
+limits = st.sampled_from([(1 << 20, 1 << 20, 1 << 22), (2, 1 << 20, 1 << 22), (0, 0, 8), (0, 3, 1)])
 
 
-def _made(held: Sequence[object], coded_from: int) -> KeySet:
-    """A ``KeySet`` of ``held`` coded from ``coded_from`` resident keys on."""
-    kept = keysets.CODED_FROM
-    keysets.CODED_FROM = coded_from
+@contextmanager
+def _limited(at: tuple[int, int, int]) -> Iterator[None]:
+    kept = keysets.CODED_FROM, keysets.ON_DISK_FROM, keysets.MERGE_SLICE
+    keysets.CODED_FROM, keysets.ON_DISK_FROM, keysets.MERGE_SLICE = at
     try:
-        return KeySet(held)
+        yield
     finally:
-        keysets.CODED_FROM = kept
+        keysets.CODED_FROM, keysets.ON_DISK_FROM, keysets.MERGE_SLICE = kept
 
 
-thresholds = st.sampled_from([0, 2, 1 << 20])
+def _made(held: Sequence[object], at: tuple[int, int, int]) -> KeySet:
+    with _limited(at):
+        return KeySet(held)
 
 
-@given(keys, keys, keys, thresholds, thresholds)
+@given(keys, keys, keys, limits, limits)
 def test_membership_and_difference_as_a_set(
-    held: list[object], other: list[object], asked: list[object], first: int, second: int
+    held: list[object],
+    other: list[object],
+    asked: list[object],
+    first: tuple[int, int, int],
+    second: tuple[int, int, int],
 ) -> None:
     found, removed = _made(held, first), _made(other, second)
     assert len(found) == len(set(held))
     assert found.contains(asked).tolist() == [key in set(held) for key in asked]
     assert [key in found for key in asked] == [key in set(held) for key in asked]
-    left = found - removed
+    with _limited(first):
+        left = found - removed
     assert len(left) == len(set(held) - set(other))
     assert left.contains(held + other).tolist() == [
         key in set(held) - set(other) for key in held + other
@@ -56,37 +70,75 @@ def test_membership_and_difference_as_a_set(
 def test_a_large_set_is_coded_in_parts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(keysets, "_PART", 3)
     numbers = [f"{index:017d}{index % 10}" for index in range(10)]
-    found = _made([PersonKey("RESIDENT_ID", number) for number in numbers[::2]], 0)
+    found = _made([PersonKey("RESIDENT_ID", number) for number in numbers[::2]], (0, 99, 99))
     asked = [PersonKey("RESIDENT_ID", number) for number in numbers]
     assert found.contains(asked).tolist() == [index % 2 == 0 for index in range(10)]
 
 
-def test_from_coded_from_resident_keys_on_each_is_held_as_eight_bytes() -> None:
-    held = [PersonKey("RESIDENT_ID", f"{index:017d}X") for index in range(1000)]
-    assert len(_made(held, 1001)._codes) == 0
-    found = _made(held, 1000)
-    assert found._codes.nbytes == 8000 and not found._others
+def test_from_coded_from_keys_on_residents_take_eight_bytes_and_usccs_eighteen() -> None:
+    residents: list[object] = [PersonKey("RESIDENT_ID", f"{index:017d}X") for index in range(600)]
+    codes: list[object] = [f"91110000{index:09d}X" for index in range(400)]
+    assert not _made(residents + codes, (1001, 1 << 20, 1))._arrays
+    found = _made(residents + codes, (1000, 1 << 20, 1))
+    assert [held.nbytes for held in found._arrays] == [8 * 600, 18 * 400]
+    assert not found._others
+
+
+def test_from_on_disk_from_keys_an_array_is_a_mapped_file() -> None:
+    codes = [f"91110000{index:09d}X" for index in range(100)]
+    found = _made(codes, (0, 100, 1))
+    assert isinstance(found._arrays[1], np.memmap)
+    assert not isinstance(_made(codes, (0, 101, 1))._arrays[1], np.memmap)
+    assert found.contains(["91110000000000042X", "91110000000000100X"]).tolist() == [True, False]
 
 
 def test_numbers_that_differ_only_in_the_last_character_are_apart() -> None:
     body = "11010519800101001"
-    found = _made([PersonKey("RESIDENT_ID", body + "X")], 0)
+    found = _made([PersonKey("RESIDENT_ID", body + "X")], (0, 99, 99))
     asked = [PersonKey("RESIDENT_ID", body + last) for last in "X0123456789"]
     assert found.contains(asked).tolist() == [True, *[False] * 10]
 
 
-@given(st.lists(keys, max_size=4), st.lists(thresholds, min_size=4, max_size=4), thresholds, keys)
+@given(st.lists(keys, max_size=4), st.lists(limits, min_size=4, max_size=4), limits, keys)
 def test_union_as_a_set(
-    parts: list[list[object]], made_at: list[int], united_at: int, asked: list[object]
+    parts: list[list[object]],
+    made_at: list[tuple[int, int, int]],
+    united_at: tuple[int, int, int],
+    asked: list[object],
 ) -> None:
     sets = [_made(part, at) for part, at in zip(parts, made_at, strict=False)]
-    kept = keysets.CODED_FROM
-    keysets.CODED_FROM = united_at
-    try:
+    with _limited(united_at):
         united = KeySet.union(sets)
-    finally:
-        keysets.CODED_FROM = kept
     expected = set().union(*map(set, parts))
     assert len(united) == len(expected)
     every = [*asked, *(key for part in parts for key in part)]
     assert united.contains(every).tolist() == [key in expected for key in every]
+
+
+@given(st.lists(keys, max_size=5), limits, keys)
+def test_runs_of_partitions_unite_as_a_set(
+    parts: list[list[object]], at: tuple[int, int, int], asked: list[object]
+) -> None:
+    """Partitions hold disjoint keys; the runs of each are united on disk."""
+    seen: set[object] = set()
+    disjoint = []
+    for part in parts:
+        disjoint.append([key for key in part if key not in seen])
+        seen.update(part)
+    with _limited(at):
+        runs = KeyRuns()
+        for part in disjoint:
+            runs.add(KeySet(part))
+        united = runs.united()
+    assert len(united) == len(seen)
+    every = [*asked, *seen]
+    assert united.contains(every).tolist() == [key in seen for key in every]
+
+
+def test_a_merge_in_slices_keeps_order_and_drops_repeats() -> None:
+    rng = np.random.default_rng(7)
+    runs = [np.unique(rng.integers(0, 5000, size=size)) for size in (0, 1, 900, 3000, 2500)]
+    with _limited((0, 0, 64)):
+        merged = keysets._merged(runs, np.dtype(np.int64))
+    assert isinstance(merged, np.memmap)
+    assert merged.tolist() == sorted(set(np.concatenate(runs).tolist()))

@@ -22,7 +22,7 @@ from tracer.domain.keys import PersonKey
 from tracer.domain.masking import mask_number
 from tracer.domain.values import parse_dates, parse_shares, reason_message
 from tracer.loaders.batch import Batch, nones, objects
-from tracer.loaders.keysets import KeySet
+from tracer.loaders.keysets import KeyRuns, KeySet
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import FILE, LINE
 
@@ -59,22 +59,34 @@ class Context:
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
     decided: dict[str, date] = field(default_factory=dict)
     unchecked: Counter[str] = field(default_factory=Counter)
-    #: While a stem is validated in partitions: the keys each partition found valid and rejected.
-    partials: dict[str, list[tuple[KeySet, KeySet]]] | None = None
+    #: While a stem is validated in partitions: the keys its partitions found valid and
+    #: rejected so far (kept on disk until the stem is done).
+    partials: dict[str, tuple[KeyRuns, KeyRuns]] | None = None
 
     def finish(self, entity: str, valid: KeySet, rejected: KeySet) -> None:
         """Record the keys of ``entity`` a stem found valid, and those only rejected."""
         if self.partials is None:
             self.valid[entity], self.rejected[entity] = valid, rejected
-        else:  # held as codes: the partitions' sets are all kept until the stem is done
-            self.partials.setdefault(entity, []).append((valid.coded(), rejected.coded()))
+            return
+        if entity not in self.partials:
+            self.partials[entity] = (KeyRuns(), KeyRuns())
+        runs = self.partials[entity]
+        runs[0].add(valid)
+        runs[1].add(rejected)
 
     def unite(self) -> None:
         """End a stem validated in partitions: its keys are those of all partitions (a key is
         in one partition only, so one rejected in one is valid in none)."""
-        for entity, found in (self.partials or {}).items():
-            self.valid[entity] = KeySet.union([valid for valid, _ in found])
-            self.rejected[entity] = KeySet.union([rejected for _, rejected in found])
+        for entity, (valid, rejected) in (self.partials or {}).items():
+            self.valid[entity] = valid.united()
+            self.rejected[entity] = rejected.united()
+        self.partials = None
+
+    def discard(self) -> None:
+        """Drop the keys of a stem whose validation in partitions stopped (an error)."""
+        for runs in (self.partials or {}).values():
+            for run in runs:
+                run.close()
         self.partials = None
 
 

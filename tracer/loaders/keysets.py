@@ -1,37 +1,52 @@
 """The keys a load keeps between stems (those found valid or rejected so far), held compactly.
 
-A national register has hundreds of millions of persons; as Python objects (a ``PersonKey``
-tuple, its number as text, a hash-set slot) each kept key costs ~150 bytes. A normalised
-resident ID number is 17 digits and a check digit or X, which fit one 64-bit integer exactly:
-``KeySet`` keeps those codes in a sorted array (8 bytes a key) and every other key (a USCC, a
-department code, another document type) in a set.
+A national register has some 60 million enterprises and hundreds of millions of persons; as
+Python objects (a text, a ``PersonKey`` tuple, a hash-set slot) each kept key costs 100-150
+bytes. Two kinds of key have a fixed-width form:
+
+- a normalised resident ID number (17 digits, then a digit or X) fits one 64-bit integer;
+- a USCC, or any key of 18 ASCII characters, is 18 bytes.
+
+``KeySet`` keeps each form in a sorted array and every other key (a department code, another
+document type, a malformed cell) in a set. An array of more than ``ON_DISK_FROM`` keys lives in
+an unlinked temporary file (in ``TMPDIR``), memory-mapped: its pages are the kernel's page
+cache, written out and dropped under memory pressure and read back when asked, so the keys a
+load keeps do not make the loader's own memory grow with the data set. ``KeyRuns`` gathers the
+keys of a stem validated in partitions in files as they come and unites them at the end by a
+merge that holds one slice of the key range at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from itertools import islice
-from typing import Any
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice, pairwise
+from typing import IO, Any
 
 import numpy as np
 
 from tracer.domain.keys import DEFAULT_ID_TYPE, PersonKey
 
-#: Resident ID keys from which a set holds them as codes (below, a plain set is faster).
+#: Keys of a fixed-width form from which a set holds them in arrays (below, a plain set is
+#: faster to build and ask, and small).
 CODED_FROM = 1 << 20
-#: Resident ID numbers coded per part (bounds the digit matrix of a large set).
+#: Keys per array from which the array is kept on disk, memory-mapped (8 or 18 MiB in memory).
+ON_DISK_FROM = 1 << 20
+#: Keys coded per part (bounds the byte matrix of a large set).
 _PART = 1 << 16
+#: Keys per slice of a merge of sorted runs (about that many are held at once).
+MERGE_SLICE = 1 << 22
 _DIGIT = (ord("0"), ord("9"))
 
 
-def _codes(numbers: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The 64-bit code of each resident ID number of the normalised form (17 digits, then a
-    digit or X: 17 digits x 11 + the last, below 2**61), and whether it has that form (else its
-    code is 0)."""
-    codes = np.zeros(len(numbers), dtype=np.int64)
-    coded = np.zeros(len(numbers), dtype=bool)
-    for start in range(0, len(numbers), _PART):
-        part = numbers[start : start + _PART]
+def _resident_codes(keys: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The 64-bit code of each resident ID key whose number has the normalised form (17
+    digits x 11 + the last, below 2**61), and whether it has that form (else its code is 0)."""
+    codes = np.zeros(len(keys), dtype=np.int64)
+    coded = np.zeros(len(keys), dtype=bool)
+    for start in range(0, len(keys), _PART):
+        part = [key.id_number for key in keys[start : start + _PART]]
         raw = np.array(part, dtype="S19")  # one byte more: a longer number is no code
         cells = raw.view(np.uint8).reshape(len(part), 19)
         digits = cells[:, :17]
@@ -50,6 +65,46 @@ def _codes(numbers: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, coded
 
 
+def _text_codes(keys: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Each ASCII text key of exactly 18 characters, none of them NUL, as 18 bytes, and
+    whether it has that form (else its code is empty)."""
+    codes = np.zeros(len(keys), dtype="S18")
+    coded = np.zeros(len(keys), dtype=bool)
+    for start in range(0, len(keys), _PART):
+        part = keys[start : start + _PART]
+        raw = np.array(part, dtype="S19")
+        cells = raw.view(np.uint8).reshape(len(part), 19)
+        shaped = (cells[:, :18] != 0).all(axis=1) & (cells[:, 18] == 0)
+        codes[start : start + len(part)] = np.where(shaped, raw.astype("S18"), b"")
+        coded[start : start + len(part)] = shaped
+    return codes, coded
+
+
+def _resident(key: object) -> bool:
+    """A resident ID key whose number may have a code (ASCII text)."""
+    return type(key) is PersonKey and key.id_type == DEFAULT_ID_TYPE and key.id_number.isascii()
+
+
+def _text(key: object) -> bool:
+    """A text key that may be 18 bytes (ASCII of that length)."""
+    return type(key) is str and len(key) == 18 and key.isascii()
+
+
+@dataclass(frozen=True)
+class _Form:
+    """A fixed-width form of some keys: which keys may have it, and their codes."""
+
+    dtype: np.dtype[Any]
+    takes: Callable[[object], bool]
+    encode: Callable[[list[Any]], tuple[np.ndarray, np.ndarray]]
+
+
+FORMS = (
+    _Form(np.dtype(np.int64), _resident, _resident_codes),
+    _Form(np.dtype("S18"), _text, _text_codes),
+)
+
+
 def _sorted_unique(codes: np.ndarray) -> np.ndarray:
     """``codes`` sorted, each once (``np.unique`` is ~25 times slower on millions here)."""
     ordered = np.sort(codes)
@@ -61,7 +116,7 @@ def _sorted_unique(codes: np.ndarray) -> np.ndarray:
 def _within(codes: np.ndarray, held: np.ndarray) -> np.ndarray:
     """Element-wise ``code in held`` (sorted, unique): the codes are looked up in their own
     sorted order, so the search walks ``held`` forwards (random look-ups into a large array
-    wait on memory: ~8 times slower)."""
+    wait on memory, or on the disk: ~8 times slower in memory)."""
     order = np.argsort(codes)
     ordered = codes[order]
     at = np.minimum(np.searchsorted(held, ordered), max(len(held) - 1, 0))
@@ -71,44 +126,96 @@ def _within(codes: np.ndarray, held: np.ndarray) -> np.ndarray:
     return hit
 
 
-def _split(keys: Iterable[Any]) -> tuple[list[Any], list[str]]:
-    """``keys`` that are not resident ID keys, and the numbers of those that are (ASCII)."""
-    others: list[Any] = []
-    numbers: list[str] = []
-    for key in keys:
-        if _resident(key):
-            numbers.append(key.id_number)
+def _on_disk(dtype: np.dtype[Any], length: int) -> np.ndarray:
+    """A writable array of ``length`` in an unlinked temporary file, memory-mapped (the file
+    goes when the array does)."""
+    with tempfile.TemporaryFile(prefix="tracer-keys-") as file:
+        return np.memmap(file, dtype=dtype, mode="w+", shape=(max(length, 1),))[:length]
+
+
+def _kept(codes: np.ndarray) -> np.ndarray:
+    """``codes`` where a kept array belongs: on disk from ``ON_DISK_FROM`` keys."""
+    if len(codes) < ON_DISK_FROM or isinstance(codes, np.memmap):
+        return codes
+    held = _on_disk(codes.dtype, len(codes))
+    held[:] = codes
+    return held
+
+
+def _merged(runs: Sequence[np.ndarray], dtype: np.dtype[Any]) -> np.ndarray:
+    """The sorted, unique union of the sorted, unique ``runs``: on disk from ``ON_DISK_FROM``
+    keys, built one slice of the key range at a time (bounds from a sample of every run)."""
+    total = sum(len(run) for run in runs)
+    if not runs or total < ON_DISK_FROM:
+        parts = [np.asarray(run) for run in runs]
+        return _sorted_unique(np.concatenate(parts)) if parts else np.empty(0, dtype)
+    stride = max(MERGE_SLICE // 8, 1)
+    sample = _sorted_unique(np.concatenate([np.asarray(run[::stride]) for run in runs]))
+    bounds = [*sample[8::8], None]
+    out = _on_disk(dtype, total)
+    starts, filled = [0] * len(runs), 0
+    for bound in bounds:
+        pieces = []
+        for index, run in enumerate(runs):
+            end = len(run) if bound is None else int(np.searchsorted(run, bound))
+            pieces.append(np.asarray(run[starts[index] : end]))
+            starts[index] = end
+        chunk = _sorted_unique(np.concatenate(pieces))
+        out[filled : filled + len(chunk)] = chunk
+        filled += len(chunk)
+    return out[:filled]
+
+
+def _parts(keys: Iterable[Any]) -> tuple[tuple[np.ndarray, ...], set[Any]]:
+    """The sorted codes of the keys of each form (kept), and the keys of none."""
+    held = keys if isinstance(keys, list) else list(keys)
+    taken: list[list[Any]] = [[] for _ in FORMS]
+    rest: set[Any] = set()
+    for key in held:
+        for form, found in zip(FORMS, taken, strict=True):
+            if form.takes(key):
+                found.append(key)
+                break
         else:
-            others.append(key)
-    return others, numbers
+            rest.add(key)
+    arrays = []
+    for form, found in zip(FORMS, taken, strict=True):
+        codes, coded = form.encode(found)
+        rest.update(key for key, ok in zip(found, coded, strict=True) if not ok)
+        arrays.append(_kept(_sorted_unique(codes[coded])))
+    return tuple(arrays), rest
 
 
-def _resident(key: object) -> bool:
-    """A resident ID key whose number may have a code (ASCII text)."""
-    return type(key) is PersonKey and key.id_type == DEFAULT_ID_TYPE and key.id_number.isascii()
+def _fixed(key: object) -> bool:
+    return any(form.takes(key) for form in FORMS)
 
 
 class KeySet:
-    """A set of entity keys: from ``CODED_FROM`` resident ID keys on, those keys as sorted
-    64-bit codes and the others in a set; a smaller set is a plain set (faster to build and
-    ask, and small)."""
+    """A set of entity keys: from ``CODED_FROM`` keys of a fixed-width form on, those keys as
+    sorted arrays (on disk when large) and the others in a set; a smaller set is a plain set
+    (faster to build and ask, and small)."""
 
     def __init__(self, keys: Iterable[Any] = ()) -> None:
         held = keys if isinstance(keys, set | list) else list(keys)
-        self._codes = np.empty(0, dtype=np.int64)
+        self._arrays: tuple[np.ndarray, ...] = ()
         self._others: set[Any] = set()
-        self._coded = False
-        residents = (key for key in held if _resident(key))
-        if sum(1 for _ in islice(residents, CODED_FROM)) >= CODED_FROM:
-            self._code(*_parts(held))
+        if sum(1 for _ in islice((key for key in held if _fixed(key)), CODED_FROM)) >= CODED_FROM:
+            self._arrays, self._others = _parts(held)
         else:
             self._others = set(held)
 
-    def _code(self, codes: np.ndarray, others: set[Any]) -> None:
-        self._codes, self._others, self._coded = codes, others, True
+    @classmethod
+    def _of(cls, arrays: tuple[np.ndarray, ...], others: set[Any]) -> KeySet:
+        made = cls()
+        made._arrays, made._others = arrays, others
+        return made
+
+    @property
+    def _coded(self) -> bool:
+        return bool(self._arrays)
 
     def __len__(self) -> int:
-        return len(self._codes) + len(self._others)
+        return sum(len(codes) for codes in self._arrays) + len(self._others)
 
     def __contains__(self, key: object) -> bool:
         return bool(self.contains([key])[0])
@@ -118,19 +225,22 @@ class KeySet:
         if not self._coded:
             return np.fromiter((key in self._others for key in keys), dtype=bool, count=len(keys))
         found = np.zeros(len(keys), dtype=bool)
-        places: list[int] = []
-        numbers: list[str] = []
+        taken: list[tuple[list[int], list[Any]]] = [([], []) for _ in FORMS]
         for place, key in enumerate(keys):
-            if _resident(key):
-                places.append(place)
-                numbers.append(key.id_number)
+            for form, (places, asked) in zip(FORMS, taken, strict=True):
+                if form.takes(key):
+                    places.append(place)
+                    asked.append(key)
+                    break
             else:
                 found[place] = key in self._others
-        if numbers:
-            codes, coded = _codes(numbers)
-            hit = _within(codes, self._codes)
+        for form, held, (places, asked) in zip(FORMS, self._arrays, taken, strict=True):
+            if not asked:
+                continue
+            codes, coded = form.encode(asked)
+            hit = _within(codes, held)
             for index in np.flatnonzero(~coded):
-                hit[index] = PersonKey(DEFAULT_ID_TYPE, numbers[index]) in self._others
+                hit[index] = asked[index] in self._others
             found[np.asarray(places)] = hit
         return found
 
@@ -138,17 +248,15 @@ class KeySet:
         if not self._coded and not other._coded:
             return KeySet(self._others - other._others)
         mine, theirs = self._coded_parts(), other._coded_parts()
-        result = KeySet()
-        result._code(np.setdiff1d(mine[0], theirs[0], assume_unique=True), mine[1] - theirs[1])
-        return result
+        arrays = tuple(
+            _kept(codes[~_within(codes, away)])
+            for codes, away in zip(mine[0], theirs[0], strict=True)
+        )
+        return KeySet._of(arrays, mine[1] - theirs[1])
 
     def coded(self) -> KeySet:
-        """The same keys, resident ID keys as codes however few (a set kept beside others)."""
-        if self._coded:
-            return self
-        result = KeySet()
-        result._code(*_parts(self._others))
-        return result
+        """The same keys, those of a fixed-width form as arrays however few."""
+        return self if self._coded else KeySet._of(*_parts(self._others))
 
     @staticmethod
     def union(sets: Sequence[KeySet]) -> KeySet:
@@ -157,23 +265,57 @@ class KeySet:
         if not any(held._coded for held in sets) and sum(map(len, sets)) < CODED_FROM:
             return KeySet(set().union(*(held._others for held in sets)))
         parts = [held._coded_parts() for held in sets]
-        result = KeySet()
-        codes = np.concatenate([codes for codes, _ in parts]) if parts else np.empty(0, np.int64)
-        result._code(_sorted_unique(codes), set().union(*(others for _, others in parts)))
-        return result
+        arrays = tuple(
+            _merged([arrays[index] for arrays, _ in parts], form.dtype)
+            for index, form in enumerate(FORMS)
+        )
+        return KeySet._of(arrays, set().union(*(others for _, others in parts)))
 
-    def _coded_parts(self) -> tuple[np.ndarray, set[Any]]:
-        return (self._codes, self._others) if self._coded else _parts(self._others)
+    def _coded_parts(self) -> tuple[tuple[np.ndarray, ...], set[Any]]:
+        return (self._arrays, self._others) if self._coded else _parts(self._others)
 
 
-def _parts(keys: Iterable[Any]) -> tuple[np.ndarray, set[Any]]:
-    """The sorted codes of the codable resident ID keys of ``keys``, and the other keys."""
-    others, numbers = _split(keys)
-    codes, coded = _codes(numbers)
-    rest = set(others)
-    rest.update(
-        PersonKey(DEFAULT_ID_TYPE, number)
-        for number, ok in zip(numbers, coded, strict=True)
-        if not ok
-    )
-    return _sorted_unique(codes[coded]), rest
+class KeyRuns:
+    """The keys of a stem validated in partitions, gathered partition by partition: the
+    arrays of each in one file per form as they come (the others in a set), united into one
+    ``KeySet`` by ``united``."""
+
+    def __init__(self) -> None:
+        self._files: list[IO[bytes]] = [
+            tempfile.TemporaryFile(prefix="tracer-runs-")  # noqa: SIM115 (closed by close)
+            for _ in FORMS
+        ]
+        self._lengths: list[list[int]] = [[] for _ in FORMS]
+        self._others: set[Any] = set()
+
+    def add(self, keys: KeySet) -> None:
+        """Keep the keys of one partition."""
+        arrays, others = keys.coded()._coded_parts()
+        for file, lengths, codes in zip(self._files, self._lengths, arrays, strict=True):
+            file.write(np.ascontiguousarray(codes).tobytes())
+            lengths.append(len(codes))
+        self._others |= others
+
+    def united(self) -> KeySet:
+        """Every partition's keys as one set (the files are closed)."""
+        arrays = []
+        for form, file, lengths in zip(FORMS, self._files, self._lengths, strict=True):
+            file.flush()
+            total = sum(lengths)
+            every = (
+                np.memmap(file, dtype=form.dtype, mode="r", shape=(total,))
+                if total
+                else np.empty(0, form.dtype)
+            )
+            ends = np.cumsum([0, *lengths])
+            runs = [every[start:end] for start, end in pairwise(ends)]
+            arrays.append(_merged(runs, form.dtype))
+        self.close()
+        if not any(len(codes) for codes in arrays) and len(self._others) < CODED_FROM:
+            return KeySet(self._others)
+        return KeySet._of(tuple(arrays), self._others)
+
+    def close(self) -> None:
+        """Remove the files (a memory-mapped one goes once its last array does)."""
+        for file in self._files:
+            file.close()
