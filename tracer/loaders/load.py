@@ -295,18 +295,18 @@ def _status_since_defaulted(results: dict[str, validate.Validated], ctx: Context
     non-ACTIVE status without ``status_since``)."""
     if "findings" not in results:
         return 0
-    rows = results["findings"].rows
     count = 0
-    for finding_id, status, since in zip(
-        rows["finding_id"], rows["status"], rows["status_since"], strict=True
-    ):
-        if since is not None:
-            continue
-        state = ctx.findings.get(finding_id)
-        if state is None:
-            count += status != "ACTIVE"
-        else:
-            count += is_new_status(state["status"], history(state), status, None)
+    for rows in results["findings"].frames():
+        for finding_id, status, since in zip(
+            rows["finding_id"], rows["status"], rows["status_since"], strict=True
+        ):
+            if since is not None:
+                continue
+            state = ctx.findings.get(finding_id)
+            if state is None:
+                count += status != "ACTIVE"
+            else:
+                count += is_new_status(state["status"], history(state), status, None)
     return count
 
 
@@ -526,8 +526,9 @@ def _validate_partitions(
             result = validate.Validated(parts.stem, batch, check(batch, ctx))
             batch.release()
             yield parts.stem, result
-    finally:
         ctx.unite()
+    finally:
+        ctx.discard()
         parts.close()
 
 
@@ -551,9 +552,9 @@ def _write(
     batch_size: int,
     progress: Progress | None,
 ) -> list[Reject]:
-    """Write one stem; returns the rows the lifecycle refused (transitions only)."""
-    rows = result.rows
-    total, done = len(rows), 0
+    """Write one stem, a frame of rows at a time; returns the rows the lifecycle refused
+    (transitions only)."""
+    total, done = result.row_count, 0
     if progress is not None:
         progress("write", stem, 0, total)
 
@@ -563,18 +564,17 @@ def _write(
         if progress is not None:
             progress("write", stem, done, total)
 
-    if stem == "findings":
-        write_findings(runner, rows, clock, batch_size, advance)
-        return []
-    if stem == "transitions":
-        return write_transitions(runner, rows, clock, advance)[1]
-    if stem in interchange.WRITERS:
-        interchange.WRITERS[stem](runner, rows, clock, batch_size, advance)
-        return []
-    if stem not in SPECS:
-        return []
-    write_stem(runner, stem, rows, clock, batch_size, advance)
-    return []
+    refused: list[Reject] = []
+    for rows in result.frames():
+        if stem == "findings":
+            write_findings(runner, rows, clock, batch_size, advance)
+        elif stem == "transitions":
+            refused += write_transitions(runner, rows, clock, advance)[1]
+        elif stem in interchange.WRITERS:
+            interchange.WRITERS[stem](runner, rows, clock, batch_size, advance)
+        elif stem in SPECS:
+            write_stem(runner, stem, rows, clock, batch_size, advance)
+    return refused
 
 
 def _text(value: Any) -> str | None:

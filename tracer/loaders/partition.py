@@ -29,7 +29,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tracer.loaders import aliases, checks
+from tracer.domain.codes import SUBJECT_KINDS
+from tracer.domain.keys import PersonKey
+from tracer.loaders import aliases, checks, validate
 from tracer.loaders.batch import Batch
 from tracer.loaders.read import (
     FILE,
@@ -52,17 +54,19 @@ _LINE = "_line"
 class KeyCells:
     """How the partition of a stem's row is read from its cells: a token, equal for rows whose
     normalised keys are equal (a row without a valid key may have any). ``token`` gives it from
-    a batch of the rows; a ``cell`` matching ``normal`` exactly (and, with ``kind``, whose kind
-    cell is empty or ``RESIDENT_ID``) is its own token, which ``token`` would also give."""
+    a batch of the rows (``cell``, ``kind`` and the ``also`` cells); a ``cell`` matching
+    ``normal`` exactly (and, with ``kind``, whose kind cell is empty or ``RESIDENT_ID``) is its
+    own token, which ``token`` would also give."""
 
     cell: str
     normal: str
     token: Callable[[Batch, date], pd.Series]
     kind: str | None = None
+    also: tuple[str, ...] = ()
 
     @property
     def cells(self) -> tuple[str, ...]:
-        return (self.cell,) if self.kind is None else (self.cell, self.kind)
+        return (self.cell, *((self.kind,) if self.kind is not None else ()), *self.also)
 
 
 def _uscc(column: str) -> KeyCells:
@@ -76,6 +80,23 @@ def _person_number(batch: Batch, today: date) -> pd.Series:
     return pd.Series([key.id_number if key is not None else None for key in keys], dtype=object)
 
 
+def _finding_id(column: str) -> KeyCells:
+    """A finding id's normalised form is its stripped cell: one of visible ASCII characters
+    only is already stripped."""
+    return KeyCells(column, "^[!-~]+$", lambda batch, _today: batch.text(column))
+
+
+def _subject(batch: Batch, today: date) -> pd.Series:
+    """A subject's key as text: the USCC, or the person's normalised number (the subject of an
+    18-character cell in normal form, either kind, is that cell)."""
+    kinds = checks.code(batch, "subject_kind", SUBJECT_KINDS, default="ENTERPRISE")
+    context = checks.Context(graph=None, today=today)
+    keys = validate.subject_keys(batch, context, kinds, "subject_id")
+    return pd.Series(
+        [key.id_number if isinstance(key, PersonKey) else key for key in keys], dtype=object
+    )
+
+
 #: Per stem validated in partitions, its key: a part of the stem's dedupe key, and the key its
 #: names are checked under (``validate``).
 KEYS: dict[str, KeyCells] = {
@@ -84,6 +105,9 @@ KEYS: dict[str, KeyCells] = {
     "positions": _uscc("uscc"),
     "shareholdings": _uscc("investee_uscc"),
     "practitioners": _uscc("uscc"),
+    "findings": _finding_id("finding_id"),
+    "finding_persons": _finding_id("finding_id"),
+    "redlist": KeyCells("subject_id", "^[0-9A-Z]{18}$", _subject, also=("subject_kind",)),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ from tracer.loaders.checks import Context
 from tracer.loaders.keysets import KeySet
 from tracer.loaders.names import display_names
 from tracer.loaders.read import FILE, LINE
+from tracer.loaders.spill import SpilledRows
 from tracer.queries.lifecycle import (
     LEGAL_TRANSITIONS,
     changed_facts,
@@ -59,11 +60,13 @@ BOOLEANS = {
 
 @dataclass
 class Validated:
-    """One stem after validation: the rows to write (normalised columns) and the batch."""
+    """One stem after validation: the rows to write (normalised columns) and the batch. A stem
+    validated in partitions keeps the rows of all but its last partition on disk (``spilled``)."""
 
     stem: str
     batch: Batch
     rows: pd.DataFrame
+    spilled: SpilledRows | None = None
 
     def __post_init__(self) -> None:
         self.batch.forget_cells()
@@ -73,11 +76,29 @@ class Validated:
         """Rows accepted (identical repeats included; they are written once)."""
         return self.batch.read - self.batch.rejected
 
+    @property
+    def row_count(self) -> int:
+        """Rows to write."""
+        return len(self.rows) + (len(self.spilled) if self.spilled is not None else 0)
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        """The rows to write, a partition at a time (one frame for a stem validated whole)."""
+        if self.spilled is None:
+            yield self.rows
+            return
+        yield from self.spilled.frames()
+        if len(self.rows):
+            yield self.rows
+
     def absorb(self, other: Validated) -> None:
-        """Add ``other``, another partition of this stem (its rows as read released)."""
+        """Add ``other``, the next partition of this stem (its rows as read released): the rows
+        held so far go to disk, and ``other``'s are held."""
         self.batch.absorb(other.batch)
-        if len(other.rows):
-            self.rows = pd.concat([self.rows, other.rows], ignore_index=True)
+        if len(self.rows):
+            if self.spilled is None:
+                self.spilled = SpilledRows()
+            self.spilled.append(self.rows)
+        self.rows = other.rows
 
 
 def _finish(batch: Batch, ctx: Context, frame: pd.DataFrame, entity: str, key_column: str) -> None:
@@ -86,7 +107,7 @@ def _finish(batch: Batch, ctx: Context, frame: pd.DataFrame, entity: str, key_co
     ctx.finish(entity, valid, KeySet(frame.loc[batch.bad, key_column].dropna()) - valid)
 
 
-def _subject_keys(batch: Batch, ctx: Context, kinds: pd.Series, column: str) -> pd.Series:
+def subject_keys(batch: Batch, ctx: Context, kinds: pd.Series, column: str) -> pd.Series:
     """Subject keys of findings and red-list rows: a USCC, or a ``PersonKey`` for persons (the
     cell may be ``ID_TYPE:number`` or a bare resident ID number)."""
     is_person = kinds == "PERSON"
@@ -468,7 +489,7 @@ def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
         {
             "finding_id": batch.text("finding_id"),
             "subject_kind": kinds,
-            "subject": _subject_keys(batch, ctx, kinds, "subject_id"),
+            "subject": subject_keys(batch, ctx, kinds, "subject_id"),
             "list_type": list_types.where(~unknown, None),
             "category": categories.where(categories.notna(), from_list),
             "ground": grounds.where(~bad_ground, None),
@@ -601,7 +622,7 @@ def redlist(batch: Batch, ctx: Context) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "subject_kind": kinds,
-            "subject": _subject_keys(batch, ctx, kinds, "subject_id"),
+            "subject": subject_keys(batch, ctx, kinds, "subject_id"),
             "honour": batch.text("honour"),
             "granted_by": batch.text("granted_by"),
             "granted_on": checks.dates(batch, "granted_on"),
@@ -659,7 +680,7 @@ def _record_subject(batch: Batch, ctx: Context) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "subject_kind": kinds,
-            "subject": _subject_keys(batch, ctx, kinds, "subject_id"),
+            "subject": subject_keys(batch, ctx, kinds, "subject_id"),
             "department": batch.text("department"),
         }
     )

@@ -25,7 +25,7 @@ Progress = Callable[[int], None]
 
 def _subjects(batch: Batch, ctx: Context) -> tuple[pd.Series, pd.Series]:
     kinds = checks.code(batch, "subject_kind", SUBJECT_KINDS)
-    keys = validate._subject_keys(batch, ctx, kinds, "subject_id")
+    keys = validate.subject_keys(batch, ctx, kinds, "subject_id")
     validate._subject_references(batch, ctx, kinds, keys)
     return kinds, keys
 
