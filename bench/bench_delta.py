@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 import neo4j
 import pandas as pd
 
-from bench.bench_import import TRACER, _environment, _instance, _run
+from bench.bench_import import TRACER, _environment, _run, fresh_instance
 from tracer.domain.identifiers import resident_id_check_char
 from tracer.graph.local import LocalNeo4j
 from tracer.loaders.generate import generate_dataset
@@ -284,7 +284,7 @@ def _store(
         return cases[size]
     data, home = work / f"data-{size}", work / f"import-{size}"
     generate_dataset(data, size, seed=seed)
-    local = _instance(home, "1g", "1g")
+    local = fresh_instance(home, "1g", "1g")
     local.start(echo=lambda _message: None)
     try:
         command = [TRACER, "import", str(data), "--json", "--allow-rejects"]
@@ -314,7 +314,7 @@ def _measure(
     )
     copy = work / f"home-{size}"
     shutil.copytree(home, copy, symlinks=True)
-    local = _instance(copy, args.heap, args.pagecache)
+    local = fresh_instance(copy, args.heap, args.pagecache)
     figures: dict[str, Any] = {"enterprises": size, "fraction": args.fraction}
     figures |= {"delta_files": rows, "delta_rows": sum(rows.values()), "make_seconds": made}
     figures["load_average_before"] = _load_average()

@@ -31,7 +31,7 @@ RESULTS = Path(__file__).parent / "results" / "import.json"
 TRACER = str(Path(sys.executable).with_name("tracer"))
 
 
-def _instance(home: Path, heap: str, pagecache: str) -> LocalNeo4j:
+def fresh_instance(home: Path, heap: str, pagecache: str) -> LocalNeo4j:
     """A fresh bundled instance in ``home`` that reuses the installed launcher build."""
     home.mkdir(parents=True, exist_ok=True)
     shared = LocalNeo4j(get_local_settings())
@@ -134,7 +134,7 @@ def _summary(run: dict[str, Any]) -> dict[str, Any]:
 def _measure(
     command: str, directory: Path, home: Path, heap: str, pagecache: str
 ) -> tuple[dict[str, Any], LocalNeo4j]:
-    local = _instance(home, heap, pagecache)
+    local = fresh_instance(home, heap, pagecache)
     local.start(echo=lambda _message: None)
     try:
         run = _run(
