@@ -121,33 +121,36 @@ def _prepare(data: Path, files: Path, uri: str, password: str, limit: int) -> di
     command = [TRACER, "import", str(data), "--files", str(files), "--json", "--allow-rejects",
                "--rejects", str(files.parent / "rejects.csv")]  # fmt: skip
     began = time.monotonic()
-    child = subprocess.Popen(
-        command,
-        env=environment,
-        stdout=subprocess.PIPE,
-        text=True,
-        preexec_fn=group.enter if group is not None else None,
-    )
-    sampler = _Sampler(child.pid)
-    sampler.start()
-    assert child.stdout is not None
-    output = child.stdout.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
-    sampler.done.set()
-    sampler.join()
-    code = os.waitstatus_to_exitcode(status)
-    result: dict[str, Any] = {
-        "limit_mib": round(limit / 2**20) if group is not None else None,
-        "finished": code in (0, 4),
-        "exit_code": code,
-        "seconds": round(time.monotonic() - began, 1),
-        "peak_rss_anon_mib": round(sampler.anon_kib / 1024, 1),
-        "peak_rss_mib": round(sampler.rss_kib / 1024, 1),
-        "peak_rss_mib_kernel": round(usage.ru_maxrss / 1024, 1),
-    }
-    if group is not None:
-        result["cgroup"] = group.outcome()
-        group.remove()
+    try:
+        child = subprocess.Popen(
+            command,
+            env=environment,
+            stdout=subprocess.PIPE,
+            text=True,
+            preexec_fn=group.enter if group is not None else None,
+        )
+        sampler = _Sampler(child.pid)
+        sampler.start()
+        assert child.stdout is not None
+        output = child.stdout.read()
+        _pid, status, usage = os.wait4(child.pid, 0)
+        sampler.done.set()
+        sampler.join()
+        code = os.waitstatus_to_exitcode(status)
+        result: dict[str, Any] = {
+            "limit_mib": round(limit / 2**20) if group is not None else None,
+            "finished": code in (0, 4),
+            "exit_code": code,
+            "seconds": round(time.monotonic() - began, 1),
+            "peak_rss_anon_mib": round(sampler.anon_kib / 1024, 1),
+            "peak_rss_mib": round(sampler.rss_kib / 1024, 1),
+            "peak_rss_mib_kernel": round(usage.ru_maxrss / 1024, 1),
+        }
+        if group is not None:
+            result["cgroup"] = group.outcome()
+    finally:
+        if group is not None:
+            group.remove()
     if result["finished"]:
         report = json.loads(output)
         rows = sum(counts["read"] for counts in report["files"].values())
