@@ -74,6 +74,7 @@ class Batch:
         self.rejects: list[Reject] = []
         self.malformed = 0
         self.repeats = 0
+        self._absorbed_bad = 0  # rows rejected in partitions absorbed (their flags dropped)
         self._text: dict[str, pd.Series] = {}
         for table in tables:
             for row in table.malformed:
@@ -93,7 +94,7 @@ class Batch:
     @property
     def rejected(self) -> int:
         """Rows rejected (each counted once)."""
-        return int(self.bad.sum()) + self.malformed
+        return int(self.bad.sum()) + self.malformed + self._absorbed_bad
 
     @property
     def good(self) -> pd.Series:
@@ -141,8 +142,9 @@ class Batch:
 
     def absorb(self, other: Batch) -> None:
         """Count ``other``, another partition of this stem (released), as rows of this batch:
-        its rows read, rejected and repeated, and its rejects."""
-        self.bad = pd.concat([self.bad, other.bad], ignore_index=True)
+        its rows read, rejected and repeated, and its rejects (not its rows' flags: a byte a
+        row of a stem of hundreds of millions)."""
+        self._absorbed_bad += other.rejected - other.malformed
         self.row_count += other.row_count
         self.malformed += other.malformed
         self.repeats += other.repeats
