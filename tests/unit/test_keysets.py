@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 import numpy as np
 from hypothesis import given
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from tracer.domain.keys import PersonKey
 from tracer.loaders import keysets
-from tracer.loaders.keysets import KeyRuns, KeySet
+from tracer.loaders.keysets import KeyDates, KeyRuns, KeySet
 
 digits = st.text(alphabet="0123456789", min_size=17, max_size=17)
 residents = st.builds(
@@ -25,6 +26,8 @@ odd = st.one_of(
     st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=1, max_size=17),
     st.text(min_size=17, max_size=19),  # 18 characters, some not ASCII or NUL
     st.text(alphabet="AB\x00", min_size=18, max_size=18),
+    st.text(alphabet="AB\x00", min_size=0, max_size=42),  # up to 40 bytes, some with NUL
+    st.text(alphabet="FD-0123456789", min_size=19, max_size=41),  # finding ids and longer
 )
 usccs = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=18, max_size=18)
 keys = st.lists(st.one_of(residents, usccs, odd), max_size=40)
@@ -80,7 +83,7 @@ def test_from_coded_from_keys_on_residents_take_eight_bytes_and_usccs_eighteen()
     codes: list[object] = [f"91110000{index:09d}X" for index in range(400)]
     assert not _made(residents + codes, (1001, 1 << 20, 1))._arrays
     found = _made(residents + codes, (1000, 1 << 20, 1))
-    assert [held.nbytes for held in found._arrays] == [8 * 600, 18 * 400]
+    assert [held.nbytes for held in found._arrays] == [8 * 600, 18 * 400, 0]
     assert not found._others
 
 
@@ -142,3 +145,25 @@ def test_a_merge_in_slices_keeps_order_and_drops_repeats() -> None:
         merged = keysets._merged(runs, np.dtype(np.int64))
     assert isinstance(merged, np.memmap)
     assert merged.tolist() == sorted(set(np.concatenate(runs).tolist()))
+
+
+days = st.builds(lambda n: date(2020, 1, 1) + timedelta(days=n), st.integers(0, 3000))
+
+
+@given(
+    st.lists(st.lists(st.tuples(st.one_of(residents, usccs, odd), days), max_size=12), max_size=4),
+    limits,
+    keys,
+)
+def test_dates_by_key_as_a_dict(
+    updates: list[list[tuple[object, date]]], at: tuple[int, int, int], asked: list[object]
+) -> None:
+    """Dates given in several updates, later ones replacing earlier ones, folded into arrays."""
+    expected: dict[object, date] = {}
+    with _limited(at):
+        held = KeyDates()
+        for pairs in updates:
+            held.update([key for key, _ in pairs], [day for _, day in pairs])
+            expected.update(pairs)
+    every = [*asked, *expected]
+    assert held.dates(every) == [expected.get(key) for key in every]

@@ -1,5 +1,5 @@
-"""A stem validated in partitions keeps the rows of its earlier partitions on disk
-(``SpilledRows``) and gives them back, in order and unchanged, when they are written."""
+"""A stem validated in partitions keeps the rows and rejects of its earlier partitions on disk
+(``Spill``) and gives them back, in order and unchanged, when they are written."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracer.domain.keys import PersonKey
-from tracer.loaders.batch import Batch
+from tracer.loaders.batch import Batch, Reject
 from tracer.loaders.read import RawTable
 from tracer.loaders.specs import Spec
 from tracer.loaders.validate import Validated
@@ -24,12 +24,18 @@ def _partition(first: int, count: int) -> Validated:
         }
     )
     batch = Batch(Spec("findings", ()), [RawTable(Path("findings.csv"), pd.DataFrame(), {})])
+    batch.rejects = [
+        Reject("findings.csv", n, "status", "CODE_UNKNOWN", f"第 {n} 行", "{}")
+        for n in range(first, first + count)
+        if n % 3 == 0
+    ]
     return Validated("findings", batch, rows)
 
 
 def test_partitions_come_back_in_order_and_unchanged() -> None:
     parts = [_partition(0, 3), _partition(3, 0), _partition(3, 4), _partition(7, 2)]
     expected = pd.concat([part.rows for part in parts], ignore_index=True)
+    rejects = [reject for part in parts for reject in part.batch.rejects]
     whole = parts[0]
     for part in parts[1:]:
         whole.absorb(part)
@@ -38,6 +44,7 @@ def test_partitions_come_back_in_order_and_unchanged() -> None:
     for _ in range(2):  # read again: the report and the writer both read them
         got = pd.concat(list(whole.frames()), ignore_index=True)
         pd.testing.assert_frame_equal(got, expected)
+        assert list(whole.batch.every_reject()) == rejects
 
 
 def test_a_stem_validated_whole_is_one_frame() -> None:

@@ -246,4 +246,4 @@ def test_new_finding_columns_are_normalised(tmp_path: Path) -> None:
         ("C", None, None, None, True, "ACTIVE", None),
     ]  # fmt: skip
     assert batch.rejected == 0
-    assert ctx.decided == dict.fromkeys("ABC", dt.date(2023, 1, 10))
+    assert ctx.decided.dates(["A", "B", "C", "D"]) == [dt.date(2023, 1, 10)] * 3 + [None]

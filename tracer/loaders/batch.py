@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +12,7 @@ import pandas as pd
 from tracer.loaders.aliases import code_aliases
 from tracer.loaders.read import FILE, LINE, RawTable
 from tracer.loaders.specs import Spec
+from tracer.loaders.spill import Spill
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ class Batch:
         self.row_count = len(self.frame)  # kept when the rows are released
         self.bad = pd.Series(False, index=self.frame.index)
         self.file_bad = self.bad.copy()
-        self.rejects: list[Reject] = []
+        self.rejects: list[Reject] = []  # this partition's (all, for a stem validated whole)
+        self._earlier: Spill[list[Reject]] | None = None  # those of partitions absorbed
         self.malformed = 0
         self.repeats = 0
         self._absorbed_bad = 0  # rows rejected in partitions absorbed (their flags dropped)
@@ -142,13 +144,23 @@ class Batch:
 
     def absorb(self, other: Batch) -> None:
         """Count ``other``, another partition of this stem (released), as rows of this batch:
-        its rows read, rejected and repeated, and its rejects (not its rows' flags: a byte a
-        row of a stem of hundreds of millions)."""
+        its rows read, rejected and repeated, and its rejects (the rejects held so far go to
+        disk; not its rows' flags: a byte a row of a stem of hundreds of millions)."""
         self._absorbed_bad += other.rejected - other.malformed
         self.row_count += other.row_count
         self.malformed += other.malformed
         self.repeats += other.repeats
-        self.rejects.extend(other.rejects)
+        if self.rejects:
+            if self._earlier is None:
+                self._earlier = Spill()
+            self._earlier.append(self.rejects, len(self.rejects))
+        self.rejects = other.rejects
+
+    def every_reject(self) -> Iterator[Reject]:
+        """The rejects of every partition, in order (read back from disk)."""
+        for earlier in self._earlier or ():
+            yield from earlier
+        yield from self.rejects
 
     # -- rejecting -----------------------------------------------------------------------------
     def reject(self, mask: pd.Series, column: str, reason: str, message: str) -> None:

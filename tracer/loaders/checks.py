@@ -22,7 +22,7 @@ from tracer.domain.keys import PersonKey
 from tracer.domain.masking import mask_number
 from tracer.domain.values import parse_dates, parse_shares, reason_message
 from tracer.loaders.batch import Batch, nones, objects
-from tracer.loaders.keysets import KeyRuns, KeySet
+from tracer.loaders.keysets import KeyDates, KeyRuns, KeySet
 from tracer.loaders.lookup import GraphKeys
 from tracer.loaders.read import FILE, LINE
 
@@ -57,7 +57,7 @@ class Context:
     rejected: dict[str, KeySet] = field(default_factory=dict)
     conflicted: dict[str, set[Any]] = field(default_factory=dict)
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
-    decided: dict[str, date] = field(default_factory=dict)
+    decided: KeyDates = field(default_factory=KeyDates)
     unchecked: Counter[str] = field(default_factory=Counter)
     #: While a stem is validated in partitions: the keys its partitions found valid and
     #: rejected so far (kept on disk until the stem is done).

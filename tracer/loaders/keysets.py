@@ -2,18 +2,19 @@
 
 A national register has some 60 million enterprises and hundreds of millions of persons; as
 Python objects (a text, a ``PersonKey`` tuple, a hash-set slot) each kept key costs 100-150
-bytes. Two kinds of key have a fixed-width form:
+bytes. Most keys have a fixed-width form:
 
 - a normalised resident ID number (17 digits, then a digit or X) fits one 64-bit integer;
-- a USCC, or any key of 18 ASCII characters, is 18 bytes.
+- a USCC, or any key of 18 ASCII characters, is 18 bytes;
+- another ASCII text key of up to 40 characters (a finding id, a department code) is 40 bytes.
 
-``KeySet`` keeps each form in a sorted array and every other key (a department code, another
-document type, a malformed cell) in a set. An array of more than ``ON_DISK_FROM`` keys lives in
-an unlinked temporary file (in ``TMPDIR``), memory-mapped: its pages are the kernel's page
-cache, written out and dropped under memory pressure and read back when asked, so the keys a
-load keeps do not make the loader's own memory grow with the data set. ``KeyRuns`` gathers the
-keys of a stem validated in partitions in files as they come and unites them at the end by a
-merge that holds one slice of the key range at a time.
+``KeySet`` keeps each form in a sorted array and every other key (another document type, a
+malformed cell) in a set. An array of more than ``ON_DISK_FROM`` keys lives in an unlinked
+temporary file (in ``TMPDIR``), memory-mapped: its pages are the kernel's page cache, written
+out and dropped under memory pressure and read back when asked, so the keys a load keeps do not
+make the loader's own memory grow with the data set. ``KeyRuns`` gathers the keys of a stem
+validated in partitions in files as they come and unites them at the end by a merge that holds
+one slice of the key range at a time. ``KeyDates`` holds a date by key the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from itertools import islice, pairwise
 from typing import IO, Any
 
@@ -65,19 +67,24 @@ def _resident_codes(keys: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     return codes, coded
 
 
-def _text_codes(keys: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Each ASCII text key of exactly 18 characters, none of them NUL, as 18 bytes, and
-    whether it has that form (else its code is empty)."""
-    codes = np.zeros(len(keys), dtype="S18")
-    coded = np.zeros(len(keys), dtype=bool)
-    for start in range(0, len(keys), _PART):
-        part = keys[start : start + _PART]
-        raw = np.array(part, dtype="S19")
-        cells = raw.view(np.uint8).reshape(len(part), 19)
-        shaped = (cells[:, :18] != 0).all(axis=1) & (cells[:, 18] == 0)
-        codes[start : start + len(part)] = np.where(shaped, raw.astype("S18"), b"")
-        coded[start : start + len(part)] = shaped
-    return codes, coded
+def _text_codes(width: int) -> Callable[[list[Any]], tuple[np.ndarray, np.ndarray]]:
+    """Codes of ASCII text keys of at most ``width`` characters: each as ``width`` bytes, and
+    whether it has that form (not empty, no NUL, which bytes would not keep apart)."""
+
+    def codes_of(keys: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        codes = np.zeros(len(keys), dtype=f"S{width}")
+        coded = np.zeros(len(keys), dtype=bool)
+        for start in range(0, len(keys), _PART):
+            part = keys[start : start + _PART]
+            lengths = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
+            raw = np.array(part, dtype=f"S{width + 1}")
+            cells = raw.view(np.uint8).reshape(len(part), width + 1)
+            shaped = ((cells != 0).sum(axis=1) == lengths) & (lengths > 0) & (lengths <= width)
+            codes[start : start + len(part)] = np.where(shaped, raw.astype(f"S{width}"), b"")
+            coded[start : start + len(part)] = shaped
+        return codes, coded
+
+    return codes_of
 
 
 def _resident(key: object) -> bool:
@@ -86,8 +93,13 @@ def _resident(key: object) -> bool:
 
 
 def _text(key: object) -> bool:
-    """A text key that may be 18 bytes (ASCII of that length)."""
+    """A text key that may be 18 bytes (ASCII of that length: a USCC)."""
     return type(key) is str and len(key) == 18 and key.isascii()
+
+
+def _short_text(key: object) -> bool:
+    """Another text key that may be up to 40 bytes (ASCII: a finding id, a department code)."""
+    return type(key) is str and len(key) <= 40 and len(key) != 18 and key.isascii()
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,8 @@ class _Form:
 
 FORMS = (
     _Form(np.dtype(np.int64), _resident, _resident_codes),
-    _Form(np.dtype("S18"), _text, _text_codes),
+    _Form(np.dtype("S18"), _text, _text_codes(18)),
+    _Form(np.dtype("S40"), _short_text, _text_codes(40)),
 )
 
 
@@ -319,3 +332,72 @@ class KeyRuns:
         """Remove the files (a memory-mapped one goes once its last array does)."""
         for file in self._files:
             file.close()
+
+
+class KeyDates:
+    """A date by key (a finding's decision date by its id), held as ``KeySet`` holds keys: from
+    ``CODED_FROM`` keys on, those of a fixed-width form in sorted code arrays with each date
+    beside its code as a day number; the others, and those given since, in a dict."""
+
+    def __init__(self) -> None:
+        self._recent: dict[Any, date] = {}
+        self._codes = [np.empty(0, form.dtype) for form in FORMS]
+        self._days = [np.empty(0, np.int32) for _ in FORMS]
+
+    def update(self, keys: Iterable[Any], dates: Iterable[date]) -> None:
+        """Set the date of each key (a later date given for a key replaces the earlier; no
+        date is no change)."""
+        self._recent.update(
+            (key, day) for key, day in zip(keys, dates, strict=True) if day is not None
+        )
+        if len(self._recent) >= CODED_FROM:
+            self._fold()
+
+    def _fold(self) -> None:
+        """Move the dict's keys of a fixed-width form into the arrays (theirs replace those of
+        the same keys there)."""
+        taken: list[list[Any]] = [[] for _ in FORMS]
+        rest: dict[Any, date] = {}
+        for key, day in self._recent.items():
+            for form, found in zip(FORMS, taken, strict=True):
+                if form.takes(key):
+                    found.append(key)
+                    break
+            else:
+                rest[key] = day
+        for index, (form, found) in enumerate(zip(FORMS, taken, strict=True)):
+            codes, coded = form.encode(found)
+            days = np.fromiter(
+                (self._recent[key].toordinal() for key in found), dtype=np.int32, count=len(found)
+            )
+            rest.update(
+                (key, self._recent[key]) for key, ok in zip(found, coded, strict=True) if not ok
+            )
+            every = np.concatenate([np.asarray(self._codes[index]), codes[coded]])
+            order = np.argsort(every, kind="stable")  # the newer of equal codes comes last
+            ordered = every[order]
+            last = np.ones(len(ordered), dtype=bool)
+            last[:-1] = ordered[1:] != ordered[:-1]
+            all_days = np.concatenate([np.asarray(self._days[index]), days[coded]])
+            self._codes[index] = _kept(ordered[last])
+            self._days[index] = _kept(all_days[order][last])
+        self._recent = rest
+
+    def dates(self, keys: Sequence[Any]) -> list[date | None]:
+        """The date of each key (None for a key without one)."""
+        found: list[date | None] = [self._recent.get(key) for key in keys]
+        for form, held, days in zip(FORMS, self._codes, self._days, strict=True):
+            if not len(held):
+                continue
+            places = [
+                place for place, key in enumerate(keys) if found[place] is None and form.takes(key)
+            ]
+            if not places:
+                continue
+            codes, coded = form.encode([keys[place] for place in places])
+            at = np.minimum(np.searchsorted(held, codes), len(held) - 1)
+            hit = coded & (held[at] == codes)
+            for place, index, ok in zip(places, at, hit, strict=True):
+                if ok:
+                    found[place] = date.fromordinal(int(days[index]))
+        return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import itertools
 import os
 import tempfile
 import time
@@ -400,11 +401,13 @@ def load_directory(
                 results[stem] = result
 
     file_errors, read_counts = reading.file_errors(), reading.read_counts()
-    rejects = [
-        *reading.read_rejects(),
-        *(r for result in results.values() for r in result.batch.rejects),
-    ]
-    write_rejects(target, rejects)
+
+    def every_reject() -> Iterator[Reject]:
+        yield from reading.read_rejects()
+        for result in results.values():
+            yield from result.batch.every_reject()
+
+    write_rejects(target, every_reject())
     validate_done = time.monotonic()
     write_seconds: dict[str, float] = {}
     refused: list[Reject] = []
@@ -422,7 +425,7 @@ def load_directory(
             refused += _write(runner, stem, results[stem], clock, batch_size, progress)
             write_seconds[stem] = round(time.monotonic() - started, 3)
         if refused:
-            write_rejects(target, [*rejects, *refused])
+            write_rejects(target, itertools.chain(every_reject(), refused))
 
     seconds = time.monotonic() - began
     files = {
@@ -459,7 +462,7 @@ def load_directory(
             if stem not in REFERENCE_STEMS
             for problem in header_problems(stem, tables[stem])
         ],
-        by_file=file_summaries(read_counts, [*rejects, *refused]),
+        by_file=file_summaries(read_counts, itertools.chain(every_reject(), refused)),
         reference_data=reference_counts,
         status_since_defaulted=_status_since_defaulted(results, ctx),
         quality=quality(batches, file_errors, refused),

@@ -172,15 +172,18 @@ def write_rejects(path: Path, rejects: Iterable[Reject]) -> int:
     """Write the rejects file (header always); returns the number of rows written. A ``.xlsx``
     path gets a workbook, any other a CSV in UTF-8 with BOM (so Excel shows Chinese text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [_cells(reject) for reject in rejects]
     if path.suffix.lower() == ".xlsx":
+        rows = [_cells(reject) for reject in rejects]
         _write_xlsx(path, rows)
         return len(rows)
+    written = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(REJECT_COLUMNS)
-        writer.writerows(rows)
-    return len(rows)
+        for reject in rejects:  # one at a time: those of a large load are read back from disk
+            writer.writerow(_cells(reject))
+            written += 1
+    return written
 
 
 def _write_xlsx(path: Path, rows: list[tuple[str, int, str, str, str, str]]) -> None:
@@ -239,9 +242,9 @@ def quality(
 ) -> Quality:
     """The quality summary of a load's batches (and the transitions the lifecycle refused)."""
     reasons = {
-        stem: dict(_most_common(Counter(r.reason_code for r in batch.rejects)))
+        stem: dict(_most_common(found))
         for stem, batch in batches.items()
-        if batch.rejects
+        if (found := Counter(r.reason_code for r in batch.every_reject()))
     }
     late = Counter(r.reason_code for r in refused)
     if late:
@@ -258,14 +261,13 @@ def quality(
     )
     enterprises = batches.get("enterprises")
     if enterprises is not None:
-        invalid = {
-            (r.file, r.line)
-            for r in enterprises.rejects
-            if r.column == "uscc" and r.reason_code.startswith("USCC_")
-        }
-        duplicated = {
-            (r.file, r.line) for r in enterprises.rejects if r.reason_code in DUPLICATED_REASONS
-        }
+        invalid: set[tuple[str, int]] = set()
+        duplicated: set[tuple[str, int]] = set()
+        for r in enterprises.every_reject():
+            if r.column == "uscc" and r.reason_code.startswith("USCC_"):
+                invalid.add((r.file, r.line))
+            if r.reason_code in DUPLICATED_REASONS:
+                duplicated.add((r.file, r.line))
         total = enterprises.read
         summary.uscc_rows = total
         summary.uscc_invalid = len(invalid)

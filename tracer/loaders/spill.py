@@ -1,9 +1,9 @@
-"""The validated rows of a stem validated in partitions, kept on disk until they are written.
+"""What a stem validated in partitions keeps until the end of the load, kept on disk.
 
-A load validates every stem before it writes any, so the rows to write wait for the rest of
-the load. A stem validated in partitions hands each partition's rows here: they are pickled to
-an unlinked temporary file (in ``TMPDIR``) and read back a partition at a time when written, so
-memory holds one partition's rows, not the stem's.
+A load validates every stem before it writes any, so the rows to write, and the rejects to
+report, wait for the rest of the load. A stem validated in partitions hands each partition's
+rows and rejects to a ``Spill``: they are pickled to an unlinked temporary file (in ``TMPDIR``)
+and read back a partition at a time, so memory holds one partition's, not the stem's.
 """
 
 from __future__ import annotations
@@ -12,33 +12,35 @@ import pickle
 import tempfile
 import weakref
 from collections.abc import Iterator
+from typing import Generic, TypeVar
 
-import pandas as pd
+T = TypeVar("T")
 
 
-class SpilledRows:
-    """Frames of rows appended to a temporary file, read back in the order they came."""
+class Spill(Generic[T]):
+    """Items (a partition's rows or rejects) appended to a temporary file, read back in the
+    order they came, as often as asked; its length counts what the items hold."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="tracer-rows-")  # noqa: SIM115 (close)
+        self._file = tempfile.TemporaryFile(prefix="tracer-spill-")  # noqa: SIM115
+        weakref.finalize(self, self._file.close)  # the file goes when the spill does
         self._count = 0
-        weakref.finalize(self, self._file.close)  # the file goes when the rows do
 
     def __len__(self) -> int:
         return self._count
 
-    def append(self, rows: pd.DataFrame) -> None:
-        """Keep ``rows`` (nothing is kept for an empty frame)."""
-        if len(rows):
-            pickle.dump(rows, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-            self._count += len(rows)
+    def append(self, item: T, count: int) -> None:
+        """Keep ``item``, which holds ``count`` rows (nothing is kept for none)."""
+        if count:
+            self._file.seek(0, 2)
+            pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._count += count
 
-    def frames(self) -> Iterator[pd.DataFrame]:
-        """The frames kept, one at a time, in the order they were appended."""
+    def __iter__(self) -> Iterator[T]:
         self._file.seek(0)
         while True:
             try:
-                frame: pd.DataFrame = pickle.load(self._file)  # our own file
+                item: T = pickle.load(self._file)  # our own file
             except EOFError:
                 return
-            yield frame
+            yield item

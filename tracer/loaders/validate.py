@@ -38,7 +38,7 @@ from tracer.loaders.checks import Context
 from tracer.loaders.keysets import KeySet
 from tracer.loaders.names import display_names
 from tracer.loaders.read import FILE, LINE
-from tracer.loaders.spill import SpilledRows
+from tracer.loaders.spill import Spill
 from tracer.queries.lifecycle import (
     LEGAL_TRANSITIONS,
     changed_facts,
@@ -66,7 +66,7 @@ class Validated:
     stem: str
     batch: Batch
     rows: pd.DataFrame
-    spilled: SpilledRows | None = None
+    spilled: Spill[pd.DataFrame] | None = None
 
     def __post_init__(self) -> None:
         self.batch.forget_cells()
@@ -86,7 +86,7 @@ class Validated:
         if self.spilled is None:
             yield self.rows
             return
-        yield from self.spilled.frames()
+        yield from self.spilled
         if len(self.rows):
             yield self.rows
 
@@ -96,8 +96,8 @@ class Validated:
         self.batch.absorb(other.batch)
         if len(self.rows):
             if self.spilled is None:
-                self.spilled = SpilledRows()
-            self.spilled.append(self.rows)
+                self.spilled = Spill()
+            self.spilled.append(self.rows, len(self.rows))
         self.rows = other.rows
 
 
@@ -449,11 +449,15 @@ def _subject_id(subject: object) -> object:
 def _decisions(ctx: Context, finding_ids: pd.Series) -> pd.Series:
     """The decision date of each finding: from this load's findings, else from the graph (None
     when unknown, e.g. in a dry run without a database)."""
-    missing = {fid for fid in finding_ids.dropna() if fid not in ctx.decided}
+    wanted = list(dict.fromkeys(finding_ids.dropna()))
+    dates = ctx.decided.dates(wanted)
+    missing = {fid for fid, day in zip(wanted, dates, strict=True) if day is None}
     if missing and ctx.graph is not None:
         found = ctx.graph.findings(missing)
-        ctx.decided.update({fid: state["decided_on"] for fid, state in found.items()})
-    return finding_ids.map(lambda fid: ctx.decided.get(fid) if fid is not None else None)
+        ctx.decided.update(found, (state["decided_on"] for state in found.values()))
+        dates = ctx.decided.dates(wanted)
+    known = dict(zip(wanted, dates, strict=True))
+    return finding_ids.map(lambda fid: known.get(fid) if fid is not None else None)
 
 
 def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
@@ -528,7 +532,7 @@ def findings(batch: Batch, ctx: Context) -> pd.DataFrame:
     _subject_references(batch, ctx, kinds, frame["subject"])
     _finish(batch, ctx, frame, "finding", "finding_id")
     written = frame.loc[rows.index[batch.good[rows.index]]]
-    ctx.decided.update(zip(written["finding_id"], written["decided_on"], strict=True))
+    ctx.decided.update(written["finding_id"], written["decided_on"])
     return written
 
 
