@@ -395,6 +395,8 @@ def load_directory(
                 bulk.add(stem, result.rows, clock)
                 result.rows = emptied(result.rows)
                 handed += time.monotonic() - began_bulk
+            elif not writing and stem != "findings":  # the report reads the findings' rows
+                result.rows = emptied(result.rows)  # nothing is written: none are kept
             if stem in results:  # another partition of the stem
                 results[stem].absorb(result)
             else:
