@@ -102,22 +102,6 @@ def test_numbers_that_differ_only_in_the_last_character_are_apart() -> None:
     assert found.contains(asked).tolist() == [True, *[False] * 10]
 
 
-@given(st.lists(keys, max_size=4), st.lists(limits, min_size=4, max_size=4), limits, keys)
-def test_union_as_a_set(
-    parts: list[list[object]],
-    made_at: list[tuple[int, int, int]],
-    united_at: tuple[int, int, int],
-    asked: list[object],
-) -> None:
-    sets = [_made(part, at) for part, at in zip(parts, made_at, strict=False)]
-    with _limited(united_at):
-        united = KeySet.union(sets)
-    expected = set().union(*map(set, parts))
-    assert len(united) == len(expected)
-    every = [*asked, *(key for part in parts for key in part)]
-    assert united.contains(every).tolist() == [key in expected for key in every]
-
-
 @given(st.lists(keys, max_size=5), limits, keys)
 def test_runs_of_partitions_unite_as_a_set(
     parts: list[list[object]], at: tuple[int, int, int], asked: list[object]

@@ -271,19 +271,6 @@ class KeySet:
         """The same keys, those of a fixed-width form as arrays however few."""
         return self if self._coded else KeySet._of(*_parts(self._others))
 
-    @staticmethod
-    def union(sets: Sequence[KeySet]) -> KeySet:
-        """The keys of all ``sets`` (coded when any of them is, or when together they reach
-        ``CODED_FROM``)."""
-        if not any(held._coded for held in sets) and sum(map(len, sets)) < CODED_FROM:
-            return KeySet(set().union(*(held._others for held in sets)))
-        parts = [held._coded_parts() for held in sets]
-        arrays = tuple(
-            _merged([arrays[index] for arrays, _ in parts], form.dtype)
-            for index, form in enumerate(FORMS)
-        )
-        return KeySet._of(arrays, set().union(*(others for _, others in parts)))
-
     def _coded_parts(self) -> tuple[tuple[np.ndarray, ...], set[Any]]:
         return (self._arrays, self._others) if self._coded else _parts(self._others)
 
