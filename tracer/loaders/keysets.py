@@ -182,17 +182,11 @@ def _merged(runs: Sequence[np.ndarray], dtype: np.dtype[Any]) -> np.ndarray:
 def _parts(keys: Iterable[Any]) -> tuple[tuple[np.ndarray, ...], set[Any]]:
     """The sorted codes of the keys of each form (kept), and the keys of none."""
     held = keys if isinstance(keys, list) else list(keys)
-    taken: list[list[Any]] = [[] for _ in FORMS]
-    rest: set[Any] = set()
-    for key in held:
-        for form, found in zip(FORMS, taken, strict=True):
-            if form.takes(key):
-                found.append(key)
-                break
-        else:
-            rest.add(key)
+    places, other = _by_form(held)
+    rest = {held[place] for place in other}
     arrays = []
-    for form, found in zip(FORMS, taken, strict=True):
+    for form, taken in zip(FORMS, places, strict=True):
+        found = [held[place] for place in taken]
         codes, coded = form.encode(found)
         rest.update(key for key, ok in zip(found, coded, strict=True) if not ok)
         arrays.append(_kept(_sorted_unique(codes[coded])))
@@ -201,6 +195,20 @@ def _parts(keys: Iterable[Any]) -> tuple[tuple[np.ndarray, ...], set[Any]]:
 
 def _fixed(key: object) -> bool:
     return any(form.takes(key) for form in FORMS)
+
+
+def _by_form(keys: Sequence[Any] | np.ndarray) -> tuple[list[list[int]], list[int]]:
+    """The places of the keys each form takes (the first that does), and of the others."""
+    places: list[list[int]] = [[] for _ in FORMS]
+    other: list[int] = []
+    for place, key in enumerate(keys):
+        for form, taken in zip(FORMS, places, strict=True):
+            if form.takes(key):
+                taken.append(place)
+                break
+        else:
+            other.append(place)
+    return places, other
 
 
 class KeySet:
@@ -238,16 +246,11 @@ class KeySet:
         if not self._coded:
             return np.fromiter((key in self._others for key in keys), dtype=bool, count=len(keys))
         found = np.zeros(len(keys), dtype=bool)
-        taken: list[tuple[list[int], list[Any]]] = [([], []) for _ in FORMS]
-        for place, key in enumerate(keys):
-            for form, (places, asked) in zip(FORMS, taken, strict=True):
-                if form.takes(key):
-                    places.append(place)
-                    asked.append(key)
-                    break
-            else:
-                found[place] = key in self._others
-        for form, held, (places, asked) in zip(FORMS, self._arrays, taken, strict=True):
+        by_form, other = _by_form(keys)
+        for place in other:
+            found[place] = keys[place] in self._others
+        for form, held, places in zip(FORMS, self._arrays, by_form, strict=True):
+            asked = [keys[place] for place in places]
             if not asked:
                 continue
             codes, coded = form.encode(asked)
@@ -343,16 +346,11 @@ class KeyDates:
     def _fold(self) -> None:
         """Move the dict's keys of a fixed-width form into the arrays (theirs replace those of
         the same keys there)."""
-        taken: list[list[Any]] = [[] for _ in FORMS]
-        rest: dict[Any, date] = {}
-        for key, day in self._recent.items():
-            for form, found in zip(FORMS, taken, strict=True):
-                if form.takes(key):
-                    found.append(key)
-                    break
-            else:
-                rest[key] = day
-        for index, (form, found) in enumerate(zip(FORMS, taken, strict=True)):
+        held = list(self._recent)
+        places, other = _by_form(held)
+        rest = {held[place]: self._recent[held[place]] for place in other}
+        for index, (form, taken) in enumerate(zip(FORMS, places, strict=True)):
+            found = [held[place] for place in taken]
             codes, coded = form.encode(found)
             days = np.fromiter(
                 (self._recent[key].toordinal() for key in found), dtype=np.int32, count=len(found)
