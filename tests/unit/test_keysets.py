@@ -19,7 +19,7 @@ residents = st.builds(
     lambda body, last: PersonKey("RESIDENT_ID", body + last), digits, st.sampled_from("0123456789X")
 )
 #: Numbers that have no code: another length or character, non-ASCII; other document types;
-#: USCCs and department codes (text keys).
+#: USCCs and department codes (text keys); keys that are neither text nor ``PersonKey``.
 odd = st.one_of(
     st.builds(lambda n: PersonKey("RESIDENT_ID", n), st.text(min_size=0, max_size=20)),
     st.builds(lambda n: PersonKey("PASSPORT", n), st.text(alphabet="0123456789E", max_size=18)),
@@ -28,6 +28,7 @@ odd = st.one_of(
     st.text(alphabet="AB\x00", min_size=18, max_size=18),
     st.text(alphabet="AB\x00", min_size=0, max_size=42),  # up to 40 bytes, some with NUL
     st.text(alphabet="FD-0123456789", min_size=19, max_size=41),  # finding ids and longer
+    st.integers(),  # keys of another type
 )
 usccs = st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=18, max_size=18)
 keys = st.lists(st.one_of(residents, usccs, odd), max_size=40)
@@ -151,3 +152,17 @@ def test_dates_by_key_as_a_dict(
             expected.update(pairs)
     every = [*asked, *expected]
     assert held.dates(every) == [expected.get(key) for key in every]
+
+
+def test_a_date_given_after_a_fold_replaces_the_folded_one() -> None:
+    """A key folded into the arrays, then given again (held in the dict until the next fold):
+    the date given last is its date, whether or not it is folded again."""
+    resident, uscc = PersonKey("RESIDENT_ID", "11010519491231002X"), "91110000100000000A"
+    first, second = date(2021, 5, 1), date(2020, 1, 2)
+    with _limited((2, 1 << 20, 1 << 22)):
+        held = KeyDates()
+        held.update([resident, uscc, "FD-1"], [first, first, first])
+        held.update([uscc], [second])
+        assert held.dates([resident, uscc, "FD-1"]) == [first, second, first]
+        held.update([resident, "FD-1"], [second, second])
+    assert held.dates([resident, uscc, "FD-1"]) == [second, second, second]

@@ -20,10 +20,11 @@ one slice of the key range at a time. ``KeyDates`` holds a date by key the same 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice, pairwise
+from itertools import pairwise, repeat
+from operator import attrgetter
 from typing import IO, Any
 
 import numpy as np
@@ -42,13 +43,13 @@ MERGE_SLICE = 1 << 22
 _DIGIT = (ord("0"), ord("9"))
 
 
-def _resident_codes(keys: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+def _resident_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The 64-bit code of each resident ID key whose number has the normalised form (17
     digits x 11 + the last, below 2**61), and whether it has that form (else its code is 0)."""
     codes = np.zeros(len(keys), dtype=np.int64)
     coded = np.zeros(len(keys), dtype=bool)
     for start in range(0, len(keys), _PART):
-        part = [key.id_number for key in keys[start : start + _PART]]
+        part = list(map(_NUMBER, keys[start : start + _PART]))
         raw = np.array(part, dtype="S19")  # one byte more: a longer number is no code
         cells = raw.view(np.uint8).reshape(len(part), 19)
         digits = cells[:, :17]
@@ -67,15 +68,15 @@ def _resident_codes(keys: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     return codes, coded
 
 
-def _text_codes(width: int) -> Callable[[list[Any]], tuple[np.ndarray, np.ndarray]]:
+def _text_codes(width: int) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Codes of ASCII text keys of at most ``width`` characters: each as ``width`` bytes, and
     whether it has that form (not empty, no NUL, which bytes would not keep apart)."""
 
-    def codes_of(keys: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    def codes_of(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         codes = np.zeros(len(keys), dtype=f"S{width}")
         coded = np.zeros(len(keys), dtype=bool)
         for start in range(0, len(keys), _PART):
-            part = keys[start : start + _PART]
+            part = keys[start : start + _PART].tolist()
             lengths = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
             raw = np.array(part, dtype=f"S{width + 1}")
             cells = raw.view(np.uint8).reshape(len(part), width + 1)
@@ -87,35 +88,25 @@ def _text_codes(width: int) -> Callable[[list[Any]], tuple[np.ndarray, np.ndarra
     return codes_of
 
 
-def _resident(key: object) -> bool:
-    """A resident ID key whose number may have a code (ASCII text)."""
-    return type(key) is PersonKey and key.id_type == DEFAULT_ID_TYPE and key.id_number.isascii()
-
-
-def _text(key: object) -> bool:
-    """A text key that may be 18 bytes (ASCII of that length: a USCC)."""
-    return type(key) is str and len(key) == 18 and key.isascii()
-
-
-def _short_text(key: object) -> bool:
-    """Another text key that may be up to 40 bytes (ASCII: a finding id, a department code)."""
-    return type(key) is str and len(key) <= 40 and len(key) != 18 and key.isascii()
-
-
 @dataclass(frozen=True)
 class _Form:
-    """A fixed-width form of some keys: which keys may have it, and their codes."""
+    """A fixed-width form of some keys: its codes' type, and the codes of keys it may take
+    (with whether each has the form)."""
 
     dtype: np.dtype[Any]
-    takes: Callable[[object], bool]
-    encode: Callable[[list[Any]], tuple[np.ndarray, np.ndarray]]
+    encode: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
+#: Resident ID keys; 18-character ASCII text keys (USCCs); other ASCII text keys of up to 40
+#: characters (finding ids, department codes). ``_by_form`` says which keys each may take.
 FORMS = (
-    _Form(np.dtype(np.int64), _resident, _resident_codes),
-    _Form(np.dtype("S18"), _text, _text_codes(18)),
-    _Form(np.dtype("S40"), _short_text, _text_codes(40)),
+    _Form(np.dtype(np.int64), _resident_codes),
+    _Form(np.dtype("S18"), _text_codes(18)),
+    _Form(np.dtype("S40"), _text_codes(40)),
 )
+_TYPE, _NUMBER = attrgetter("id_type"), attrgetter("id_number")
+_PERSON, _TEXT = 1, 2
+_KINDS = {PersonKey: _PERSON, str: _TEXT}  # by exact type (a subclass is another key)
 
 
 def _sorted_unique(codes: np.ndarray) -> np.ndarray:
@@ -179,36 +170,53 @@ def _merged(runs: Sequence[np.ndarray], dtype: np.dtype[Any]) -> np.ndarray:
     return out[:filled]
 
 
-def _parts(keys: Iterable[Any]) -> tuple[tuple[np.ndarray, ...], set[Any]]:
-    """The sorted codes of the keys of each form (kept), and the keys of none."""
-    held = keys if isinstance(keys, list) else list(keys)
-    places, other = _by_form(held)
-    rest = {held[place] for place in other}
+def _objects(keys: Iterable[Any]) -> np.ndarray:
+    """The keys as a one-dimensional array of objects (a ``PersonKey`` stays one cell)."""
+    if isinstance(keys, np.ndarray) and keys.dtype == object and keys.ndim == 1:
+        return keys
+    held = keys if isinstance(keys, Sized) else list(keys)
+    return np.fromiter(held, dtype=object, count=len(held))
+
+
+def _mask(test: Callable[[Any], bool], cells: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(test, cells), dtype=bool, count=len(cells))
+
+
+def _by_form(keys: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """The places of the keys each of ``FORMS`` may take, and of the others: resident ID keys
+    with an ASCII number; ASCII text keys of 18 characters; of up to 40 others. Tested column
+    by column (a Python loop over the keys costs about a microsecond a key)."""
+    kinds = np.fromiter(map(_KINDS.get, map(type, keys), repeat(0)), dtype=np.int8, count=len(keys))
+    persons = np.flatnonzero(kinds == _PERSON)
+    people = keys[persons]
+    residents = persons[
+        (np.fromiter(map(_TYPE, people), dtype=object, count=len(people)) == DEFAULT_ID_TYPE)
+        & _mask(str.isascii, np.fromiter(map(_NUMBER, people), dtype=object, count=len(people)))
+    ]
+    texts = np.flatnonzero(kinds == _TEXT)
+    texts = texts[_mask(str.isascii, keys[texts])]
+    lengths = np.fromiter(map(len, keys[texts]), dtype=np.int64, count=len(texts))
+    places = [residents, texts[lengths == 18], texts[(lengths != 18) & (lengths <= 40)]]
+    other = np.ones(len(keys), dtype=bool)
+    for taken in places:
+        other[taken] = False
+    return places, np.flatnonzero(other)
+
+
+def _parts(
+    keys: np.ndarray, by_form: tuple[list[np.ndarray], np.ndarray] | None = None
+) -> tuple[tuple[np.ndarray, ...], set[Any]]:
+    """The sorted codes of the keys of each form (kept), and the keys of none (``by_form``:
+    the keys' places by form, when known)."""
+    places, other = by_form or _by_form(keys)
+    rest = set(keys[other].tolist())
     arrays = []
     for form, taken in zip(FORMS, places, strict=True):
-        found = [held[place] for place in taken]
+        found = keys[taken]
         codes, coded = form.encode(found)
-        rest.update(key for key, ok in zip(found, coded, strict=True) if not ok)
+        rest.update(found[~coded].tolist())
         arrays.append(_kept(_sorted_unique(codes[coded])))
     return tuple(arrays), rest
-
-
-def _fixed(key: object) -> bool:
-    return any(form.takes(key) for form in FORMS)
-
-
-def _by_form(keys: Sequence[Any] | np.ndarray) -> tuple[list[list[int]], list[int]]:
-    """The places of the keys each form takes (the first that does), and of the others."""
-    places: list[list[int]] = [[] for _ in FORMS]
-    other: list[int] = []
-    for place, key in enumerate(keys):
-        for form, taken in zip(FORMS, places, strict=True):
-            if form.takes(key):
-                taken.append(place)
-                break
-        else:
-            other.append(place)
-    return places, other
 
 
 class KeySet:
@@ -217,13 +225,16 @@ class KeySet:
     (faster to build and ask, and small)."""
 
     def __init__(self, keys: Iterable[Any] = ()) -> None:
-        held = keys if isinstance(keys, set | list) else list(keys)
+        held = keys if isinstance(keys, Sized) else list(keys)
         self._arrays: tuple[np.ndarray, ...] = ()
         self._others: set[Any] = set()
-        if sum(1 for _ in islice((key for key in held if _fixed(key)), CODED_FROM)) >= CODED_FROM:
-            self._arrays, self._others = _parts(held)
-        else:
-            self._others = set(held)
+        if len(held) >= CODED_FROM:
+            cells = _objects(held)
+            by_form = _by_form(cells)
+            if sum(len(places) for places in by_form[0]) >= CODED_FROM:
+                self._arrays, self._others = _parts(cells, by_form)
+                return
+        self._others = set(held)
 
     @classmethod
     def _of(cls, arrays: tuple[np.ndarray, ...], others: set[Any]) -> KeySet:
@@ -243,21 +254,20 @@ class KeySet:
 
     def contains(self, keys: Sequence[Any] | np.ndarray) -> np.ndarray:
         """Element-wise membership of ``keys`` (a boolean array)."""
+        cells = _objects(keys)
         if not self._coded:
-            return np.fromiter((key in self._others for key in keys), dtype=bool, count=len(keys))
-        found = np.zeros(len(keys), dtype=bool)
-        by_form, other = _by_form(keys)
-        for place in other:
-            found[place] = keys[place] in self._others
+            return _mask(self._others.__contains__, cells)
+        found = np.zeros(len(cells), dtype=bool)
+        by_form, other = _by_form(cells)
+        found[other] = _mask(self._others.__contains__, cells[other])
         for form, held, places in zip(FORMS, self._arrays, by_form, strict=True):
-            asked = [keys[place] for place in places]
-            if not asked:
+            if not len(places):
                 continue
+            asked = cells[places]
             codes, coded = form.encode(asked)
             hit = _within(codes, held)
-            for index in np.flatnonzero(~coded):
-                hit[index] = asked[index] in self._others
-            found[np.asarray(places)] = hit
+            hit[~coded] = _mask(self._others.__contains__, asked[~coded])
+            found[places] = hit
         return found
 
     def __sub__(self, other: KeySet) -> KeySet:
@@ -272,10 +282,10 @@ class KeySet:
 
     def coded(self) -> KeySet:
         """The same keys, those of a fixed-width form as arrays however few."""
-        return self if self._coded else KeySet._of(*_parts(self._others))
+        return self if self._coded else KeySet._of(*self._coded_parts())
 
     def _coded_parts(self) -> tuple[tuple[np.ndarray, ...], set[Any]]:
-        return (self._arrays, self._others) if self._coded else _parts(self._others)
+        return (self._arrays, self._others) if self._coded else _parts(_objects(self._others))
 
 
 class KeyRuns:
@@ -346,43 +356,40 @@ class KeyDates:
     def _fold(self) -> None:
         """Move the dict's keys of a fixed-width form into the arrays (theirs replace those of
         the same keys there)."""
-        held = list(self._recent)
+        held = _objects(self._recent)
+        given = np.fromiter(
+            map(date.toordinal, self._recent.values()), dtype=np.int32, count=len(held)
+        )
         places, other = _by_form(held)
-        rest = {held[place]: self._recent[held[place]] for place in other}
+        left = [other]
         for index, (form, taken) in enumerate(zip(FORMS, places, strict=True)):
-            found = [held[place] for place in taken]
-            codes, coded = form.encode(found)
-            days = np.fromiter(
-                (self._recent[key].toordinal() for key in found), dtype=np.int32, count=len(found)
-            )
-            rest.update(
-                (key, self._recent[key]) for key, ok in zip(found, coded, strict=True) if not ok
-            )
+            codes, coded = form.encode(held[taken])
+            left.append(taken[~coded])
             every = np.concatenate([np.asarray(self._codes[index]), codes[coded]])
             order = np.argsort(every, kind="stable")  # the newer of equal codes comes last
             ordered = every[order]
             last = np.ones(len(ordered), dtype=bool)
             last[:-1] = ordered[1:] != ordered[:-1]
-            all_days = np.concatenate([np.asarray(self._days[index]), days[coded]])
+            days = np.concatenate([np.asarray(self._days[index]), given[taken][coded]])
             self._codes[index] = _kept(ordered[last])
-            self._days[index] = _kept(all_days[order][last])
-        self._recent = rest
+            self._days[index] = _kept(days[order][last])
+        kept = np.concatenate(left)
+        self._recent = {key: self._recent[key] for key in held[kept].tolist()}
 
     def dates(self, keys: Sequence[Any]) -> list[date | None]:
         """The date of each key (None for a key without one)."""
         found: list[date | None] = [self._recent.get(key) for key in keys]
-        for form, held, days in zip(FORMS, self._codes, self._days, strict=True):
-            if not len(held):
+        if not any(len(held) for held in self._codes):
+            return found
+        cells = _objects(keys)
+        by_form, _ = _by_form(cells)
+        for form, held, days, places in zip(FORMS, self._codes, self._days, by_form, strict=True):
+            if not len(held) or not len(places):
                 continue
-            places = [
-                place for place, key in enumerate(keys) if found[place] is None and form.takes(key)
-            ]
-            if not places:
-                continue
-            codes, coded = form.encode([keys[place] for place in places])
+            codes, coded = form.encode(cells[places])
             at = np.minimum(np.searchsorted(held, codes), len(held) - 1)
             hit = coded & (held[at] == codes)
-            for place, index, ok in zip(places, at, hit, strict=True):
-                if ok:
+            for place, index in zip(places[hit].tolist(), at[hit].tolist(), strict=True):
+                if found[place] is None:
                     found[place] = date.fromordinal(int(days[index]))
         return found

@@ -103,8 +103,9 @@ class Validated:
 
 def _finish(batch: Batch, ctx: Context, frame: pd.DataFrame, entity: str, key_column: str) -> None:
     """Register the entity keys of this stem as valid or rejected for later stems."""
-    valid = KeySet(frame.loc[batch.good, key_column].dropna())
-    ctx.finish(entity, valid, KeySet(frame.loc[batch.bad, key_column].dropna()) - valid)
+    keys = frame[key_column]
+    valid = KeySet(keys[batch.good].dropna().to_numpy(dtype=object))
+    ctx.finish(entity, valid, KeySet(keys[batch.bad].dropna().to_numpy(dtype=object)) - valid)
 
 
 def subject_keys(batch: Batch, ctx: Context, kinds: pd.Series, column: str) -> pd.Series:
