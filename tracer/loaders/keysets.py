@@ -178,8 +178,9 @@ def _objects(keys: Iterable[Any]) -> np.ndarray:
     return np.fromiter(held, dtype=object, count=len(held))
 
 
-def _mask(test: Callable[[Any], bool], cells: np.ndarray) -> np.ndarray:
-    return np.fromiter(map(test, cells), dtype=bool, count=len(cells))
+def _mapped(call: Callable[[Any], Any], cells: np.ndarray, dtype: Any = bool) -> np.ndarray:
+    """``call`` of each cell, as an array of ``dtype`` (a C-level map: no Python loop)."""
+    return np.fromiter(map(call, cells), dtype=dtype, count=len(cells))
 
 
 def _by_form(keys: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -190,12 +191,12 @@ def _by_form(keys: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     persons = np.flatnonzero(kinds == _PERSON)
     people = keys[persons]
     residents = persons[
-        (np.fromiter(map(_TYPE, people), dtype=object, count=len(people)) == DEFAULT_ID_TYPE)
-        & _mask(str.isascii, np.fromiter(map(_NUMBER, people), dtype=object, count=len(people)))
+        (_mapped(_TYPE, people, object) == DEFAULT_ID_TYPE)
+        & _mapped(str.isascii, _mapped(_NUMBER, people, object))
     ]
     texts = np.flatnonzero(kinds == _TEXT)
-    texts = texts[_mask(str.isascii, keys[texts])]
-    lengths = np.fromiter(map(len, keys[texts]), dtype=np.int64, count=len(texts))
+    texts = texts[_mapped(str.isascii, keys[texts])]
+    lengths = _mapped(len, keys[texts], np.int64)
     places = [residents, texts[lengths == 18], texts[(lengths != 18) & (lengths <= 40)]]
     other = np.ones(len(keys), dtype=bool)
     for taken in places:
@@ -256,17 +257,17 @@ class KeySet:
         """Element-wise membership of ``keys`` (a boolean array)."""
         cells = _objects(keys)
         if not self._coded:
-            return _mask(self._others.__contains__, cells)
+            return _mapped(self._others.__contains__, cells)
         found = np.zeros(len(cells), dtype=bool)
         by_form, other = _by_form(cells)
-        found[other] = _mask(self._others.__contains__, cells[other])
+        found[other] = _mapped(self._others.__contains__, cells[other])
         for form, held, places in zip(FORMS, self._arrays, by_form, strict=True):
             if not len(places):
                 continue
             asked = cells[places]
             codes, coded = form.encode(asked)
             hit = _within(codes, held)
-            hit[~coded] = _mask(self._others.__contains__, asked[~coded])
+            hit[~coded] = _mapped(self._others.__contains__, asked[~coded])
             found[places] = hit
         return found
 
