@@ -46,3 +46,32 @@ def test_names_are_computed_once_per_stem_up_to_the_bound(
     writer.add("persons", _persons(range(15, 18), "王芳"))  # 6 kept: the table starts again
     assert sorted(computed[3:]) == sorted(["王芳0", "王芳1", "王芳2"] * 2)
     assert writer.files.node_counts["Person"] == 18
+
+
+def test_names_are_kept_for_persons_only_and_dropped_when_the_stem_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed: list[str] = []
+    keys_of = names.name_keys
+
+    def counted(name: str) -> names.NameKeys:
+        computed.append(name)
+        return keys_of(name)
+
+    monkeypatch.setattr(names, "name_keys", counted)
+    writer = ImportFileWriter(tmp_path, CLOCK)
+    for serial in range(2):  # two partitions of enterprises: their names are not kept
+        writer.add(
+            "enterprises",
+            pd.DataFrame(
+                {"uscc": [f"uscc-{serial}"], "name": ["北京某某有限公司"], "kind": [None]}
+                | {"ownership": [None], "status": [None], "region_code": [None]}
+                | {"established_on": [None], "address": [None]}
+                | {"superior_department": [None], "name_changes": [None]}
+            ),
+        )
+    assert computed == ["北京某某有限公司"] * 2
+    writer.add("persons", _persons(range(0, 3), "张伟"))
+    writer.end("persons")  # the stem's last partition was written: its names go
+    writer.add("persons", _persons(range(3, 6), "张伟"))
+    assert sorted(computed[2:]) == sorted(["张伟0", "张伟1", "张伟2"] * 2)

@@ -81,6 +81,11 @@ class _FilesImport:
         self._writer_for(clock).add(stem, rows)
         self.files_seconds += time.monotonic() - began
 
+    def end(self, stem: str) -> None:
+        """The stem's files are written: the writer drops what it kept for them."""
+        if self._writer is not None:
+            self._writer.end(stem)
+
 
 def _report(files: ImportFiles, imported: bool, command: list[str]) -> BulkImportReport:
     return BulkImportReport(
@@ -209,6 +214,9 @@ class ImportedOnServer:
 
     def add(self, stem: str, rows: pd.DataFrame, clock: Clock) -> None:
         """Nothing to write: the server has imported the files already."""
+
+    def end(self, stem: str) -> None:
+        """Nothing was kept."""
 
     def finish(self, clock: Clock) -> BulkImportReport:
         """Nothing to write but the audit log's checkpoints saved when the files were made."""

@@ -332,6 +332,9 @@ def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
 #: Names whose pinyin keys the writer keeps across a stem's partitions (≈ 350 bytes each):
 #: personal names repeat, so a national register's cost stays near one computation a name.
 NAMES_KEPT = 1 << 20
+#: The stems whose names repeat across partitions. Enterprise names are distinct by law: a
+#: table kept across their partitions would only hold memory.
+NAMES_REPEAT = frozenset({"persons"})
 
 
 class ImportFileWriter:
@@ -362,11 +365,16 @@ class ImportFileWriter:
     def add(self, stem: str, rows: pd.DataFrame) -> None:
         """Write one stem's rows (a stem of ``BULK_STEMS``), or some of them: the rows of a
         stem validated in partitions come one partition at a time, and the pinyin keys of
-        their names are kept until the next stem (or ``NAMES_KEPT`` names)."""
-        if self._named != stem or len(self._names) > NAMES_KEPT:
-            self._named, self._names = stem, {}
-        names = name_table(stem, rows, self._names)
+        their names are kept (``NAMES_REPEAT``) until ``end`` (or ``NAMES_KEPT`` names)."""
+        kept = self._named == stem and len(self._names) <= NAMES_KEPT
+        names = name_table(stem, rows, self._names if kept else None)
+        self._named, self._names = (stem, names) if stem in NAMES_REPEAT else (None, {})
         for chunk in _chunks(rows):
             for step in STEPS[stem](chunk, names):
                 for shape in self._shapes[step.query]:
                     self._writer.write(shape, step.rows)
+
+    def end(self, stem: str) -> None:
+        """The stem's last rows were written: the names kept for it are dropped."""
+        if self._named == stem:
+            self._named, self._names = None, {}

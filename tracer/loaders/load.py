@@ -28,7 +28,7 @@ from tracer.domain.clock import Clock
 from tracer.domain.errors import InvalidInput, Unavailable
 from tracer.graph.schema import apply_schema
 from tracer.graph.settings import get_clock
-from tracer.loaders import aliases, interchange, partition, validate
+from tracer.loaders import aliases, heap, interchange, partition, validate
 from tracer.loaders.batch import Batch, Reject, emptied
 from tracer.loaders.checks import Context
 from tracer.loaders.lookup import EmptyGraphKeys, GraphKeys
@@ -88,6 +88,9 @@ class BulkWriter(Protocol):
     into_empty: bool
 
     def add(self, stem: str, rows: pd.DataFrame, clock: Clock) -> None: ...
+
+    def end(self, stem: str) -> None:
+        """The stem's last rows were added: what was kept for them can go."""
 
     def finish(self, clock: Clock) -> BulkImportReport: ...
 
@@ -387,9 +390,14 @@ def load_directory(
         merge_rows(list_types, {"list_types": overrides.get("list_types", [])})
     )
 
+    def ended(stem: str) -> None:
+        if bulk is not None and stem in bulk.stems:
+            bulk.end(stem)
+            heap.release()
+
     handed = 0.0
     with _collector_paused():
-        for stem, result in _validate_data(reading, ctx, progress):
+        for stem, result in _validate_data(reading, ctx, progress, ended):
             if bulk is not None and stem in bulk.stems:
                 began_bulk = time.monotonic()
                 bulk.add(stem, result.rows, clock)
@@ -401,6 +409,8 @@ def load_directory(
                 results[stem].absorb(result)
             else:
                 results[stem] = result
+            del result
+            heap.collect_recent()
 
     file_errors, read_counts = reading.file_errors(), reading.read_counts()
 
@@ -482,7 +492,7 @@ def load_directory(
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off while millions of rows become objects (it would walk them
-    all again and again; reading and validating make no cycles worth collecting)."""
+    all again and again); the cycles left are collected once a partition is taken (``heap``)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -493,16 +503,21 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _validate_data(
-    reading: _Reading, ctx: Context, progress: Progress | None
+    reading: _Reading,
+    ctx: Context,
+    progress: Progress | None,
+    ended: Callable[[str], None],
 ) -> Iterator[tuple[str, validate.Validated]]:
     """Every data and interchange stem read and validated, in load order (a large stem in
-    partitions, each yielded in turn); the rows as read are released once validated."""
+    partitions, each yielded in turn); the rows as read are released once validated, and
+    ``ended`` is told of each stem once its last rows were taken, before the next is read."""
     for stem in ALL_STEMS:
         if stem in REFERENCE_STEMS:
             continue
         parts = reading.partitions(stem, ctx.today)
         if parts is not None:
             yield from _validate_partitions(reading, parts, ctx, progress)
+            ended(stem)
             continue
         reading.read(stem)
         if stem not in reading.tables:
@@ -515,6 +530,8 @@ def _validate_data(
         result = validate.Validated(stem, batch, check(batch, ctx))
         batch.release()
         yield stem, result
+        del result
+        ended(stem)
 
 
 def _validate_partitions(
