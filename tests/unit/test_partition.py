@@ -5,12 +5,15 @@ must be that of the stem validated whole."""
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from tracer.domain.errors import InsufficientStorage
 from tracer.loaders import partition
 from tracer.loaders.generate import generate_dataset
 from tracer.loaders.load import load_directory
@@ -118,3 +121,29 @@ def test_files_that_are_not_plain_csv_are_validated_whole(
     assert partition.split("persons", [quoted], TODAY) is None
     assert partition.split("departments", [data_set / "departments.csv"], TODAY) is None
     assert list(tmp_path.iterdir()) == [quoted]
+
+
+def test_the_room_needed_is_a_split_stem_beside_the_rows_waiting_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(partition, "PARTITION_BYTES", 1024)
+    files = {}
+    for stem, size in (("persons", 3000), ("positions", 5000), ("redlist", 1000)):
+        files[stem] = [tmp_path / f"{stem}.csv"]
+        files[stem][0].write_bytes(b"x" * size)
+    stems = list(files.items())  # redlist fits one partition: it is not split
+    assert partition.room_needed(stems, waiting={"persons", "positions"}) == 3000 + 1.6 * 5000
+    assert partition.room_needed(stems, waiting=set()) == 1.6 * 5000
+    sheet = tmp_path / "positions.xlsx"  # validated whole: nothing of it goes to TMPDIR
+    sheet.write_bytes(b"x" * 9000)
+    assert partition.room_needed([("positions", [sheet])], waiting={"positions"}) == 0
+
+
+def test_a_load_without_room_in_tmpdir_is_refused_before_any_work(
+    data_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(partition, "PARTITION_BYTES", 1024)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: SimpleNamespace(free=1000))
+    with pytest.raises(InsufficientStorage, match="set TMPDIR to a directory on a disk"):
+        load_directory(None, data_set, dry_run=True, rejects_path=tmp_path / "rejects.csv")
+    assert not (tmp_path / "rejects.csv").exists()

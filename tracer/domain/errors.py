@@ -59,3 +59,10 @@ class Unavailable(TracerError):
 
     status = 503
     title = "Service unavailable"
+
+
+class InsufficientStorage(TracerError):
+    """The server has too little room (e.g. disk) for what was asked."""
+
+    status = 507
+    title = "Insufficient storage"

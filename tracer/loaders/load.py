@@ -12,6 +12,7 @@ import difflib
 import gc
 import itertools
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ import neo4j.exceptions
 import pandas as pd
 
 from tracer.domain.clock import Clock
-from tracer.domain.errors import InvalidInput, Unavailable
+from tracer.domain.errors import InsufficientStorage, InvalidInput, Unavailable
 from tracer.graph.schema import apply_schema
 from tracer.graph.settings import get_clock
 from tracer.loaders import aliases, heap, interchange, partition, validate
@@ -338,7 +339,9 @@ def load_directory(
     ``unknown_files``, headers without a required column in ``header_problems``; the rejects
     file is a CSV with BOM, or a workbook when ``rejects_format`` is ``xlsx`` (or the path
     ends in ``.xlsx``). Raises ``InvalidInput`` when the directory does not exist or holds no
-    recognised file, ``Unavailable`` when a real load cannot reach the database.
+    recognised file, ``InsufficientStorage`` (before any work) when ``TMPDIR`` has clearly too
+    little room for the large stems' partitions, ``Unavailable`` when a real load cannot reach
+    the database.
 
     With ``bulk`` (``tracer import``), its stems are handed to it once validated (also in a dry
     run, where it only prepares files); the schema and reference tables are installed after it
@@ -369,6 +372,8 @@ def load_directory(
     if graph is not None and bulk is not None and bulk.into_empty:
         graph = EmptyGraphKeys(graph.runner)
     writing = runner is not None and not dry_run
+    written_here = set(ALL_STEMS) - (bulk.stems if bulk is not None else set())
+    _ensure_room(found, waiting=written_here if writing else {"findings"})
     if runner is not None and writing and bulk is None:
         apply_schema(runner.driver, runner.database)
     reading = _Reading(found)
@@ -487,6 +492,23 @@ def load_directory(
         rows_per_second=round(total_read / seconds, 1) if seconds else 0.0,
         bulk_import=bulk_report,
     )
+
+
+def _ensure_room(found: dict[str, list[Path]], waiting: set[str]) -> None:
+    """Refuse a load that ``TMPDIR`` has clearly too little room for, before any work: the
+    stems split into partitions, and those of ``waiting`` (rows kept to be written), need
+    about ``partition.room_needed``."""
+    needed = partition.room_needed(
+        ((stem, found[stem]) for stem in ALL_STEMS if stem in found), waiting
+    )
+    where = tempfile.gettempdir()
+    free = shutil.disk_usage(where).free
+    if needed > free:
+        raise InsufficientStorage(
+            f"the temporary directory {where} has {free / 2**30:.2f} GiB free, and this load "
+            f"needs about {needed / 2**30:.2f} GiB there (the large stems' partitions and the "
+            "rows waiting to be written): set TMPDIR to a directory on a disk with more room"
+        )
 
 
 @contextlib.contextmanager
