@@ -1,8 +1,8 @@
 """``load_directory``: read, validate and write one directory of input files (issue 3).
 
-The public entry point of the loaders (the CLI and the API's admin loading call it). Every row
-read is either loaded or rejected into the rejects CSV; writes are idempotent MERGEs in batches,
-so an interrupted load is completed by running it again.
+The public entry point of the loaders (the CLI's ``load``, ``import`` and ``demo`` call it).
+Every row read is either loaded or rejected into the rejects CSV; writes are idempotent MERGEs
+in batches, so an interrupted load is completed by running it again.
 """
 
 from __future__ import annotations
