@@ -5,9 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 
-from tracer.queries.names import MatchKind, lucene_query, match, name_keys, normalise
+from tracer.queries.names import (
+    MatchKind,
+    NameKeys,
+    lucene_query,
+    match,
+    name_keys,
+    normalise,
+)
 
 
 @pytest.mark.parametrize(
@@ -99,3 +108,14 @@ def test_pinyin_keys_are_pypinyins_own_reading_from_the_first_name_to_the_last()
             ]
             assert name_keys(name).pinyin == " ".join(expected), name
     assert name_keys("银行行长").pinyin == "yin hang hang zhang"
+
+
+#: Chinese, Latin with an accent, digits, separators (a middle dot, an ideographic space).
+NAME_CHARACTERS = "张伟欧阳娜·吕布 JohnSMITHé3'-\u3000北京有限公司"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(NAME_CHARACTERS), max_size=12))
+def test_the_keys_follow_from_the_spaced_pinyin_the_loader_keeps(name: str) -> None:
+    keys = name_keys(name)
+    assert NameKeys.of(keys.pinyin) == keys

@@ -22,7 +22,7 @@ from tracer.queries.lifecycle import (
     release_person,
     transition_finding,
 )
-from tracer.queries.names import NameKeyTable, name_key_table
+from tracer.queries.names import NameKeys, NameKeyTable, name_key_table
 from tracer.queries.runner import QueryRunner
 from tracer.queries.timeline import history
 
@@ -69,7 +69,7 @@ def _props(record: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
 def _named(props: dict[str, Any], keys: NameKeyTable) -> dict[str, Any]:
     """The properties with the pinyin search keys of the name, when a name is given."""
     name = props.get("name")
-    return {**props, **keys[name].properties()} if isinstance(name, str) else props
+    return {**props, **NameKeys.of(keys[name]).properties()} if isinstance(name, str) else props
 
 
 def name_table(stem: str, rows: pd.DataFrame, known: NameKeyTable | None = None) -> NameKeyTable:

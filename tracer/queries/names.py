@@ -61,6 +61,12 @@ class NameKeys:
             "name_initials": self.initials,
         }
 
+    @classmethod
+    def of(cls, pinyin: str) -> NameKeys:
+        """The keys whose spaced pinyin is ``pinyin`` (the others follow from it)."""
+        words = pinyin.split()
+        return cls(pinyin, "".join(words), "".join(word[0] for word in words))
+
 
 @dataclass(frozen=True)
 class Match:
@@ -124,15 +130,17 @@ def name_keys(name: str) -> NameKeys:
     return NameKeys(" ".join(words), "".join(words), "".join(w[0] for w in words))
 
 
-#: The pinyin keys of names, by name (``name_key_table``).
-NameKeyTable = dict[str, NameKeys]
+#: The spaced pinyin of names, by name (``name_key_table``; ``NameKeys.of`` gives the keys):
+#: one string a name, a third of the memory of the keys (a loader keeps a million names).
+NameKeyTable = dict[str, str]
 
 
 def name_key_table(names: Iterable[object]) -> NameKeyTable:
-    """The pinyin keys of every distinct name in ``names`` (values that are not text are
+    """The spaced pinyin of every distinct name in ``names`` (values that are not text are
     skipped), each computed once: pypinyin is pure Python (~30 µs a name) and a national
     register repeats most personal names."""
-    return {name: name_keys(name) for name in {name for name in names if isinstance(name, str)}}
+    distinct = {name for name in names if isinstance(name, str)}
+    return {name: name_keys(name).pinyin for name in distinct}
 
 
 def has_cjk(text: str) -> bool:
