@@ -398,7 +398,7 @@ def load_directory(
     def ended(stem: str) -> None:
         if bulk is not None and stem in bulk.stems:
             bulk.end(stem)
-            heap.release()
+            heap.trim()
 
     handed = 0.0
     with _collector_paused():
