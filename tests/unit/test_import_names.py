@@ -1,5 +1,5 @@
-"""The import-file writer computes a name's pinyin keys once across the partitions of a stem,
-keeping at most ``NAMES_KEPT`` names."""
+"""The import-file writer computes a name's pinyin keys once across the partitions of a stem
+whose names repeat (persons), keeping at most ``NAMES_KEPT`` names until the stem ends."""
 
 from __future__ import annotations
 
@@ -26,17 +26,23 @@ def _persons(numbers: range, name: str) -> pd.DataFrame:
     )
 
 
-def test_names_are_computed_once_per_stem_up_to_the_bound(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    computed: list[str] = []
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names whose keys are computed, in order."""
+    names_computed: list[str] = []
     keys_of = names.name_keys
 
     def counted(name: str) -> names.NameKeys:
-        computed.append(name)
+        names_computed.append(name)
         return keys_of(name)
 
     monkeypatch.setattr(names, "name_keys", counted)
+    return names_computed
+
+
+def test_names_are_computed_once_per_stem_up_to_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, computed: list[str]
+) -> None:
     writer = ImportFileWriter(tmp_path, CLOCK)
     writer.add("persons", _persons(range(0, 6), "张伟"))
     writer.add("persons", _persons(range(6, 12), "张伟"))  # another partition: the same names
@@ -49,16 +55,8 @@ def test_names_are_computed_once_per_stem_up_to_the_bound(
 
 
 def test_names_are_kept_for_persons_only_and_dropped_when_the_stem_ends(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, computed: list[str]
 ) -> None:
-    computed: list[str] = []
-    keys_of = names.name_keys
-
-    def counted(name: str) -> names.NameKeys:
-        computed.append(name)
-        return keys_of(name)
-
-    monkeypatch.setattr(names, "name_keys", counted)
     writer = ImportFileWriter(tmp_path, CLOCK)
     for serial in range(2):  # two partitions of enterprises: their names are not kept
         writer.add(
