@@ -552,7 +552,6 @@ def _validate_data(
         result = validate.Validated(stem, batch, check(batch, ctx))
         batch.release()
         yield stem, result
-        del result
         ended(stem)
 
 

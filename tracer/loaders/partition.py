@@ -167,7 +167,7 @@ def _split_bytes(stem: str, paths: list[Path]) -> int:
     if stem not in KEYS or not paths or any(path.suffix.lower() != ".csv" for path in paths):
         return 0
     size = sum(path.stat().st_size for path in paths)
-    return size if math.ceil(size / PARTITION_BYTES) >= 2 else 0
+    return size if size > PARTITION_BYTES else 0
 
 
 def room_needed(stems: Iterable[tuple[str, list[Path]]], waiting: Collection[str]) -> int:

@@ -127,7 +127,7 @@ def _syllables(text: str) -> list[str]:
 def name_keys(name: str) -> NameKeys:
     """Pinyin keys of a name (toneless, ``ü`` as ``v``; a polyphone takes its usual reading)."""
     words = _syllables(normalise(name))
-    return NameKeys(" ".join(words), "".join(words), "".join(w[0] for w in words))
+    return NameKeys.of(" ".join(words))
 
 
 #: The spaced pinyin of names, by name (``name_key_table``; ``NameKeys.of`` gives the keys):
