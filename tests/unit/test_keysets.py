@@ -79,12 +79,22 @@ def test_a_large_set_is_coded_in_parts(monkeypatch) -> None:  # type: ignore[no-
     assert found.contains(asked).tolist() == [index % 2 == 0 for index in range(10)]
 
 
-def test_from_coded_from_keys_on_residents_take_eight_bytes_and_usccs_eighteen() -> None:
+def test_from_coded_from_keys_on_residents_take_eight_bytes_usccs_and_passports_more() -> None:
     residents: list[object] = [PersonKey("RESIDENT_ID", f"{index:017d}X") for index in range(600)]
-    codes: list[object] = [f"91110000{index:09d}X" for index in range(400)]
-    assert not _made(residents + codes, (1001, 1 << 20, 1))._arrays
-    found = _made(residents + codes, (1000, 1 << 20, 1))
-    assert [held.nbytes for held in found._arrays] == [8 * 600, 18 * 400, 0]
+    codes: list[object] = [f"91110000{index:09d}X" for index in range(300)]
+    passports: list[object] = [PersonKey("PASSPORT", f"E{index:08d}") for index in range(100)]
+    every = residents + codes + passports
+    assert not _made(every, (1001, 1 << 20, 1))._arrays
+    found = _made(every, (1000, 1 << 20, 1))
+    assert [held.nbytes for held in found._arrays] == [8 * 600, 18 * 300, 0, 40 * 100]
+    assert not found._others
+
+
+def test_document_keys_are_apart_from_each_other_and_from_texts() -> None:
+    held: list[object] = [PersonKey("AB", "C1"), "\x02ABC1"]
+    asked: list[object] = [*held, PersonKey("A", "BC1"), PersonKey("ABC", "1"), "\x01ABC1"]
+    found = _made(held, (0, 99, 99))
+    assert found.contains(asked).tolist() == [True, True, False, False, False]
     assert not found._others
 
 
@@ -130,6 +140,24 @@ def test_a_merge_in_slices_keeps_order_and_drops_repeats() -> None:
         merged = keysets._merged(runs, np.dtype(np.int64))
     assert isinstance(merged, np.memmap)
     assert merged.tolist() == sorted(set(np.concatenate(runs).tolist()))
+
+
+def test_a_merge_slice_holds_at_most_merge_slice_keys() -> None:
+    """Runs longer than the sampling stride of a loose bound (here 33 runs of 770 random keys
+    each, as the persons' runs of 4M enterprises at a thousandth) made one slice hold two
+    thirds of all keys."""
+    rng = np.random.default_rng(11)
+    runs = [np.unique(rng.integers(0, 1 << 40, size=770)) for _ in range(33)]
+    every = np.sort(np.concatenate(runs))
+    with _limited((0, 0, 1 << 12)):
+        bounds = keysets._slice_bounds(runs)
+        merged = keysets._merged(runs, np.dtype(np.int64))
+    assert bounds[-1] is None
+    cuts = np.searchsorted(every, np.array(bounds[:-1], dtype=np.int64))
+    sizes = np.diff([0, *cuts.tolist(), len(every)])
+    assert len(sizes) > 6
+    assert sizes.max() <= 1 << 12
+    assert merged.tolist() == sorted(set(every.tolist()))
 
 
 days = st.builds(lambda n: date(2020, 1, 1) + timedelta(days=n), st.integers(0, 3000))

@@ -6,10 +6,11 @@ bytes. Most keys have a fixed-width form:
 
 - a normalised resident ID number (17 digits, then a digit or X) fits one 64-bit integer;
 - a USCC, or any key of 18 ASCII characters, is 18 bytes;
-- another ASCII text key of up to 40 characters (a finding id, a department code) is 40 bytes.
+- another ASCII text key of up to 40 characters (a finding id, a department code) is 40 bytes;
+- a person key of another document type with an ASCII number is 40 bytes too.
 
-``KeySet`` keeps each form in a sorted array and every other key (another document type, a
-malformed cell) in a set. An array of more than ``ON_DISK_FROM`` keys lives in an unlinked
+``KeySet`` keeps each form in a sorted array and every other key (a malformed cell, a number
+that is not ASCII) in a set. An array of more than ``ON_DISK_FROM`` keys lives in an unlinked
 temporary file (in ``TMPDIR``), memory-mapped: its pages are the kernel's page cache, written
 out and dropped under memory pressure and read back when asked, so the keys a load keeps do not
 make the loader's own memory grow with the data set. ``KeyRuns`` gathers the keys of a stem
@@ -38,8 +39,10 @@ CODED_FROM = 1 << 20
 ON_DISK_FROM = 1 << 20
 #: Keys coded per part (bounds the byte matrix of a large set).
 _PART = 1 << 16
-#: Keys per slice of a merge of sorted runs (about that many are held at once).
-MERGE_SLICE = 1 << 22
+#: Keys per slice of a merge of sorted runs, at most (that many are held at once).
+MERGE_SLICE = 1 << 20
+#: Samples of the runs a slice of a merge spans.
+_SAMPLES_A_SLICE = 32
 _DIGIT = (ord("0"), ord("9"))
 
 
@@ -97,12 +100,28 @@ class _Form:
     encode: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
+def _person_text(key: PersonKey) -> str:
+    """A person key of another document type as one text: the type's length as a character,
+    the type, the number (the length keeps ``("AB", "C1")`` apart from ``("A", "BC1")``)."""
+    return chr(len(key.id_type)) + key.id_type + key.id_number
+
+
+def _document_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of person keys of another document type whose text (``_person_text``) is ASCII,
+    40 bytes each (those of a longer text have no code)."""
+    return _text_codes(40)(_mapped(_person_text, keys, object))
+
+
 #: Resident ID keys; 18-character ASCII text keys (USCCs); other ASCII text keys of up to 40
-#: characters (finding ids, department codes). ``_by_form`` says which keys each may take.
+#: characters (finding ids, department codes); person keys of another document type (a
+#: passport, a Hong Kong, Macao or Taiwan permit, a foreigner's residence card: one person in a
+#: hundred, whose keys would otherwise be Python objects that grow with the register).
+#: ``_by_form`` says which keys each may take.
 FORMS = (
     _Form(np.dtype(np.int64), _resident_codes),
     _Form(np.dtype("S18"), _text_codes(18)),
     _Form(np.dtype("S40"), _text_codes(40)),
+    _Form(np.dtype("S40"), _document_codes),
 )
 _TYPE, _NUMBER = attrgetter("id_type"), attrgetter("id_number")
 _PERSON, _TEXT = 1, 2
@@ -146,16 +165,25 @@ def _kept(codes: np.ndarray) -> np.ndarray:
     return held
 
 
+def _slice_bounds(runs: Sequence[np.ndarray]) -> list[Any]:
+    """Upper bounds (the last None) that cut the key range of the sorted ``runs`` into slices
+    of at most ``MERGE_SLICE`` keys. Every run is sampled each ``stride`` keys, and a slice
+    spans ``_SAMPLES_A_SLICE`` samples: a run's keys in a slice are fewer than its samples
+    there plus one, times ``stride``, so a slice holds fewer than (samples + runs) x stride.
+    (A key repeated across runs at a sampled place can make a slice larger.)"""
+    stride = max(MERGE_SLICE // (_SAMPLES_A_SLICE + len(runs)), 1)
+    sample = np.sort(np.concatenate([np.asarray(run[::stride]) for run in runs]))
+    return [*_sorted_unique(sample[_SAMPLES_A_SLICE::_SAMPLES_A_SLICE]), None]
+
+
 def _merged(runs: Sequence[np.ndarray], dtype: np.dtype[Any]) -> np.ndarray:
     """The sorted, unique union of the sorted, unique ``runs``: on disk from ``ON_DISK_FROM``
-    keys, built one slice of the key range at a time (bounds from a sample of every run)."""
+    keys, built one slice of the key range at a time (``_slice_bounds``)."""
     total = sum(len(run) for run in runs)
     if not runs or total < ON_DISK_FROM:
         parts = [np.asarray(run) for run in runs]
         return _sorted_unique(np.concatenate(parts)) if parts else np.empty(0, dtype)
-    stride = max(MERGE_SLICE // 8, 1)
-    sample = _sorted_unique(np.concatenate([np.asarray(run[::stride]) for run in runs]))
-    bounds = [*sample[8::8], None]
+    bounds = _slice_bounds(runs)
     out = _on_disk(dtype, total)
     starts, filled = [0] * len(runs), 0
     for bound in bounds:
@@ -185,19 +213,20 @@ def _mapped(call: Callable[[Any], Any], cells: np.ndarray, dtype: Any = bool) ->
 
 def _by_form(keys: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """The places of the keys each of ``FORMS`` may take, and of the others: resident ID keys
-    with an ASCII number; ASCII text keys of 18 characters; of up to 40 others. Tested column
-    by column (a Python loop over the keys costs about a microsecond a key)."""
+    with an ASCII number; ASCII text keys of 18 characters; of up to 40 others; person keys of
+    another type with an ASCII text. Tested column by column (a Python loop over the keys costs
+    about a microsecond a key)."""
     kinds = np.fromiter(map(_KINDS.get, map(type, keys), repeat(0)), dtype=np.int8, count=len(keys))
     persons = np.flatnonzero(kinds == _PERSON)
     people = keys[persons]
-    residents = persons[
-        (_mapped(_TYPE, people, object) == DEFAULT_ID_TYPE)
-        & _mapped(str.isascii, _mapped(_NUMBER, people, object))
-    ]
+    resident = _mapped(_TYPE, people, object) == DEFAULT_ID_TYPE
+    residents = persons[resident & _mapped(str.isascii, _mapped(_NUMBER, people, object))]
+    documents = persons[~resident]
+    documents = documents[_mapped(str.isascii, _mapped(_person_text, keys[documents], object))]
     texts = np.flatnonzero(kinds == _TEXT)
     texts = texts[_mapped(str.isascii, keys[texts])]
     lengths = _mapped(len, keys[texts], np.int64)
-    places = [residents, texts[lengths == 18], texts[(lengths != 18) & (lengths <= 40)]]
+    places = [residents, texts[lengths == 18], texts[(lengths != 18) & (lengths <= 40)], documents]
     other = np.ones(len(keys), dtype=bool)
     for taken in places:
         other[taken] = False
