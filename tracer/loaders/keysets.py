@@ -100,6 +100,10 @@ class _Form:
     encode: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
+#: Codes of ASCII text keys of up to 40 characters (text keys and other documents' keys).
+_TEXT_40 = _text_codes(40)
+
+
 def _person_text(key: PersonKey) -> str:
     """A person key of another document type as one text: the type's length as a character,
     the type, the number (the length keeps ``("AB", "C1")`` apart from ``("A", "BC1")``)."""
@@ -109,7 +113,7 @@ def _person_text(key: PersonKey) -> str:
 def _document_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes of person keys of another document type whose text (``_person_text``) is ASCII,
     40 bytes each (those of a longer text have no code)."""
-    return _text_codes(40)(_mapped(_person_text, keys, object))
+    return _TEXT_40(_mapped(_person_text, keys, object))
 
 
 #: Resident ID keys; 18-character ASCII text keys (USCCs); other ASCII text keys of up to 40
@@ -120,7 +124,7 @@ def _document_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 FORMS = (
     _Form(np.dtype(np.int64), _resident_codes),
     _Form(np.dtype("S18"), _text_codes(18)),
-    _Form(np.dtype("S40"), _text_codes(40)),
+    _Form(np.dtype("S40"), _TEXT_40),
     _Form(np.dtype("S40"), _document_codes),
 )
 _TYPE, _NUMBER = attrgetter("id_type"), attrgetter("id_number")
